@@ -1,0 +1,66 @@
+export type { Json, JsonObject } from './json.ts'
+export { JsonSchema, JsonObjectSchema } from './json.ts'
+export type { PatchOp } from './patch.ts'
+export { PatchOpSchema, PatchSchema } from './patch.ts'
+export type { ApplyResult } from './jsonPatch.ts'
+export { applyPatch, escapePointer, parsePointer } from './jsonPatch.ts'
+export type { Diagnostic, Span } from './diagnostics.ts'
+export { DiagnosticSchema, SpanSchema } from './diagnostics.ts'
+export type {
+  ArgDecl,
+  CapabilityDecl,
+  ComputedDecl,
+  Handler,
+  PanelAst,
+  StateDecl,
+  StateType,
+  ToolDecl,
+  ViewNode,
+} from './ast.ts'
+export {
+  ArgDeclSchema,
+  CapabilityDeclSchema,
+  ComputedDeclSchema,
+  HandlerSchema,
+  PanelAstSchema,
+  STATE_TYPES,
+  StateDeclSchema,
+  StateTypeSchema,
+  ToolDeclSchema,
+  ViewNodeSchema,
+} from './ast.ts'
+export type { ErrorBody, ErrorCode } from './errors.ts'
+export { ERROR_CODES, ErrorBodySchema } from './errors.ts'
+export type {
+  ClientMessage,
+  ErrorMessage,
+  PanelSnapshot,
+  PatchMessage,
+  ServerMessage,
+  SnapshotMessage,
+  TriggerMessage,
+} from './messages.ts'
+export {
+  AckMessageSchema,
+  ChannelSchema,
+  ClientMessageSchema,
+  ErrorMessageSchema,
+  HelloMessageSchema,
+  MAX_MESSAGE_BYTES,
+  PanelSnapshotSchema,
+  PatchMessageSchema,
+  PingMessageSchema,
+  PongMessageSchema,
+  ServerMessageSchema,
+  SnapshotMessageSchema,
+  SubscribeMessageSchema,
+  TriggerMessageSchema,
+  UnsubscribeMessageSchema,
+} from './messages.ts'
+export {
+  CreatePanelRequestSchema,
+  MAX_NXML_BYTES,
+  StateAtQuerySchema,
+  TriggerRequestSchema,
+  ValidateRequestSchema,
+} from './http.ts'

@@ -1,0 +1,82 @@
+import { z } from 'zod'
+import { ErrorBodySchema } from './errors.ts'
+import { JsonObjectSchema, JsonSchema } from './json.ts'
+import { PatchSchema } from './patch.ts'
+
+const ReqId = z.string().min(1).max(128)
+/** `panel:<id>` subscribes to one panel. */
+export const ChannelSchema = z.string().regex(/^panel:[A-Za-z0-9_-]{1,64}$/, 'channel must look like "panel:<id>"')
+
+// Client → server
+export const HelloMessageSchema = z.object({ type: z.literal('hello'), reqId: ReqId, token: z.string().optional() })
+export const SubscribeMessageSchema = z.object({
+  type: z.literal('subscribe'),
+  reqId: ReqId,
+  channel: ChannelSchema,
+  /** The last version the client has; the server answers with a fresh snapshot when it cannot resume. */
+  since: z.number().int().nonnegative().optional(),
+})
+export const UnsubscribeMessageSchema = z.object({ type: z.literal('unsubscribe'), reqId: ReqId, channel: ChannelSchema })
+export const TriggerMessageSchema = z.object({
+  type: z.literal('trigger'),
+  reqId: ReqId,
+  panelId: z.string().min(1).max(64),
+  tool: z.string().min(1).max(128),
+  args: z.union([JsonObjectSchema, z.array(JsonSchema)]).optional(),
+})
+export const PingMessageSchema = z.object({ type: z.literal('ping'), reqId: ReqId })
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  HelloMessageSchema,
+  SubscribeMessageSchema,
+  UnsubscribeMessageSchema,
+  TriggerMessageSchema,
+  PingMessageSchema,
+])
+export type ClientMessage = z.infer<typeof ClientMessageSchema>
+export type TriggerMessage = z.infer<typeof TriggerMessageSchema>
+
+// Server → client
+export const PanelSnapshotSchema = z.object({
+  id: z.string(),
+  nxml: z.string(),
+  state: JsonObjectSchema,
+  version: z.number().int(),
+})
+export type PanelSnapshot = z.infer<typeof PanelSnapshotSchema>
+
+export const SnapshotMessageSchema = z.object({
+  type: z.literal('snapshot'),
+  channel: ChannelSchema,
+  version: z.number().int(),
+  panel: PanelSnapshotSchema,
+})
+export const PatchMessageSchema = z.object({
+  type: z.literal('patch'),
+  channel: ChannelSchema,
+  /** The version after applying `ops`; the client holds `version - 1` before it. */
+  version: z.number().int(),
+  ops: PatchSchema,
+})
+export const AckMessageSchema = z.object({ type: z.literal('ack'), reqId: ReqId, result: JsonSchema.optional() })
+export const ErrorMessageSchema = z.object({
+  type: z.literal('error'),
+  reqId: z.string().optional(),
+  error: ErrorBodySchema,
+})
+export const PongMessageSchema = z.object({ type: z.literal('pong'), reqId: ReqId })
+
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  SnapshotMessageSchema,
+  PatchMessageSchema,
+  AckMessageSchema,
+  ErrorMessageSchema,
+  PongMessageSchema,
+])
+export type ServerMessage = z.infer<typeof ServerMessageSchema>
+export type SnapshotMessage = z.infer<typeof SnapshotMessageSchema>
+export type PatchMessage = z.infer<typeof PatchMessageSchema>
+export type ErrorMessage = z.infer<typeof ErrorMessageSchema>
+
+/** Largest WebSocket frame the kernel accepts, in bytes. */
+export const MAX_MESSAGE_BYTES = 256 * 1024

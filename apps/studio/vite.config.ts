@@ -1,0 +1,15 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+const kernel = process.env.NEXUS_KERNEL_URL ?? 'http://127.0.0.1:4400'
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  resolve: { conditions: ['@nexus/source'] },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1024 },
+  server: {
+    host: '127.0.0.1',
+    proxy: { '/api': kernel, '/ws': { target: kernel.replace(/^http/, 'ws'), ws: true } },
+  },
+})

@@ -1,0 +1,60 @@
+import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+export interface Metric {
+  name: string
+  unit: string
+  value: number
+  better: 'lower' | 'higher'
+  peer: { name: string; value: number } | null
+  ratio: number | null
+  goal: { op: '<=' | '>='; ratio?: number; value?: number }
+}
+
+export interface BenchResult {
+  name: string
+  date: string
+  machine: string
+  metrics: Metric[]
+}
+
+export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
+
+export function machine(): string {
+  return `${cpus().length} cores, Node ${process.versions.node}`
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+/** A metric compared with a peer measured in the same run. */
+export function compared(
+  name: string,
+  unit: string,
+  better: 'lower' | 'higher',
+  value: number,
+  peer: { name: string; value: number },
+  goal: Metric['goal'],
+): Metric {
+  return { name, unit, better, value: round(value), peer: { ...peer, value: round(peer.value) }, ratio: round(value / peer.value), goal }
+}
+
+export function round(n: number): number {
+  return Math.round(n * 1000) / 1000
+}
+
+export function save(result: BenchResult): void {
+  writeFileSync(`${RESULTS_DIR}${result.name}.json`, JSON.stringify(result, null, 2) + '\n')
+  console.table(
+    result.metrics.map((m) => ({ metric: m.name, unit: m.unit, value: m.value, peer: m.peer?.name ?? '-', 'peer value': m.peer?.value ?? '-', ratio: m.ratio ?? '-' })),
+  )
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RESULTS, ROOT, freePort, launchChromium, spawnKernel, stopKernel } from './harness.ts'
+
+const COUNTER = readFileSync(join(ROOT, 'packages/reactor/test/cases/counter.nxml'), 'utf8')
+
+/** The text of the counter's Metric value, as a person reads it. */
+async function metricValue(page: Page): Promise<string> {
+  return (await page.locator('[data-nx="Metric"] .nx-metric-value').first().textContent())?.trim() ?? ''
+}
+
+async function waitForMetric(page: Page, value: string): Promise<void> {
+  await page.waitForFunction(
+    (v) => document.querySelector('[data-nx="Metric"] .nx-metric-value')?.textContent?.trim() === v,
+    value,
+    { timeout: 20_000 },
+  )
+}
+
+describe('the counter panel, live in two browsers', () => {
+  let browser: Browser
+  let kernel: ChildProcess
+  let url: string
+  let port: number
+  const dataDir = mkdtempSync(join(tmpdir(), 'nexus-e2e-'))
+
+  beforeAll(async () => {
+    port = await freePort()
+    ;({ url, process: kernel } = await spawnKernel(port, dataDir))
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    if (kernel) await stopKernel(kernel)
+  })
+
+  it('creates the counter in the UI, syncs clicks to a second page, and survives a kernel restart', async () => {
+    const a = await browser.newPage()
+    const b = await browser.newPage()
+    const consoleErrors: string[] = []
+    for (const page of [a, b]) page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
+
+    await a.goto(url)
+    await a.getByText('No panels yet').waitFor()
+    await a.getByLabel('NXML source').fill(COUNTER)
+    const create = a.getByRole('button', { name: 'Create panel' })
+    await a.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button.primary')?.disabled)
+    await create.click()
+    await a.waitForURL(/#\/panels\//)
+    await waitForMetric(a, '0')
+    const panelUrl = a.url()
+
+    await b.goto(url)
+    await b.getByRole('link', { name: 'Counter' }).click()
+    await waitForMetric(b, '0')
+    expect(b.url()).toBe(panelUrl)
+
+    const plusOne = a.getByRole('button', { name: '+1' })
+    for (let i = 1; i <= 3; i++) {
+      await plusOne.click()
+      await waitForMetric(a, String(i))
+    }
+    await waitForMetric(b, '3')
+    expect(await b.getByText('Double: 6').count()).toBe(1)
+    await a.screenshot({ path: join(RESULTS, 'counter-page-a.png') })
+    await b.screenshot({ path: join(RESULTS, 'counter-page-b.png') })
+
+    // Restart the kernel on the same port and data dir: both pages reconnect and still show 3.
+    await stopKernel(kernel)
+    await a.getByRole('status', { name: /connection (closed|connecting)/ }).waitFor({ timeout: 20_000 })
+    ;({ process: kernel } = await spawnKernel(port, dataDir))
+    for (const page of [a, b]) {
+      await page.getByRole('status', { name: 'connection open' }).waitFor({ timeout: 30_000 })
+      await waitForMetric(page, '3')
+    }
+    await b.reload()
+    await waitForMetric(b, '3')
+    await plusOne.click()
+    await waitForMetric(b, '4')
+    expect(await metricValue(a)).toBe('4')
+    await a.screenshot({ path: join(RESULTS, 'counter-page-a-after-restart.png') })
+    await b.screenshot({ path: join(RESULTS, 'counter-page-b-after-restart.png') })
+    expect(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([])
+  })
+
+  it('shows diagnostics with line and column for broken NXML and creates nothing', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    await page.getByLabel('NXML source').fill('<NexusPanel title="Broken" version="1">\n  <Data>\n    <State name="1bad" type="number" />\n  </Data>\n  <View />\n</NexusPanel>')
+    const diagnostic = page.locator('.diagnostic.error').first()
+    await diagnostic.waitFor()
+    expect(await diagnostic.locator('.where').textContent()).toMatch(/^3:\d+$/)
+    expect(await page.getByRole('button', { name: 'Create panel' }).isDisabled()).toBe(true)
+    await page.screenshot({ path: join(RESULTS, 'new-panel-diagnostics.png') })
+  })
+})

@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { Sandbox } from '@nexus/sandbox'
+import { TrilogStore } from '@nexus/trilog'
+import type { KernelConfig } from './config.ts'
+import { openDatabase } from './db/openDatabase.ts'
+import { createApp } from './http/createApp.ts'
+import { PanelRepository } from './panels/PanelRepository.ts'
+import { PanelService } from './panels/PanelService.ts'
+import { SyncHub } from './sync/SyncHub.ts'
+
+export interface KernelOptions extends KernelConfig {
+  clock?: () => number
+}
+
+export interface RunningKernel {
+  url: string
+  port: number
+  panels: PanelService
+  close(): Promise<void>
+}
+
+/** Starts the kernel: database, TriLog, sandbox, HTTP API, WebSocket sync and the studio on one port. */
+export async function startKernel(options: KernelOptions): Promise<RunningKernel> {
+  const database = openDatabase(options.dataDir)
+  const trilog = await TrilogStore.open(
+    options.clickhouseUrl ? { url: options.clickhouseUrl } : { dataDir: join(options.dataDir, 'trilog') },
+  )
+  const sandbox = await Sandbox.create()
+  const panels = new PanelService({
+    repository: new PanelRepository(database.db),
+    sandbox,
+    trilog,
+    clock: options.clock,
+  })
+  const server: Server = createServer(createApp({ panels, studioDir: options.studioDir }))
+  const hub = new SyncHub(server, panels)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://${options.host}:${port}`,
+    port,
+    panels,
+    async close() {
+      await hub.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await trilog.close()
+      sandbox.dispose()
+      database.close()
+    },
+  }
+}

@@ -1,0 +1,25 @@
+import { resolve } from 'node:path'
+
+export interface KernelConfig {
+  host: string
+  port: number
+  dataDir: string
+  /** Directory of the built studio, served at `/`; absent when not built. */
+  studioDir?: string
+  /** ClickHouse server for TriLog; embedded chDB under the data dir when absent. */
+  clickhouseUrl?: string
+}
+
+/** Reads `PORT`, `HOST`, `NEXUS_DATA_DIR`, `CLICKHOUSE_URL` with local defaults. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KernelConfig {
+  const port = env.PORT === undefined ? 4400 : Number(env.PORT)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`)
+  }
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    dataDir: resolve(env.NEXUS_DATA_DIR ?? './data'),
+    clickhouseUrl: env.CLICKHOUSE_URL || undefined,
+  }
+}

@@ -1,0 +1,32 @@
+import type { ErrorBody } from '@nexus/protocol'
+
+/** An expected kernel failure: a stable `code`, an HTTP status, and a message that says what to do. */
+export class KernelError extends Error {
+  override readonly name = 'KernelError'
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
+    super(message)
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details }
+  }
+}
+
+export function notFound(what: string): KernelError {
+  return new KernelError('NOT_FOUND', `${what} was not found`, 404)
+}
+
+/** Renders a zod error as one line with the path of each problem. */
+export function describeZodError(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `At ${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ')
+}

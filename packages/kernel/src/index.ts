@@ -1,0 +1,6 @@
+export type { KernelConfig } from './config.ts'
+export { configFromEnv } from './config.ts'
+export { KernelError } from './errors.ts'
+export type { KernelOptions, RunningKernel } from './Kernel.ts'
+export { startKernel } from './Kernel.ts'
+export type { PanelChange, TriggerResult } from './panels/PanelService.ts'

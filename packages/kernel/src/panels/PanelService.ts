@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto'
+import type { Json, JsonObject, PanelAst, PatchOp, ToolDecl } from '@nexus/protocol'
+import { compileNxml, createStore, initialState, resolveToolArgs } from '@nexus/reactor'
+import { inferCapabilities, type Sandbox } from '@nexus/sandbox'
+import type { TrilogStore } from '@nexus/trilog'
+import { KernelError, notFound } from '../errors.ts'
+import type { PanelRepository, StoredPanel } from './PanelRepository.ts'
+import { findTypeViolation } from './stateTypes.ts'
+
+/** A panel as the kernel holds it in memory: its parsed NXML beside the stored row. */
+interface LivePanel extends StoredPanel {
+  ast: PanelAst
+}
+
+export interface PanelChange {
+  panelId: string
+  version: number
+  ops: PatchOp[]
+}
+
+export interface TriggerResult {
+  version: number
+  state: JsonObject
+  ops: PatchOp[]
+}
+
+export interface PanelServiceOptions {
+  repository: PanelRepository
+  sandbox: Sandbox
+  trilog: TrilogStore
+  clock?: () => number
+}
+
+const SANDBOX_STATUS: Record<string, number> = { CAPABILITY_DENIED: 403 }
+
+/**
+ * Panels: create from NXML, read, and run tools. Triggers on one panel run one at a time, in arrival order;
+ * each applied change is persisted, then announced to `onChange` listeners (the sync hub), then logged to TriLog.
+ */
+export class PanelService {
+  private readonly live = new Map<string, LivePanel>()
+  private readonly queues = new Map<string, Promise<unknown>>()
+  private readonly listeners = new Set<(change: PanelChange) => void>()
+  private readonly clock: () => number
+
+  constructor(private readonly options: PanelServiceOptions) {
+    this.clock = options.clock ?? Date.now
+  }
+
+  onChange(listener: (change: PanelChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  create(nxml: string): StoredPanel {
+    const compiled = compileNxml(nxml)
+    if (!compiled.ok || !compiled.ast) {
+      throw new KernelError('NXML_INVALID', 'The NXML has errors; fix the diagnostics and try again', 422, {
+        diagnostics: compiled.diagnostics,
+      })
+    }
+    const now = this.clock()
+    const panel: LivePanel = {
+      id: randomBytes(9).toString('base64url'),
+      title: compiled.ast.title,
+      nxml,
+      state: initialState(compiled.ast),
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+      ast: compiled.ast,
+    }
+    this.options.repository.insert(panel)
+    this.live.set(panel.id, panel)
+    this.options.trilog.record([
+      { objType: 'Panel', objId: panel.id, ts: now, seq: 0, kind: 'snapshot', attrs: { state: panel.state } },
+    ])
+    return panel
+  }
+
+  /** The panel with its parsed NXML, from memory or the database. */
+  get(id: string): LivePanel {
+    const cached = this.live.get(id)
+    if (cached) return cached
+    const stored = this.options.repository.get(id)
+    if (!stored) throw notFound(`Panel "${id}"`)
+    const compiled = compileNxml(stored.nxml)
+    if (!compiled.ast) throw new KernelError('NXML_INVALID', `Stored panel "${id}" no longer parses`, 500)
+    const panel = { ...stored, ast: compiled.ast }
+    this.live.set(id, panel)
+    return panel
+  }
+
+  list() {
+    return this.options.repository.list()
+  }
+
+  changesSince(id: string, since: number, limit: number) {
+    return this.options.repository.changesSince(id, since, limit)
+  }
+
+  /** Runs `tool` on the panel after every trigger queued before it. */
+  trigger(id: string, tool: string, args: Json[] | JsonObject | undefined): Promise<TriggerResult> {
+    this.get(id) // fail fast on an unknown panel
+    const previous = this.queues.get(id) ?? Promise.resolve()
+    const run = previous.catch(() => undefined).then(() => this.runTool(id, tool, args))
+    this.queues.set(id, run)
+    void run.finally(() => {
+      if (this.queues.get(id) === run) this.queues.delete(id)
+    }).catch(() => undefined)
+    return run
+  }
+
+  private async runTool(id: string, toolName: string, rawArgs: Json[] | JsonObject | undefined): Promise<TriggerResult> {
+    const panel = this.get(id)
+    const tool = panel.ast.tools.find((t) => t.name === toolName)
+    if (!tool) {
+      const known = panel.ast.tools.map((t) => `"${t.name}"`).join(', ') || 'none'
+      throw new KernelError('TOOL_NOT_FOUND', `Panel "${id}" has no tool "${toolName}" (tools: ${known})`, 404)
+    }
+    const args = resolveToolArgs(tool, rawArgs)
+    if (!args.ok) throw new KernelError('INVALID_ARGS', args.error.message, 422)
+
+    const now = this.clock()
+    const outcome = await this.options.sandbox.run({
+      code: tool.handler.code,
+      line: tool.handler.line,
+      state: panel.state,
+      args: args.value,
+      computed: computedValues(panel),
+      capabilities: capabilitiesOf(tool),
+      now,
+    })
+    if (!outcome.ok) {
+      const { code, message, line, capability, logs } = outcome.error
+      this.log(panel, now, 'trigger_failed', { tool: toolName, args: args.value, error: { code, message } })
+      throw new KernelError(code, message, SANDBOX_STATUS[code] ?? 422, { line, capability, logs })
+    }
+    const { ops, state } = outcome.value
+    const violation = findTypeViolation(panel.ast.states, state)
+    if (violation) {
+      this.log(panel, now, 'trigger_failed', { tool: toolName, args: args.value, error: { code: 'STATE_INVALID' } })
+      throw new KernelError('STATE_INVALID', `${violation}; the change was not applied`, 422)
+    }
+    if (ops.length === 0) return { version: panel.version, state: panel.state, ops }
+
+    const version = panel.version + 1
+    const ts = this.clock()
+    if (!this.options.repository.applyChange(id, version, state, ops, toolName, ts)) {
+      this.live.delete(id) // someone else moved the panel on: reload it next time
+      throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this trigger; retry it`, 409)
+    }
+    Object.assign(panel, { state, version, updatedAt: ts })
+    for (const listener of this.listeners) listener({ panelId: id, version, ops })
+    const { seed, durationMs, logs } = outcome.value
+    this.options.trilog.record([
+      {
+        objType: 'Panel',
+        objId: id,
+        ts,
+        seq: version,
+        kind: 'state_change',
+        attrs: { tool: toolName, args: args.value, ops, seed, now, durationMs, logs: logs.length },
+      },
+    ])
+    return { version, state, ops }
+  }
+
+  private log(panel: LivePanel, ts: number, kind: 'trigger_failed', attrs: Json): void {
+    this.options.trilog.record([{ objType: 'Panel', objId: panel.id, ts, seq: panel.version, kind, attrs }])
+  }
+
+  /** The state of a panel at `at` (ms since epoch), rebuilt from TriLog. */
+  async stateAt(id: string, at: number): Promise<JsonObject | undefined> {
+    this.get(id)
+    return this.options.trilog.stateAt('Panel', id, at)
+  }
+}
+
+/** Declared capabilities as strings; a tool without a `Capabilities` block gets what its handler uses. */
+function capabilitiesOf(tool: ToolDecl): string[] {
+  if (!tool.capabilities) return inferCapabilities(tool.handler.code)
+  return tool.capabilities.map((c) => `${c.type}:${c.scope}`)
+}
+
+function computedValues(panel: LivePanel): JsonObject {
+  if (panel.ast.computeds.length === 0) return {}
+  const store = createStore(panel.state, panel.ast.computeds)
+  const values: JsonObject = {}
+  for (const c of panel.ast.computeds) values[c.name] = (store.getComputed(c.name) ?? null) as Json
+  return values
+}

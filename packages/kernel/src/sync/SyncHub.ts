@@ -1,0 +1,152 @@
+import type { Server } from 'node:http'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import {
+  ClientMessageSchema,
+  MAX_MESSAGE_BYTES,
+  type ClientMessage,
+  type ErrorBody,
+  type ServerMessage,
+} from '@nexus/protocol'
+import { KernelError, describeZodError } from '../errors.ts'
+import type { PanelChange, PanelService } from '../panels/PanelService.ts'
+
+/** Most changes replayed to a resuming client before a fresh snapshot is cheaper. */
+const MAX_RESUME_CHANGES = 1000
+/** Bytes queued to one socket before it is treated as too slow and asked to reconnect. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+
+interface Client {
+  socket: WebSocket
+  channels: Set<string>
+}
+
+/**
+ * The WebSocket side of sync: validates every frame, answers each request with `ack` or `error`,
+ * and fans each panel change out to its subscribers, serialised once per change.
+ */
+export class SyncHub {
+  private readonly wss: WebSocketServer
+  private readonly subscribers = new Map<string, Set<Client>>()
+
+  constructor(
+    server: Server,
+    private readonly panels: PanelService,
+  ) {
+    // Frames over the hard cap close the socket (ws code 1009); between the soft and hard caps they get an error.
+    this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_MESSAGE_BYTES * 4 })
+    this.wss.on('connection', (socket) => this.accept(socket))
+    panels.onChange((change) => this.broadcast(change))
+  }
+
+  private accept(socket: WebSocket): void {
+    const client: Client = { socket, channels: new Set() }
+    socket.on('message', (data, isBinary) => {
+      void this.receive(client, data, isBinary)
+    })
+    socket.on('close', () => {
+      for (const channel of client.channels) this.subscribers.get(channel)?.delete(client)
+    })
+    socket.on('error', () => socket.terminate())
+  }
+
+  private async receive(client: Client, data: RawData, isBinary: boolean): Promise<void> {
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength
+    if (size > MAX_MESSAGE_BYTES) {
+      return this.fail(client, undefined, {
+        code: 'MESSAGE_TOO_LARGE',
+        message: `Messages are limited to ${MAX_MESSAGE_BYTES} bytes; this one had ${size}`,
+      })
+    }
+    if (isBinary) {
+      return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: 'Send JSON text frames' })
+    }
+    let raw: unknown
+    try {
+      raw = JSON.parse(data.toString())
+    } catch {
+      return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: 'The message is not valid JSON' })
+    }
+    const parsed = ClientMessageSchema.safeParse(raw)
+    if (!parsed.success) {
+      const reqId = typeof (raw as { reqId?: unknown })?.reqId === 'string' ? (raw as { reqId: string }).reqId : undefined
+      return this.fail(client, reqId, { code: 'BAD_MESSAGE', message: describeZodError(parsed.error) })
+    }
+    try {
+      await this.handle(client, parsed.data)
+    } catch (error) {
+      const body =
+        error instanceof KernelError ? error.toBody() : { code: 'INTERNAL', message: 'The kernel failed to handle this message' }
+      if (!(error instanceof KernelError)) console.error('[sync]', error)
+      this.fail(client, parsed.data.reqId, body)
+    }
+  }
+
+  private async handle(client: Client, message: ClientMessage): Promise<void> {
+    switch (message.type) {
+      case 'hello':
+        return this.send(client, { type: 'ack', reqId: message.reqId, result: { server: 'nexus', protocol: 1 } })
+      case 'ping':
+        return this.send(client, { type: 'pong', reqId: message.reqId })
+      case 'subscribe':
+        return this.subscribe(client, message.reqId, message.channel, message.since)
+      case 'unsubscribe':
+        client.channels.delete(message.channel)
+        this.subscribers.get(message.channel)?.delete(client)
+        return this.send(client, { type: 'ack', reqId: message.reqId })
+      case 'trigger': {
+        const result = await this.panels.trigger(message.panelId, message.tool, message.args)
+        return this.send(client, { type: 'ack', reqId: message.reqId, result: { version: result.version } })
+      }
+    }
+  }
+
+  private subscribe(client: Client, reqId: string, channel: string, since: number | undefined): void {
+    const panelId = channel.slice('panel:'.length)
+    const panel = this.panels.get(panelId)
+    const missed = since !== undefined && since <= panel.version ? panel.version - since : Infinity
+    if (missed <= MAX_RESUME_CHANGES) {
+      for (const change of this.panels.changesSince(panelId, since ?? 0, MAX_RESUME_CHANGES)) {
+        this.send(client, { type: 'patch', channel, version: change.version, ops: change.ops })
+      }
+    } else {
+      const { id, nxml, state, version } = panel
+      this.send(client, { type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
+    }
+    client.channels.add(channel)
+    let set = this.subscribers.get(channel)
+    if (!set) this.subscribers.set(channel, (set = new Set()))
+    set.add(client)
+    this.send(client, { type: 'ack', reqId, result: { version: panel.version } })
+  }
+
+  private broadcast(change: PanelChange): void {
+    const channel = `panel:${change.panelId}`
+    const clients = this.subscribers.get(channel)
+    if (!clients || clients.size === 0) return
+    const frame = JSON.stringify({ type: 'patch', channel, version: change.version, ops: change.ops })
+    for (const client of clients) this.sendRaw(client, frame)
+  }
+
+  private fail(client: Client, reqId: string | undefined, error: ErrorBody): void {
+    this.send(client, reqId === undefined ? { type: 'error', error } : { type: 'error', reqId, error })
+  }
+
+  private send(client: Client, message: ServerMessage): void {
+    this.sendRaw(client, JSON.stringify(message))
+  }
+
+  private sendRaw(client: Client, frame: string): void {
+    if (client.socket.readyState !== client.socket.OPEN) return
+    if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      // A client this far behind resumes from its last version after reconnecting.
+      client.socket.close(1013, 'too far behind; reconnect and resume')
+      return
+    }
+    client.socket.send(frame)
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.wss.clients) socket.terminate()
+    return new Promise((resolve) => this.wss.close(() => resolve()))
+  }
+}

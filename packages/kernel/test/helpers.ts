@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import WebSocket from 'ws'
+import type { ServerMessage } from '@nexus/protocol'
+import { startKernel, type RunningKernel } from '../src/index.ts'
+
+export const COUNTER = readFileSync(
+  fileURLToPath(new URL('../../reactor/test/cases/counter.nxml', import.meta.url)),
+  'utf8',
+)
+
+/** A kernel on a free loopback port with a fresh data dir and a clock the test moves by hand. */
+export async function startTestKernel(): Promise<{ kernel: RunningKernel; clock: { now: number }; dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nexus-kernel-'))
+  const clock = { now: 1_700_000_000_000 }
+  const kernel = await startKernel({ host: '127.0.0.1', port: 0, dataDir, clock: () => clock.now })
+  return { kernel, clock, dataDir }
+}
+
+export async function api(kernel: RunningKernel, method: string, path: string, body?: unknown) {
+  const res = await fetch(kernel.url + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, any> }
+}
+
+/** A real WebSocket client that queues what the server sends. */
+export class TestClient {
+  readonly messages: ServerMessage[] = []
+  private waiters: (() => void)[] = []
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.messages.push(JSON.parse(String(data)) as ServerMessage)
+      for (const w of this.waiters.splice(0)) w()
+    })
+  }
+
+  static async connect(kernel: RunningKernel): Promise<TestClient> {
+    const socket = new WebSocket(kernel.url.replace('http', 'ws') + '/ws')
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve)
+      socket.once('error', reject)
+    })
+    return new TestClient(socket)
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message))
+  }
+
+  /** Waits until a message matching `predicate` has arrived and returns it (and drops everything before it). */
+  async next(predicate: (m: ServerMessage) => boolean, timeoutMs = 5000): Promise<ServerMessage> {
+    return (await this.until(predicate, timeoutMs)).at(-1)!
+  }
+
+  /** Waits for a message matching `predicate`; returns it with every message before it, and drops them all. */
+  async until(predicate: (m: ServerMessage) => boolean, timeoutMs = 5000): Promise<ServerMessage[]> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const index = this.messages.findIndex(predicate)
+      if (index >= 0) return this.messages.splice(0, index + 1)
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no matching message; got ${JSON.stringify(this.messages)}`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+}

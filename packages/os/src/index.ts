@@ -1,0 +1,2 @@
+export type { AiConfig, AiStatus } from './config.ts'
+export { aiStatusFromEnv } from './config.ts'

@@ -1,0 +1,5 @@
+export { TrilogError } from './errors.ts'
+export type { EventRow, TrilogEvent, TrilogEventKind } from './events.ts'
+export { replayState } from './reconstruct.ts'
+export type { TrilogStoreOptions } from './TrilogStore.ts'
+export { TrilogStore } from './TrilogStore.ts'

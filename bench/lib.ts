@@ -45,7 +45,15 @@ export function compared(
   peer: { name: string; value: number },
   goal: Metric['goal'],
 ): Metric {
-  return { name, unit, better, value: round(value), peer: { ...peer, value: round(peer.value) }, ratio: round(value / peer.value), goal }
+  return {
+    name,
+    unit,
+    better,
+    value: round(value),
+    peer: { ...peer, value: round(peer.value) },
+    ratio: round(value / peer.value),
+    goal,
+  }
 }
 
 export function round(n: number): number {
@@ -55,6 +63,13 @@ export function round(n: number): number {
 export function save(result: BenchResult): void {
   writeFileSync(`${RESULTS_DIR}${result.name}.json`, JSON.stringify(result, null, 2) + '\n')
   console.table(
-    result.metrics.map((m) => ({ metric: m.name, unit: m.unit, value: m.value, peer: m.peer?.name ?? '-', 'peer value': m.peer?.value ?? '-', ratio: m.ratio ?? '-' })),
+    result.metrics.map((m) => ({
+      metric: m.name,
+      unit: m.unit,
+      value: m.value,
+      peer: m.peer?.name ?? '-',
+      'peer value': m.peer?.value ?? '-',
+      ratio: m.ratio ?? '-',
+    })),
   )
 }

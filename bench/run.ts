@@ -10,7 +10,11 @@ const benches = readdirSync(dir)
   .map((f) => f.replace(/\.bench\.ts$/, ''))
   .filter((name) => wanted.length === 0 || wanted.includes(name))
 if (wanted.length && benches.length === 0) {
-  console.error(`No benchmark named ${wanted.join(', ')}; have: ${readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).join(', ')}`)
+  console.error(
+    `No benchmark named ${wanted.join(', ')}; have: ${readdirSync(dir)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .join(', ')}`,
+  )
   process.exit(1)
 }
 for (const name of benches) {

@@ -5,6 +5,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /** Builds the studio once before the browser suites, the way `npm start` serves it. */
 export default function setup(): void {
-  const result = spawnSync('npx', ['vite', 'build', 'apps/studio', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
+  const result = spawnSync('npx', ['vite', 'build', 'apps/studio', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  })
   if (result.status !== 0) throw new Error('vite build of apps/studio failed')
 }

@@ -10,12 +10,12 @@ const COUNTER = readFileSync(join(ROOT, 'packages/reactor/test/cases/counter.nxm
 
 /** The text of the counter's Metric value, as a person reads it. */
 async function metricValue(page: Page): Promise<string> {
-  return (await page.locator('[data-nx="Metric"] .nx-metric-value').first().textContent())?.trim() ?? ''
+  return (await page.locator('[data-nx="Metric"] .nx-metric__value').first().textContent())?.trim() ?? ''
 }
 
 async function waitForMetric(page: Page, value: string): Promise<void> {
   await page.waitForFunction(
-    (v) => document.querySelector('[data-nx="Metric"] .nx-metric-value')?.textContent?.trim() === v,
+    (v) => document.querySelector('[data-nx="Metric"] .nx-metric__value')?.textContent?.trim() === v,
     value,
     { timeout: 20_000 },
   )
@@ -90,7 +90,11 @@ describe('the counter panel, live in two browsers', () => {
   it('shows diagnostics with line and column for broken NXML and creates nothing', async () => {
     const page = await browser.newPage()
     await page.goto(url)
-    await page.getByLabel('NXML source').fill('<NexusPanel title="Broken" version="1">\n  <Data>\n    <State name="1bad" type="number" />\n  </Data>\n  <View />\n</NexusPanel>')
+    await page
+      .getByLabel('NXML source')
+      .fill(
+        '<NexusPanel title="Broken" version="1">\n  <Data>\n    <State name="1bad" type="number" />\n  </Data>\n  <View />\n</NexusPanel>',
+      )
     const diagnostic = page.locator('.diagnostic.error').first()
     await diagnostic.waitFor()
     expect(await diagnostic.locator('.where').textContent()).toMatch(/^3:\d+$/)

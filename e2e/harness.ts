@@ -23,7 +23,11 @@ export async function spawnKernel(port: number, dataDir: string): Promise<{ url:
   const child = spawn(
     process.execPath,
     ['--conditions=@nexus/source', '--import', 'tsx', 'packages/kernel/src/main.ts'],
-    { cwd: ROOT, env: { ...process.env, PORT: String(port), NEXUS_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), NEXUS_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   )
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
@@ -53,7 +57,8 @@ export function stopKernel(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
 
 export function launchChromium(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}; apt-get install -y chromium`)
+  if (!existsSync(executablePath))
+    throw new Error(`Chromium not found at ${executablePath}; apt-get install -y chromium`)
   mkdirSync(RESULTS, { recursive: true })
   return chromium.launch({
     executablePath,

@@ -15,10 +15,14 @@ function newest(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))))
 }
 
-const stale = !existsSync(built) || Math.max(...STUDIO_INPUTS.map((p) => newest(join(ROOT, p)))) > statSync(built).mtimeMs
+const stale =
+  !existsSync(built) || Math.max(...STUDIO_INPUTS.map((p) => newest(join(ROOT, p)))) > statSync(built).mtimeMs
 if (stale) {
   console.log('Building the studio…')
-  const result = spawnSync('npx', ['vite', 'build', 'apps/studio', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
+  const result = spawnSync('npx', ['vite', 'build', 'apps/studio', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  })
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 

@@ -27,9 +27,7 @@ export function App() {
           {status === 'open' ? 'live' : status === 'connecting' ? 'connecting…' : 'offline, retrying…'}
         </span>
       </header>
-      <main>
-        {route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />}
-      </main>
+      <main>{route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />}</main>
     </div>
   )
 }

@@ -1,7 +1,13 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { THEME_CSS } from '@nexus/reactor'
 import { App } from './App.tsx'
 import './styles.css'
+
+// The panel components' stylesheet (CSS variables, light and dark) ships with the reactor.
+const themeStyle = document.createElement('style')
+themeStyle.textContent = THEME_CSS
+document.head.append(themeStyle)
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html lacks #root')

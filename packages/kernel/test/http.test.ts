@@ -38,7 +38,8 @@ describe('kernel HTTP API', () => {
   })
 
   it('reports malformed NXML with line and column and keeps running', async () => {
-    const broken = '<NexusPanel title="X" version="1">\n  <Data>\n    <State name="a" type="number" default="0"\n</NexusPanel>'
+    const broken =
+      '<NexusPanel title="X" version="1">\n  <Data>\n    <State name="a" type="number" default="0"\n</NexusPanel>'
     const validated = await api(kernel, 'POST', '/api/nxml/validate', { nxml: broken })
     expect(validated.status).toBe(200)
     expect(validated.body.diagnostics.length).toBeGreaterThan(0)
@@ -71,13 +72,20 @@ describe('kernel HTTP API', () => {
     expect(got.body).toMatchObject({ id, nxml: COUNTER, state: { count: 3 }, version: 3 })
 
     const between = times[1]! + 500
-    expect((await api(kernel, 'GET', `/api/panels/${id}/state?at=${between}`)).body).toEqual({ at: between, state: { count: 2 } })
+    expect((await api(kernel, 'GET', `/api/panels/${id}/state?at=${between}`)).body).toEqual({
+      at: between,
+      state: { count: 2 },
+    })
     expect((await api(kernel, 'GET', `/api/panels/${id}/state?at=${times[2]}`)).body.state).toEqual({ count: 3 })
     expect((await api(kernel, 'GET', `/api/panels/${id}/state?at=1`)).status).toBe(404)
 
     // Positional args in Arg order, and defaults.
-    expect((await api(kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'increment', args: [5] })).body.state).toEqual({ count: 8 })
-    expect((await api(kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'increment' })).body.state).toEqual({ count: 9 })
+    expect(
+      (await api(kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'increment', args: [5] })).body.state,
+    ).toEqual({ count: 8 })
+    expect((await api(kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'increment' })).body.state).toEqual({
+      count: 9,
+    })
     const badArgs = await api(kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'increment', args: { step: 'x' } })
     expect(badArgs.status).toBe(422)
     expect(badArgs.body.error.code).toBe('INVALID_ARGS')
@@ -92,7 +100,7 @@ describe('kernel HTTP API', () => {
     expect(r.status).toBe(422)
     expect(r.body.error.code).toBe('SANDBOX_TIMEOUT')
     const thrown = await api(kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'fail' })
-    expect(thrown.body.error).toMatchObject({ code: 'HANDLER_ERROR', details: { line: 18 } })
+    expect(thrown.body.error).toMatchObject({ code: 'HANDLER_ERROR', details: { line: 15 } }) // the throw's line in LOOP
     expect(thrown.body.error.message).toContain('nope')
     const denied = await api(kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'sneaky' })
     expect(denied.status).toBe(403)

@@ -24,13 +24,21 @@ describe('kernel WebSocket sync', () => {
       expect(await c.next((m) => m.type === 'ack')).toEqual({ type: 'ack', reqId: 's', result: { version: 0 } })
     }
     a.send({ type: 'trigger', reqId: 't1', panelId, tool: 'increment', args: { step: 2 } })
-    const patch = { type: 'patch', channel: `panel:${panelId}`, version: 1, ops: [{ op: 'replace', path: '/count', value: 2 }] }
+    const patch = {
+      type: 'patch',
+      channel: `panel:${panelId}`,
+      version: 1,
+      ops: [{ op: 'replace', path: '/count', value: 2 }],
+    }
     expect(await a.next((m) => m.type === 'patch')).toEqual(patch)
     expect(await b.next((m) => m.type === 'patch')).toEqual(patch)
     expect(await a.next((m) => m.type === 'ack')).toEqual({ type: 'ack', reqId: 't1', result: { version: 1 } })
     // HTTP triggers take the same path.
     await api(kernel, 'POST', `/api/panels/${panelId}/trigger`, { tool: 'increment' })
-    expect(await b.next((m) => m.type === 'patch')).toMatchObject({ version: 2, ops: [{ op: 'replace', path: '/count', value: 3 }] })
+    expect(await b.next((m) => m.type === 'patch')).toMatchObject({
+      version: 2,
+      ops: [{ op: 'replace', path: '/count', value: 3 }],
+    })
     a.close()
     b.close()
   })
@@ -74,7 +82,9 @@ describe('kernel WebSocket sync', () => {
     expect(received.at(-1)).toEqual({ type: 'ack', reqId: 'r', result: { version: version + 5 } })
     // A client that is current gets nothing but the ack.
     back.send({ type: 'subscribe', reqId: 'r2', channel: `panel:${panelId}`, since: version + 5 })
-    expect(await back.until((m) => m.type === 'ack')).toEqual([{ type: 'ack', reqId: 'r2', result: { version: version + 5 } }])
+    expect(await back.until((m) => m.type === 'ack')).toEqual([
+      { type: 'ack', reqId: 'r2', result: { version: version + 5 } },
+    ])
     back.close()
   })
 })

@@ -28,7 +28,8 @@ const strictValidator: Validator = (operation, index, document, existingPath) =>
   }
 }
 
-export type ApplyResult = { ok: true; value: Json } | { ok: false; error: { code: string; message: string; index?: number } }
+export type ApplyResult =
+  { ok: true; value: Json } | { ok: false; error: { code: string; message: string; index?: number } }
 
 /**
  * Applies RFC 6902 operations to a copy of `doc` and returns the new document; `doc` is never mutated.

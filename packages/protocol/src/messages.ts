@@ -16,7 +16,11 @@ export const SubscribeMessageSchema = z.object({
   /** The last version the client has; the server answers with a fresh snapshot when it cannot resume. */
   since: z.number().int().nonnegative().optional(),
 })
-export const UnsubscribeMessageSchema = z.object({ type: z.literal('unsubscribe'), reqId: ReqId, channel: ChannelSchema })
+export const UnsubscribeMessageSchema = z.object({
+  type: z.literal('unsubscribe'),
+  reqId: ReqId,
+  channel: ChannelSchema,
+})
 export const TriggerMessageSchema = z.object({
   type: z.literal('trigger'),
   reqId: ReqId,

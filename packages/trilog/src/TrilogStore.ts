@@ -43,7 +43,9 @@ export class TrilogStore {
   ) {}
 
   static async open(options: TrilogStoreOptions): Promise<TrilogStore> {
-    const client = options.url ? createClient({ url: options.url }) : createClient({ connection: chdbConnection(options) })
+    const client = options.url
+      ? createClient({ url: options.url })
+      : createClient({ connection: chdbConnection(options) })
     const store = new TrilogStore(
       client,
       options.batchSize ?? 1000,
@@ -101,7 +103,7 @@ export class TrilogStore {
       format: 'JSONEachRow',
     })
     // UInt64 arrives as a JSON string (quoted 64-bit integers) on every ClickHouse version.
-    const rows = await result.json<Omit<EventRow, "ts" | "seq"> & { ts: string | number; seq: string | number }>()
+    const rows = await result.json<Omit<EventRow, 'ts' | 'seq'> & { ts: string | number; seq: string | number }>()
     return rows.map((r) => ({ ...r, ts: Number(r.ts), seq: Number(r.seq) }))
   }
 

@@ -43,9 +43,23 @@ describe('TrilogStore on embedded chDB', () => {
   it('orders changes within one millisecond by sequence', async () => {
     const ts = 1_700_000_100_000
     store.record([
-      { objType: 'Panel', objId: 'p3', ts, seq: 2, kind: 'state_change', attrs: { ops: [{ op: 'add', path: '/items/-', value: 'b' }] } },
+      {
+        objType: 'Panel',
+        objId: 'p3',
+        ts,
+        seq: 2,
+        kind: 'state_change',
+        attrs: { ops: [{ op: 'add', path: '/items/-', value: 'b' }] },
+      },
       { objType: 'Panel', objId: 'p3', ts, seq: 0, kind: 'snapshot', attrs: { state: { items: [] } } },
-      { objType: 'Panel', objId: 'p3', ts, seq: 1, kind: 'state_change', attrs: { ops: [{ op: 'add', path: '/items/-', value: 'a' }] } },
+      {
+        objType: 'Panel',
+        objId: 'p3',
+        ts,
+        seq: 1,
+        kind: 'state_change',
+        attrs: { ops: [{ op: 'add', path: '/items/-', value: 'a' }] },
+      },
     ])
     expect(await store.stateAt('Panel', 'p3', ts)).toEqual({ items: ['a', 'b'] })
   })

@@ -37,7 +37,7 @@ export function NewPanelBox({ onCreated }: { onCreated: (id: string) => void }) 
   }
 
   return (
-    <section className="new-panel" aria-labelledby="new-panel-heading">
+    <section className="card new-panel" aria-labelledby="new-panel-heading">
       <h2 id="new-panel-heading">New panel</h2>
       <label htmlFor="nxml-source" className="muted">
         NXML

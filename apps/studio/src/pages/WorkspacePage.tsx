@@ -11,7 +11,7 @@ export function WorkspacePage() {
   }, [])
   return (
     <div className="workspace">
-      <section aria-labelledby="panels-heading">
+      <section className="card" aria-labelledby="panels-heading">
         <h2 id="panels-heading">Panels</h2>
         {error && <p className="error">Could not load panels: {error}</p>}
         {panels.length === 0 && !error ? (

@@ -35,7 +35,8 @@ export class Connection {
     }
     socket.onmessage = (event) => this.receive(String(event.data))
     socket.onclose = () => {
-      for (const p of this.pending.values()) p.reject({ code: 'DISCONNECTED', message: 'The connection to the kernel dropped' })
+      for (const p of this.pending.values())
+        p.reject({ code: 'DISCONNECTED', message: 'The connection to the kernel dropped' })
       this.pending.clear()
       if (this.stopped) return
       this.onStatus('closed')

@@ -102,7 +102,9 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
   if (type === 'entity.parse.failed') {
     res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'The request body is not valid JSON' } })
   } else if (type === 'entity.too.large') {
-    res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `Bodies are limited to ${MAX_NXML_BYTES * 2} bytes` } })
+    res
+      .status(413)
+      .json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `Bodies are limited to ${MAX_NXML_BYTES * 2} bytes` } })
   } else if ((error as { status?: number }).status === 400) {
     res.status(400).json({ error: { code: 'BAD_REQUEST', message: (error as Error).message } })
   } else {

@@ -23,7 +23,10 @@ export class PanelRepository {
   constructor(private readonly db: Db) {}
 
   insert(panel: StoredPanel): void {
-    this.db.insert(panels).values({ ...panel, state: JSON.stringify(panel.state) }).run()
+    this.db
+      .insert(panels)
+      .values({ ...panel, state: JSON.stringify(panel.state) })
+      .run()
   }
 
   get(id: string): StoredPanel | undefined {
@@ -51,7 +54,9 @@ export class PanelRepository {
         .where(and(eq(panels.id, id), eq(panels.version, version - 1)))
         .run()
       if (updated.changes !== 1) return false
-      tx.insert(panelChanges).values({ panelId: id, version, ops: JSON.stringify(ops), tool, ts }).run()
+      tx.insert(panelChanges)
+        .values({ panelId: id, version, ops: JSON.stringify(ops), tool, ts })
+        .run()
       return true
     })
   }

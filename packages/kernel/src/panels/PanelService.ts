@@ -105,13 +105,19 @@ export class PanelService {
     const previous = this.queues.get(id) ?? Promise.resolve()
     const run = previous.catch(() => undefined).then(() => this.runTool(id, tool, args))
     this.queues.set(id, run)
-    void run.finally(() => {
-      if (this.queues.get(id) === run) this.queues.delete(id)
-    }).catch(() => undefined)
+    void run
+      .finally(() => {
+        if (this.queues.get(id) === run) this.queues.delete(id)
+      })
+      .catch(() => undefined)
     return run
   }
 
-  private async runTool(id: string, toolName: string, rawArgs: Json[] | JsonObject | undefined): Promise<TriggerResult> {
+  private async runTool(
+    id: string,
+    toolName: string,
+    rawArgs: Json[] | JsonObject | undefined,
+  ): Promise<TriggerResult> {
     const panel = this.get(id)
     const tool = panel.ast.tools.find((t) => t.name === toolName)
     if (!tool) {

@@ -68,14 +68,17 @@ export class SyncHub {
     }
     const parsed = ClientMessageSchema.safeParse(raw)
     if (!parsed.success) {
-      const reqId = typeof (raw as { reqId?: unknown })?.reqId === 'string' ? (raw as { reqId: string }).reqId : undefined
+      const reqId =
+        typeof (raw as { reqId?: unknown })?.reqId === 'string' ? (raw as { reqId: string }).reqId : undefined
       return this.fail(client, reqId, { code: 'BAD_MESSAGE', message: describeZodError(parsed.error) })
     }
     try {
       await this.handle(client, parsed.data)
     } catch (error) {
       const body =
-        error instanceof KernelError ? error.toBody() : { code: 'INTERNAL', message: 'The kernel failed to handle this message' }
+        error instanceof KernelError
+          ? error.toBody()
+          : { code: 'INTERNAL', message: 'The kernel failed to handle this message' }
       if (!(error instanceof KernelError)) console.error('[sync]', error)
       this.fail(client, parsed.data.reqId, body)
     }

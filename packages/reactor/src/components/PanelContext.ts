@@ -1,0 +1,21 @@
+import type { Json, JsonObject, ToolDecl } from '@nexus/protocol'
+import { createContext, useContext } from 'react'
+import type { Store } from '../state/store.ts'
+
+/** Called when a Button asks to run a tool; args are positional (array) or named (object). */
+export type TriggerHandler = (tool: string, args: Json[] | JsonObject) => void
+
+/** What every component of one panel shares. Stable for the panel's lifetime, so it never re-renders them. */
+export interface PanelContextValue {
+  store: Store
+  tools: ReadonlyMap<string, ToolDecl>
+  trigger: TriggerHandler
+}
+
+export const PanelContext = createContext<PanelContextValue | undefined>(undefined)
+
+export function usePanel(): PanelContextValue {
+  const value = useContext(PanelContext)
+  if (!value) throw new Error('Nexus components must be rendered inside <PanelView>')
+  return value
+}

@@ -1,0 +1,135 @@
+import type { Expr, ExprError, ExprResult } from './ast.ts'
+import { collectStatePaths, type StatePath } from './collect.ts'
+import { evaluateExpression, type Scope } from './evaluate.ts'
+import { parseExpression } from './parser.ts'
+import { toText, type Value } from './values.ts'
+
+/** An expression inside an attribute; `offset` is where its source starts in the attribute value. */
+export interface BindingPart {
+  source: string
+  expr: Expr
+  offset: number
+}
+
+/**
+ * An attribute value: plain `text`, a single `{expr}` (`expr`, keeps the value's type), or `template`
+ * text mixing literal strings and `{expr}` parts (always a string).
+ */
+export type Binding =
+  | { kind: 'text'; text: string }
+  | { kind: 'expr'; part: BindingPart }
+  | { kind: 'template'; parts: (string | BindingPart)[] }
+
+const cache = new Map<string, ExprResult<Binding>>()
+
+/**
+ * Parses an attribute value into a binding; error spans are offsets into the attribute value.
+ * @example parseBinding('Total: {$state.n} items') // {ok: true, value: {kind: 'template', ...}}
+ */
+export function parseBinding(attrValue: string): ExprResult<Binding> {
+  let result = cache.get(attrValue)
+  if (!result) {
+    result = parseUncached(attrValue)
+    if (cache.size > 5000) cache.clear()
+    cache.set(attrValue, result)
+  }
+  return result
+}
+
+function parseUncached(text: string): ExprResult<Binding> {
+  const parts: (string | BindingPart)[] = []
+  let pos = 0
+  while (pos < text.length) {
+    const open = text.indexOf('{', pos)
+    if (open === -1) break
+    const close = findClose(text, open)
+    if (close === -1)
+      return {
+        ok: false,
+        error: { message: 'Missing "}" to close the binding', span: { start: open, end: text.length } },
+      }
+    if (open > pos) parts.push(text.slice(pos, open))
+    const source = text.slice(open + 1, close)
+    const parsed = parseExpression(source)
+    if (!parsed.ok) return { ok: false, error: shift(parsed.error, open + 1) }
+    parts.push({ source, expr: parsed.value, offset: open + 1 })
+    pos = close + 1
+  }
+  if (parts.length === 0) return { ok: true, value: { kind: 'text', text } }
+  if (pos < text.length) parts.push(text.slice(pos))
+  const only = parts[0]
+  if (parts.length === 1 && typeof only !== 'string' && only !== undefined)
+    return { ok: true, value: { kind: 'expr', part: only } }
+  return { ok: true, value: { kind: 'template', parts } }
+}
+
+/** The index of the `}` matching the `{` at `open`, skipping braces inside string literals; -1 if none. */
+function findClose(text: string, open: number): number {
+  let depth = 0
+  let quote: string | undefined
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i]
+    if (quote) {
+      if (ch === '\\') i++
+      else if (ch === quote) quote = undefined
+    } else if (ch === '"' || ch === "'") {
+      quote = ch
+    } else if (ch === '{') {
+      depth++
+    } else if (ch === '}' && --depth === 0) {
+      return i
+    }
+  }
+  return -1
+}
+
+function shift(error: ExprError, by: number): ExprError {
+  return { message: error.message, span: { start: error.span.start + by, end: error.span.end + by } }
+}
+
+/** Evaluates a binding; template parts render `null`/`undefined` as empty text. */
+export function evaluateBinding(binding: Binding, scope: Scope): ExprResult<Value> {
+  switch (binding.kind) {
+    case 'text':
+      return { ok: true, value: binding.text }
+    case 'expr':
+      return located(evaluateExpression(binding.part.expr, scope), binding.part.offset)
+    case 'template': {
+      let out = ''
+      for (const part of binding.parts) {
+        if (typeof part === 'string') {
+          out += part
+          continue
+        }
+        const r = located(evaluateExpression(part.expr, scope), part.offset)
+        if (!r.ok) return r
+        out += r.value === null || r.value === undefined ? '' : toText(r.value)
+      }
+      return { ok: true, value: out }
+    }
+  }
+}
+
+function located(r: ExprResult<Value>, offset: number): ExprResult<Value> {
+  return r.ok ? r : { ok: false, error: shift(r.error, offset) }
+}
+
+/** Every `$state` / `$computed` path the binding reads. */
+export function collectBindingPaths(binding: Binding): StatePath[] {
+  if (binding.kind === 'text') return []
+  const parts =
+    binding.kind === 'expr' ? [binding.part] : binding.parts.filter((p): p is BindingPart => typeof p !== 'string')
+  return parts.flatMap((p) => collectStatePaths(p.expr))
+}
+
+/**
+ * Parses an attribute whose whole value is one expression (`args="{ step: 1 }"`, `args="[$scope.id]"`);
+ * a value wrapped as a single `{expr}` binding is accepted too.
+ */
+export function parseExpressionAttribute(attrValue: string): ExprResult<BindingPart> {
+  const direct = parseExpression(attrValue)
+  if (direct.ok) return { ok: true, value: { source: attrValue, expr: direct.value, offset: 0 } }
+  const binding = parseBinding(attrValue)
+  if (binding.ok && binding.value.kind === 'expr') return { ok: true, value: binding.value.part }
+  return direct
+}

@@ -1,0 +1,29 @@
+import type { Diagnostic, JsonObject, PanelAst } from '@nexus/protocol'
+import { setOwn } from '../expr/toJson.ts'
+import { parseNxml, sortDiagnostics } from './parseNxml.ts'
+import { validatePanel } from './validate.ts'
+
+export interface CompileResult {
+  /** No error-severity diagnostics (warnings and infos allowed). */
+  ok: boolean
+  ast?: PanelAst
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Parses and validates NXML. `ast` is present whenever a `<NexusPanel>` root was found, even when `ok` is
+ * false, so editors can still show structure.
+ */
+export function compileNxml(source: string): CompileResult {
+  const parsed = parseNxml(source)
+  if (!parsed.ast) return { ok: false, diagnostics: parsed.diagnostics }
+  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...validatePanel(parsed.ast, source)])
+  return { ok: !diagnostics.some((d) => d.severity === 'error'), ast: parsed.ast, diagnostics }
+}
+
+/** Each state's default, by name: the state a new panel starts with. */
+export function initialState(ast: PanelAst): JsonObject {
+  const state: JsonObject = {}
+  for (const s of ast.states) setOwn(state, s.name, structuredClone(s.default))
+  return state
+}

@@ -1,0 +1,98 @@
+import type { Json, StateType } from '@nexus/protocol'
+import type { Expr } from '../expr/ast.ts'
+import { evaluateExpression } from '../expr/evaluate.ts'
+import { parseExpression } from '../expr/parser.ts'
+import { toJson } from '../expr/toJson.ts'
+
+export type DefaultResult = { ok: true; value: Json } | { ok: false; message: string }
+
+/** The value a `State` of `type` starts with when it has no `default`. */
+export function zeroValue(type: StateType): Json {
+  switch (type) {
+    case 'string':
+      return ''
+    case 'number':
+      return 0
+    case 'boolean':
+      return false
+    case 'list':
+      return []
+    case 'object':
+      return {}
+  }
+}
+
+/**
+ * Parses a `default` attribute for `type`: numbers and booleans as written, strings raw, lists and objects
+ * as JSON or as JavaScript-style literals (`[{ id: 1, text: 'milk' }]`).
+ */
+export function parseDefault(type: StateType, raw: string): DefaultResult {
+  switch (type) {
+    case 'string':
+      return { ok: true, value: raw }
+    case 'number': {
+      const n = raw.trim() === '' ? NaN : Number(raw)
+      return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, message: `"${raw}" is not a number` }
+    }
+    case 'boolean':
+      if (raw === 'true' || raw === 'false') return { ok: true, value: raw === 'true' }
+      return { ok: false, message: `"${raw}" is not a boolean; write "true" or "false"` }
+    case 'list':
+    case 'object':
+      return parseStructured(type, raw)
+  }
+}
+
+function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
+  const value = parseJsonish(raw)
+  const wanted = type === 'list' ? 'a list such as [1, 2]' : 'an object such as { "a": 1 }'
+  if (value === undefined) return { ok: false, message: `"${raw}" is not ${wanted}` }
+  const isList = Array.isArray(value)
+  const isObject = value !== null && typeof value === 'object' && !isList
+  if ((type === 'list' && !isList) || (type === 'object' && !isObject))
+    return { ok: false, message: `"${raw}" is not ${wanted}` }
+  return { ok: true, value }
+}
+
+function parseJsonish(raw: string): Json | undefined {
+  try {
+    return JSON.parse(raw) as Json
+  } catch {
+    const parsed = parseExpression(raw)
+    if (!parsed.ok || !isLiteral(parsed.value)) return undefined
+    const result = evaluateExpression(parsed.value, {})
+    return result.ok ? toJson(result.value) : undefined
+  }
+}
+
+/** Only data: literals, arrays, objects and negative numbers. */
+function isLiteral(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'Literal':
+      return expr.value !== undefined
+    case 'Array':
+      return expr.elements.every(isLiteral)
+    case 'Object':
+      return expr.properties.every((p) => isLiteral(p.value))
+    case 'Unary':
+      return expr.operator === '-' && expr.argument.kind === 'Literal' && typeof expr.argument.value === 'number'
+    default:
+      return false
+  }
+}
+
+/** Whether `value` has the shape `type` asks for. */
+export function matchesType(type: StateType, value: Json): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string'
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value)
+    case 'boolean':
+      return typeof value === 'boolean'
+    case 'list':
+      return Array.isArray(value)
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value)
+  }
+}

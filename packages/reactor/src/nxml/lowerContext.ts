@@ -1,0 +1,78 @@
+import type { Span } from '@nexus/protocol'
+import { closestName, didYouMean } from '../util/suggest.ts'
+import type { DiagnosticBag } from './diagnosticBag.ts'
+import type { LineMap } from './lineColumn.ts'
+import { attribute, type XmlElement, type XmlNode } from './xmlTree.ts'
+
+/** Shared helpers for lowering elements: attribute checks and child iteration with diagnostics. */
+export class LowerContext {
+  constructor(
+    readonly diagnostics: DiagnosticBag,
+    readonly lines: LineMap,
+  ) {}
+
+  /** The attribute's value, or undefined after reporting it missing (quietly for malformed tags). */
+  required(el: XmlElement, name: string): string | undefined {
+    const attr = attribute(el, name)
+    if (attr) return attr.value
+    if (!el.malformed)
+      this.diagnostics.add('MISSING_ATTRIBUTE', el.nameSpan, `<${el.name}> needs a "${name}" attribute`)
+    return undefined
+  }
+
+  optional(el: XmlElement, name: string): string | undefined {
+    return attribute(el, name)?.value
+  }
+
+  valueSpan(el: XmlElement, name: string): Span {
+    return attribute(el, name)?.valueSpan ?? el.nameSpan
+  }
+
+  /** Reports attributes not in `allowed`, with a suggestion for likely typos. */
+  checkAttributes(el: XmlElement, allowed: readonly string[]): void {
+    for (const attr of el.attributes) {
+      if (allowed.includes(attr.name)) continue
+      const suggestion = closestName(attr.name, allowed)
+      const known = allowed.length ? allowed.map((a) => `"${a}"`).join(', ') : 'none'
+      this.diagnostics.add(
+        'UNKNOWN_ATTRIBUTE',
+        attr.nameSpan,
+        `<${el.name}> has no attribute "${attr.name}"${didYouMean(suggestion)}; allowed: ${known}`,
+        suggestion,
+      )
+    }
+  }
+
+  /** The element children of `el`, reporting any non-blank text among them. */
+  elements(el: XmlElement | XmlNode[]): XmlElement[] {
+    const nodes = Array.isArray(el) ? el : el.children
+    const out: XmlElement[] = []
+    for (const node of nodes) {
+      if (node.kind === 'element') out.push(node)
+      else this.reportText(node.value, node.span)
+    }
+    return out
+  }
+
+  unexpected(el: XmlElement, where: string, allowed: readonly string[]): void {
+    const suggestion = closestName(el.name, allowed)
+    this.diagnostics.add(
+      'UNEXPECTED_ELEMENT',
+      el.nameSpan,
+      `<${el.name}> is not allowed in ${where}${didYouMean(suggestion)}; expected ${allowed.map((a) => `<${a}>`).join(', ')}`,
+      suggestion,
+    )
+  }
+
+  private reportText(value: string, span: Span): void {
+    const trimmed = value.trim()
+    if (trimmed === '') return
+    const start = span.start + value.indexOf(trimmed)
+    const shown = trimmed.length > 30 ? `${trimmed.slice(0, 30)}…` : trimmed
+    this.diagnostics.add(
+      'UNEXPECTED_TEXT',
+      { start, end: start + trimmed.length },
+      `Unexpected text "${shown}"; only elements are allowed here`,
+    )
+  }
+}

@@ -1,0 +1,106 @@
+import type { ArgDecl, CapabilityDecl, Handler, Json, ToolDecl } from '@nexus/protocol'
+import { parseDefault } from './defaults.ts'
+import { lowerType } from './lowerType.ts'
+import type { LowerContext } from './lowerContext.ts'
+import type { XmlElement } from './xmlTree.ts'
+
+const TOOL_CHILDREN = ['Arg', 'Capabilities', 'Handler']
+
+export function lowerTool(el: XmlElement, ctx: LowerContext): ToolDecl {
+  ctx.checkAttributes(el, ['name', 'description'])
+  const name = ctx.required(el, 'name') ?? ''
+  const description = ctx.optional(el, 'description')
+  const args: ArgDecl[] = []
+  let capabilities: CapabilityDecl[] | undefined
+  let handler: Handler | undefined
+  for (const child of ctx.elements(el)) {
+    if (child.name === 'Arg') args.push(lowerArg(child, ctx))
+    else if (child.name === 'Capabilities') {
+      if (capabilities) duplicate(child, ctx)
+      capabilities = [...(capabilities ?? []), ...lowerCapabilities(child, ctx)]
+    } else if (child.name === 'Handler') {
+      if (handler) duplicate(child, ctx)
+      else handler = lowerHandler(child, ctx)
+    } else ctx.unexpected(child, '<Tool>', TOOL_CHILDREN)
+  }
+  if (!handler && !el.malformed)
+    ctx.diagnostics.add(
+      'MISSING_HANDLER',
+      el.nameSpan,
+      `Tool "${name}" has no <Handler>; add <Handler>...</Handler> with its code`,
+    )
+  return {
+    kind: 'Tool',
+    name,
+    ...(description === undefined ? {} : { description }),
+    args,
+    ...(capabilities === undefined ? {} : { capabilities }),
+    handler: handler ?? missingHandler(el, ctx),
+    span: el.span,
+  }
+}
+
+function duplicate(el: XmlElement, ctx: LowerContext): void {
+  ctx.diagnostics.add('DUPLICATE_ELEMENT', el.nameSpan, `A <Tool> may have only one <${el.name}>`)
+}
+
+function missingHandler(el: XmlElement, ctx: LowerContext): Handler {
+  return { kind: 'Handler', code: '', line: ctx.lines.at(el.span.start).line, span: el.span }
+}
+
+function lowerArg(el: XmlElement, ctx: LowerContext): ArgDecl {
+  ctx.checkAttributes(el, ['name', 'type', 'default', 'required'])
+  const name = ctx.required(el, 'name') ?? ''
+  const type = lowerType(el, ctx)
+  const raw = ctx.optional(el, 'default')
+  let value: Json | undefined
+  if (raw !== undefined) {
+    const parsed = parseDefault(type, raw)
+    if (parsed.ok) value = parsed.value
+    else
+      ctx.diagnostics.add(
+        'INVALID_DEFAULT',
+        ctx.valueSpan(el, 'default'),
+        `Invalid default for ${type} argument "${name}": ${parsed.message}`,
+      )
+  }
+  const required = lowerRequired(el, ctx)
+  return { kind: 'Arg', name, type, ...(value === undefined ? {} : { default: value }), required, span: el.span }
+}
+
+function lowerRequired(el: XmlElement, ctx: LowerContext): boolean {
+  const raw = ctx.optional(el, 'required')
+  if (raw === undefined || raw === 'false') return false
+  if (raw === 'true') return true
+  ctx.diagnostics.add(
+    'INVALID_ATTRIBUTE_VALUE',
+    ctx.valueSpan(el, 'required'),
+    `required="${raw}" must be "true" or "false"`,
+  )
+  return false
+}
+
+function lowerCapabilities(el: XmlElement, ctx: LowerContext): CapabilityDecl[] {
+  ctx.checkAttributes(el, [])
+  const out: CapabilityDecl[] = []
+  for (const child of ctx.elements(el)) {
+    if (child.name !== 'Capability') {
+      ctx.unexpected(child, '<Capabilities>', ['Capability'])
+      continue
+    }
+    ctx.checkAttributes(child, ['type', 'scope'])
+    out.push({
+      kind: 'Capability',
+      type: ctx.required(child, 'type') ?? '',
+      scope: ctx.optional(child, 'scope') ?? '*',
+      span: child.span,
+    })
+  }
+  return out
+}
+
+function lowerHandler(el: XmlElement, ctx: LowerContext): Handler {
+  ctx.checkAttributes(el, [])
+  const raw = el.raw ?? { text: '', start: el.span.end }
+  return { kind: 'Handler', code: raw.text, line: ctx.lines.at(raw.start).line, span: el.span }
+}

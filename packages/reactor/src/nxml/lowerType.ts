@@ -1,0 +1,25 @@
+import type { StateType } from '@nexus/protocol'
+import { STATE_TYPES } from '@nexus/protocol'
+import { closestName, didYouMean } from '../util/suggest.ts'
+import type { LowerContext } from './lowerContext.ts'
+import type { XmlElement } from './xmlTree.ts'
+
+const TYPE_ALIASES: Record<string, StateType> = {
+  array: 'list',
+  int: 'number',
+  float: 'number',
+  bool: 'boolean',
+  str: 'string',
+  map: 'object',
+}
+
+/** The `type` attribute of a State or Arg; `string` when missing or invalid (after a diagnostic). */
+export function lowerType(el: XmlElement, ctx: LowerContext): StateType {
+  const raw = ctx.required(el, 'type')
+  if (raw === undefined) return 'string'
+  if ((STATE_TYPES as readonly string[]).includes(raw)) return raw as StateType
+  const suggestion = TYPE_ALIASES[raw.toLowerCase()] ?? closestName(raw, STATE_TYPES)
+  const message = `"${raw}" is not a type${didYouMean(suggestion)}; use one of ${STATE_TYPES.join(', ')}`
+  ctx.diagnostics.add('INVALID_ATTRIBUTE_VALUE', ctx.valueSpan(el, 'type'), message, suggestion)
+  return 'string'
+}

@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { compileNxml, initialState } from './compile.ts'
+import { decodeEntities, escapeAttribute } from './entities.ts'
+import { lineColumn } from './lineColumn.ts'
+import { parseNxml } from './parseNxml.ts'
+import { serializeNxml } from './serialize.ts'
+import { stripSpans } from './stripSpans.ts'
+
+const counter = readFileSync(new URL('../../test/cases/counter.nxml', import.meta.url), 'utf8')
+const brief = (src: string) => compileNxml(src).diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`)
+
+describe('lineColumn', () => {
+  it('is 1-based and clamps out-of-range offsets', () => {
+    expect([
+      lineColumn('a\nbc', 0),
+      lineColumn('a\nbc', 2),
+      lineColumn('a\nbc', 3),
+      lineColumn('a\nbc', 99),
+      lineColumn('', -1),
+    ]).toMatchInlineSnapshot(`
+      [
+        {
+          "column": 1,
+          "line": 1,
+        },
+        {
+          "column": 1,
+          "line": 2,
+        },
+        {
+          "column": 2,
+          "line": 2,
+        },
+        {
+          "column": 3,
+          "line": 2,
+        },
+        {
+          "column": 1,
+          "line": 1,
+        },
+      ]
+    `)
+  })
+})
+
+describe('entities', () => {
+  it('decodes the five XML entities and numeric references, leaving bare ampersands', () => {
+    expect(decodeEntities('&lt;a&gt; &amp;&amp; &quot;&apos; &#65;&#x42; && &nope; &#99999999;')).toMatchInlineSnapshot(
+      `"<a> && "' AB && &nope; &#99999999;"`,
+    )
+  })
+
+  it('escapes only what the decoder would read back differently', () => {
+    const value = 'a && b "q" &amp; x\ny'
+    expect(escapeAttribute(value)).toMatchInlineSnapshot(`"a && b &quot;q&quot; &amp;amp; x&#10;y"`)
+    expect(decodeEntities(escapeAttribute(value))).toBe(value)
+  })
+})
+
+describe('parseNxml', () => {
+  it('parses the counter panel with no diagnostics and the handler line', () => {
+    const { ast, diagnostics } = parseNxml(counter)
+    expect(diagnostics).toEqual([])
+    expect(ast?.tools[0]?.handler).toMatchInlineSnapshot(`
+      {
+        "code": "$state.count += $args.step",
+        "kind": "Handler",
+        "line": 10,
+        "span": {
+          "end": 437,
+          "start": 392,
+        },
+      }
+    `)
+    expect(initialState(ast!)).toMatchInlineSnapshot(`
+      {
+        "count": 0,
+      }
+    `)
+  })
+
+  it('records the line where multi-line and CDATA handler code starts', () => {
+    const src =
+      '<NexusPanel title="t">\n<Logic>\n<Tool name="a"><Handler>\n  x()\n</Handler></Tool>\n<Tool name="b"><Handler>\n<![CDATA[y()]]></Handler></Tool>\n</Logic>\n</NexusPanel>'
+    expect(parseNxml(src).ast?.tools.map((t) => [t.handler.line, t.handler.code])).toMatchInlineSnapshot(`
+      [
+        [
+          3,
+          "
+        x()
+      ",
+        ],
+        [
+          6,
+          "
+      y()",
+        ],
+      ]
+    `)
+  })
+
+  it('returns no AST only without a NexusPanel root, and never throws', () => {
+    expect([parseNxml('').ast, parseNxml('<Other/>').ast, parseNxml('<NexusPanel title="x"').ast?.title])
+      .toMatchInlineSnapshot(`
+      [
+        undefined,
+        undefined,
+        "x",
+      ]
+    `)
+  })
+
+  it('survives hostile nesting and huge expressions without exhausting the stack', () => {
+    const deep = `<NexusPanel title="d"><View>${'<Layout>'.repeat(20000)}</View></NexusPanel>`
+    const long = `<NexusPanel title="d"><View><Text content="{${'1+'.repeat(100000)}1}" /></View></NexusPanel>`
+    expect([...brief(deep).slice(0, 2), ...brief(long)]).toMatchInlineSnapshot(`
+      [
+        "1:30 NX1011 <Layout> is never closed; add </Layout>",
+        "1:38 NX1011 <Layout> is never closed; add </Layout>",
+        "1:45 NX3008 At view[0].content: Expression is too long (over 2000 tokens)",
+      ]
+    `)
+  })
+
+  it('reports one diagnostic for one mistake', () => {
+    expect({
+      missingQuote: brief(counter.replace('name="count"', 'name="count')),
+      unclosedLayout: brief(counter.replace('</Layout>', '')),
+      missingGt: brief(
+        counter.replace('<Text content="Double: {$computed.double}" />', '<Text content="Double: {$computed.double}"'),
+      ),
+      typoTrigger: brief(counter.replace('trigger="increment"', 'trigger="incremnet"')),
+      typoComponent: brief(counter.replace('<Metric', '<Metrik')),
+    }).toMatchInlineSnapshot(`
+      {
+        "missingGt": [
+          "16:7 NX1004 The <Text> tag is missing its closing ">" or "/>"",
+        ],
+        "missingQuote": [
+          "3:17 NX1003 The value of this attribute is missing its closing "",
+        ],
+        "typoComponent": [
+          "15:8 NX3003 At view[0].children[0]: <Metrik> is not a known component (did you mean \`Metric\`?)",
+        ],
+        "typoTrigger": [
+          "17:35 NX3006 At view[0].children[2].trigger: tool "incremnet" is not defined (did you mean \`increment\`?)",
+        ],
+        "unclosedLayout": [
+          "14:6 NX1011 <Layout> is never closed; add </Layout>",
+        ],
+      }
+    `)
+  })
+})
+
+describe('serializeNxml', () => {
+  it('writes the counter back exactly as written', () => {
+    expect(serializeNxml(parseNxml(counter).ast!)).toBe(counter)
+  })
+
+  it('keeps awkward values and code intact through a round trip', () => {
+    const src = `<NexusPanel title="a &amp;amp; b&#61;" version="1">
+  <Logic><Tool name="t"><Handler><![CDATA[if (a ]]]]><![CDATA[> b) "</Handler>"]]></Handler></Tool></Logic>
+  <View><Text content="x&#10;  <y" /></View>
+</NexusPanel>`
+    const { ast, diagnostics } = parseNxml(src)
+    expect(diagnostics).toEqual([])
+    const out = serializeNxml(ast!)
+    expect(out).toMatchInlineSnapshot(`
+      "<NexusPanel title="a &amp;amp; b&#61;" version="1">
+        <Logic>
+          <Tool name="t">
+            <Handler><![CDATA[if (a ]]]]><![CDATA[> b) "</Handler>"]]></Handler>
+          </Tool>
+        </Logic>
+        <View>
+          <Text content="x&#10;  <y" />
+        </View>
+      </NexusPanel>
+      "
+    `)
+    expect(stripSpans(parseNxml(out).ast)).toEqual(stripSpans(ast))
+  })
+})

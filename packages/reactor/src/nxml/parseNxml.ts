@@ -1,0 +1,29 @@
+import type { Diagnostic, PanelAst } from '@nexus/protocol'
+import { DiagnosticBag } from './diagnosticBag.ts'
+import { LineMap } from './lineColumn.ts'
+import { lowerDocument } from './lower.ts'
+import { LowerContext } from './lowerContext.ts'
+import { XmlParser } from './parser.ts'
+
+export interface ParseResult {
+  /** Undefined only when the source has no usable `<NexusPanel>` root. */
+  ast: PanelAst | undefined
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Parses NXML into a panel AST with syntax and structure diagnostics (not semantic checks: see
+ * `compileNxml`). Never throws, whatever the input.
+ * @example parseNxml('<NexusPanel title="x"></NexusPanel>').ast?.title // 'x'
+ */
+export function parseNxml(source: string): ParseResult {
+  const diagnostics = new DiagnosticBag(source)
+  const nodes = new XmlParser(source, diagnostics).parseDocument()
+  const ast = lowerDocument(nodes, new LowerContext(diagnostics, new LineMap(source)))
+  return { ast, diagnostics: sortDiagnostics(diagnostics.items) }
+}
+
+/** Source order, so a reader meets them top to bottom. */
+export function sortDiagnostics(items: Diagnostic[]): Diagnostic[] {
+  return [...items].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0))
+}

@@ -1,0 +1,246 @@
+import type { DiagnosticBag } from './diagnosticBag.ts'
+import { Scanner, TokenKind } from './scanner.ts'
+import type { XmlAttribute, XmlElement, XmlNode } from './xmlTree.ts'
+
+/** Elements whose body is raw text (code), not markup. */
+const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set(['Handler'])
+
+type TagEnd = 'open' | 'self' | 'unterminated'
+
+/** Deeper elements are read as siblings, so hostile input cannot exhaust the stack. */
+const MAX_NESTING = 200
+
+/**
+ * Recursive-descent parser from NXML text to a generic element tree. Recovers from every error: a close
+ * tag that belongs to an enclosing element ends the current list; one mistake gives one diagnostic.
+ */
+export class XmlParser {
+  private readonly scanner: Scanner
+  private reportedDepth = false
+
+  constructor(
+    private readonly source: string,
+    private readonly diagnostics: DiagnosticBag,
+  ) {
+    this.scanner = new Scanner(source, diagnostics)
+  }
+
+  parseDocument(): XmlNode[] {
+    const nodes: XmlNode[] = []
+    for (;;) {
+      const token = this.scanner.scanContent()
+      if (token === TokenKind.EndOfFile) return nodes
+      if (token === TokenKind.Text) nodes.push(this.textNode())
+      else if (token === TokenKind.LessThan) this.pushElement(nodes, [])
+      else this.strayCloseTag()
+    }
+  }
+
+  private textNode(): XmlNode {
+    return { kind: 'text', value: this.scanner.tokenValue, span: this.scanner.tokenSpan }
+  }
+
+  private pushElement(nodes: XmlNode[], ancestors: readonly string[]): void {
+    const el = this.parseElement(ancestors)
+    if (el) nodes.push(el)
+  }
+
+  /** After `<`. Returns undefined (and reports) when no tag name follows. */
+  private parseElement(ancestors: readonly string[]): XmlElement | undefined {
+    const s = this.scanner
+    const start = s.tokenStart
+    if (s.scanTag() !== TokenKind.Name) {
+      this.diagnostics.add(
+        'EXPECTED_TAG_NAME',
+        { start, end: start + 1 },
+        'Expected a tag name after "<" (write "&lt;" for a literal "<")',
+      )
+      s.skipToNextTag(start + 1) // the text after a stray "<" is part of the same mistake
+      return undefined
+    }
+    if (s.tokenStart !== start + 1) {
+      this.diagnostics.add(
+        'EXPECTED_TAG_NAME',
+        { start, end: s.tokenStart },
+        `Write <${s.tokenValue} without a space after "<"`,
+      )
+    }
+    const el: XmlElement = {
+      kind: 'element',
+      name: s.tokenValue,
+      nameSpan: s.tokenSpan,
+      attributes: [],
+      children: [],
+      span: { start, end: s.tokenEnd },
+      malformed: false,
+    }
+    const errorsBefore = this.diagnostics.count
+    let end = this.parseAttributes(el, errorsBefore)
+    el.malformed = this.diagnostics.count > errorsBefore
+    if (end === 'unterminated') end = s.occursLater(`</${el.name}`) ? 'open' : 'self'
+    if (end === 'self') return el
+    if (ancestors.length >= MAX_NESTING) {
+      if (!this.reportedDepth)
+        this.diagnostics.add('NESTING_TOO_DEEP', el.nameSpan, `Elements may nest at most ${MAX_NESTING} deep`)
+      this.reportedDepth = true
+      return el
+    }
+    if (RAW_TEXT_ELEMENTS.has(el.name)) el.raw = s.scanRawText(el.name)
+    this.parseChildren(el, ancestors)
+    return el
+  }
+
+  /** Reads attributes up to `>` or `/>`; reports only the first syntax error of the tag. */
+  private parseAttributes(el: XmlElement, errorsBefore: number): TagEnd {
+    const s = this.scanner
+    const report = (
+      key: 'UNEXPECTED_CHARACTER' | 'EXPECTED_ATTRIBUTE_VALUE' | 'UNTERMINATED_TAG',
+      message: string,
+      span = s.tokenSpan,
+    ) => {
+      if (this.diagnostics.count === errorsBefore) this.diagnostics.add(key, span, message)
+    }
+    for (;;) {
+      const token = s.scanTag()
+      switch (token) {
+        case TokenKind.GreaterThan:
+        case TokenKind.SlashGreaterThan:
+          el.span.end = s.tokenEnd
+          return token === TokenKind.GreaterThan ? 'open' : 'self'
+        case TokenKind.Name:
+          this.parseAttribute(el, (message) => report('EXPECTED_ATTRIBUTE_VALUE', message))
+          break
+        case TokenKind.String:
+          report('UNEXPECTED_CHARACTER', 'A quoted value must follow an attribute name and "="')
+          break
+        case TokenKind.Equals:
+        case TokenKind.Unknown:
+          report(
+            'UNEXPECTED_CHARACTER',
+            `Unexpected "${this.source.slice(s.tokenStart, s.tokenEnd)}" in the <${el.name}> tag`,
+          )
+          break
+        default: // a new tag or the end of the file: this tag was never closed
+          s.resetTo(s.tokenStart)
+          report('UNTERMINATED_TAG', `The <${el.name}> tag is missing its closing ">" or "/>"`, {
+            start: el.span.start,
+            end: el.span.end,
+          })
+          return 'unterminated'
+      }
+      el.span.end = Math.max(el.span.end, s.tokenEnd)
+    }
+  }
+
+  private parseAttribute(el: XmlElement, report: (message: string) => void): void {
+    const s = this.scanner
+    const name = s.tokenValue
+    const nameSpan = s.tokenSpan
+    const afterName = s.tokenEnd
+    if (s.scanTag() !== TokenKind.Equals) {
+      s.resetTo(afterName)
+      report(`The attribute "${name}" needs a value: ${name}="..."`)
+      return
+    }
+    if (s.scanAttributeValue() !== TokenKind.String) {
+      s.resetTo(s.tokenStart)
+      report(`The attribute "${name}" needs a quoted value after "="`)
+      return
+    }
+    const attr: XmlAttribute = {
+      name,
+      value: s.tokenValue,
+      span: { start: nameSpan.start, end: s.tokenEnd },
+      nameSpan,
+      valueSpan: s.tokenSpan,
+    }
+    if (el.attributes.some((a) => a.name === name)) {
+      this.diagnostics.add(
+        'DUPLICATE_ATTRIBUTE',
+        attr.span,
+        `The attribute "${name}" is already set on this <${el.name}>`,
+      )
+      return
+    }
+    el.attributes.push(attr)
+  }
+
+  /** Children up to the matching close tag; a close tag of an ancestor ends this element (reported). */
+  private parseChildren(el: XmlElement, ancestors: readonly string[]): void {
+    const s = this.scanner
+    const inner = [...ancestors, el.name]
+    for (;;) {
+      const token = s.scanContent()
+      if (token === TokenKind.EndOfFile) {
+        if (!s.swallowedToEnd) this.reportUnclosed(el) // else the unterminated comment was the one mistake
+        el.span.end = s.sourceLength
+        return
+      }
+      if (token === TokenKind.Text) el.children.push(this.textNode())
+      else if (token === TokenKind.LessThan) this.pushElement(el.children, inner)
+      else if (this.parseCloseTag(el, ancestors)) return
+    }
+  }
+
+  /** After `</` inside `el`. Returns whether `el` is now closed. */
+  private parseCloseTag(el: XmlElement, ancestors: readonly string[]): boolean {
+    const s = this.scanner
+    const start = s.tokenStart
+    if (s.scanTag() !== TokenKind.Name) {
+      this.diagnostics.add('EXPECTED_TAG_NAME', { start, end: start + 2 }, 'Expected a tag name after "</"')
+      s.skipToNextTag(start + 2)
+      return false
+    }
+    const name = s.tokenValue
+    if (name !== el.name && ancestors.includes(name)) {
+      this.reportUnclosed(el)
+      el.span.end = start
+      s.resetTo(start) // the enclosing element reads this close tag again
+      return true
+    }
+    if (name !== el.name) {
+      this.diagnostics.add(
+        'MISMATCHED_CLOSE_TAG',
+        { start, end: s.tokenEnd },
+        `Expected </${el.name}> to close <${el.name}>, but found </${name}>`,
+      )
+    }
+    el.span.end = this.finishCloseTag(name)
+    return true
+  }
+
+  /** Consumes up to the `>` of a close tag; returns the offset after it. */
+  private finishCloseTag(name: string): number {
+    const s = this.scanner
+    const nameEnd = s.tokenEnd
+    for (;;) {
+      const token = s.scanTag()
+      if (token === TokenKind.GreaterThan) return s.tokenEnd
+      if (token === TokenKind.Name || token === TokenKind.Unknown || token === TokenKind.String) continue
+      s.resetTo(s.tokenStart)
+      this.diagnostics.add(
+        'UNTERMINATED_TAG',
+        { start: nameEnd - name.length - 2, end: nameEnd },
+        `The </${name}> tag is missing its closing ">"`,
+      )
+      return nameEnd
+    }
+  }
+
+  private strayCloseTag(): void {
+    const s = this.scanner
+    const start = s.tokenStart
+    const name = s.scanTag() === TokenKind.Name ? s.tokenValue : ''
+    if (name) this.finishCloseTag(name)
+    this.diagnostics.add(
+      'MISMATCHED_CLOSE_TAG',
+      { start, end: s.tokenEnd },
+      `</${name}> closes nothing: no element is open here`,
+    )
+  }
+
+  private reportUnclosed(el: XmlElement): void {
+    if (el.malformed) return
+    this.diagnostics.add('UNCLOSED_ELEMENT', el.nameSpan, `<${el.name}> is never closed; add </${el.name}>`)
+  }
+}

@@ -1,0 +1,269 @@
+import type { Span } from '@nexus/protocol'
+import type { DiagnosticBag } from './diagnosticBag.ts'
+import { decodeEntities } from './entities.ts'
+
+export enum TokenKind {
+  EndOfFile,
+  /** Character data between tags (also a CDATA section outside raw-text elements). */
+  Text,
+  LessThan,
+  LessThanSlash,
+  GreaterThan,
+  SlashGreaterThan,
+  Equals,
+  Name,
+  /** An attribute value, quoted or (with a diagnostic) unquoted; `value` is entity-decoded. */
+  String,
+  Unknown,
+}
+
+/** The body of a raw-text element such as `<Handler>`: CDATA sections unwrapped, no entity decoding. */
+export interface RawText {
+  text: string
+  /** Offset of the first character of `text` in the source. */
+  start: number
+}
+
+const NAME_START = /[A-Za-z_]/
+const NAME_PART = /[A-Za-z0-9_.:-]/
+/** A value that swallowed the next attribute: `name="count type="` lost the quote after `count`. */
+const SWALLOWED_ATTRIBUTE = /\s+[A-Za-z_][\w.:-]*\s*=\s*$/
+
+/**
+ * Scans NXML on demand: the parser asks for content tokens or in-tag tokens. Never throws; problems
+ * become diagnostics and the scan goes on. Offsets: `fullStart` (before trivia), `tokenStart`, `tokenEnd`.
+ */
+export class Scanner {
+  private pos = 0
+  private fullStart = 0
+  private start = 0
+  private value = ''
+  private kind = TokenKind.EndOfFile
+  private swallowed = false
+
+  constructor(
+    private readonly text: string,
+    private readonly diagnostics: DiagnosticBag,
+  ) {}
+
+  get token(): TokenKind {
+    return this.kind
+  }
+  get tokenValue(): string {
+    return this.value
+  }
+  get tokenStart(): number {
+    return this.start
+  }
+  get tokenEnd(): number {
+    return this.pos
+  }
+  get tokenFullStart(): number {
+    return this.fullStart
+  }
+  get tokenSpan(): Span {
+    return { start: this.start, end: this.pos }
+  }
+  get sourceLength(): number {
+    return this.text.length
+  }
+  /** An unterminated comment or CDATA section ran to the end of the file. */
+  get swallowedToEnd(): boolean {
+    return this.swallowed
+  }
+
+  /** Moves back (or forward) to `pos`, e.g. to re-read a token in another mode. */
+  resetTo(pos: number): void {
+    this.pos = pos
+  }
+
+  /** Moves to the next `<` at or after `from` (or the end). */
+  skipToNextTag(from: number): void {
+    const next = this.text.indexOf('<', from)
+    this.pos = next === -1 ? this.text.length : next
+  }
+
+  /** Whether `needle` occurs at or after the current position. */
+  occursLater(needle: string): boolean {
+    return this.text.indexOf(needle, this.pos) !== -1
+  }
+
+  /** Between tags: skips whitespace, comments and `<?...?>`; returns Text, LessThan, LessThanSlash or EndOfFile. */
+  scanContent(): TokenKind {
+    this.fullStart = this.pos
+    this.skipTrivia()
+    this.start = this.pos
+    this.value = ''
+    const t = this.text
+    if (this.pos >= t.length) return (this.kind = TokenKind.EndOfFile)
+    if (t.startsWith('</', this.pos)) return this.advance(2, TokenKind.LessThanSlash)
+    if (t.startsWith('<![CDATA[', this.pos)) {
+      const cdata = this.scanCData()
+      this.value = cdata
+      return (this.kind = TokenKind.Text)
+    }
+    if (t[this.pos] === '<') return this.advance(1, TokenKind.LessThan)
+    const end = t.indexOf('<', this.pos)
+    this.pos = end === -1 ? t.length : end
+    this.value = t.slice(this.start, this.pos)
+    return (this.kind = TokenKind.Text)
+  }
+
+  /** Inside a tag: Name, Equals, String, GreaterThan, SlashGreaterThan, LessThan(Slash), Unknown, EndOfFile. */
+  scanTag(): TokenKind {
+    this.fullStart = this.pos
+    this.skipWhitespace()
+    this.start = this.pos
+    this.value = ''
+    const t = this.text
+    const ch = t[this.pos]
+    if (ch === undefined) return (this.kind = TokenKind.EndOfFile)
+    if (ch === '>') return this.advance(1, TokenKind.GreaterThan)
+    if (t.startsWith('/>', this.pos)) return this.advance(2, TokenKind.SlashGreaterThan)
+    if (ch === '=') return this.advance(1, TokenKind.Equals)
+    if (t.startsWith('</', this.pos)) return this.advance(2, TokenKind.LessThanSlash)
+    if (ch === '<') return this.advance(1, TokenKind.LessThan)
+    if (ch === '"' || ch === "'") return this.scanQuoted(ch)
+    if (NAME_START.test(ch)) {
+      while (this.pos < t.length && NAME_PART.test(t[this.pos]!)) this.pos++
+      this.value = t.slice(this.start, this.pos)
+      return (this.kind = TokenKind.Name)
+    }
+    return this.advance(1, TokenKind.Unknown)
+  }
+
+  /** After `=`: a quoted value, or an unquoted run of characters (reported), or Unknown when there is none. */
+  scanAttributeValue(): TokenKind {
+    this.fullStart = this.pos
+    this.skipWhitespace()
+    this.start = this.pos
+    const ch = this.text[this.pos]
+    if (ch === '"' || ch === "'") return this.scanQuoted(ch)
+    while (this.pos < this.text.length && !/[\s>]/.test(this.text[this.pos]!) && !this.text.startsWith('/>', this.pos))
+      this.pos++
+    if (this.pos === this.start) return (this.kind = TokenKind.Unknown)
+    this.value = decodeEntities(this.text.slice(this.start, this.pos))
+    this.diagnostics.add(
+      'UNQUOTED_ATTRIBUTE_VALUE',
+      this.tokenSpan,
+      `Attribute values must be quoted: write "${this.value}"`,
+    )
+    return (this.kind = TokenKind.String)
+  }
+
+  /** The body of a raw-text element up to (not including) `</name`; CDATA sections are unwrapped. */
+  scanRawText(name: string): RawText {
+    const t = this.text
+    const close = `</${name}`
+    let text = ''
+    let first: number | undefined
+    while (this.pos < t.length && !t.startsWith(close, this.pos)) {
+      if (t.startsWith('<![CDATA[', this.pos)) {
+        const inner = this.pos + 9
+        first ??= inner
+        text += this.scanCData()
+        continue
+      }
+      const nextLt = t.indexOf('<', this.pos + 1)
+      const end = nextLt === -1 ? t.length : nextLt
+      first ??= this.pos
+      text += t.slice(this.pos, end)
+      this.pos = end
+    }
+    return { text, start: first ?? this.pos }
+  }
+
+  private scanCData(): string {
+    const inner = this.pos + 9
+    const end = this.text.indexOf(']]>', inner)
+    if (end === -1) {
+      this.diagnostics.add(
+        'UNTERMINATED_CDATA',
+        { start: this.pos, end: this.text.length },
+        'The CDATA section has no closing "]]>"',
+      )
+      this.swallowed = true
+      this.pos = this.text.length
+      return this.text.slice(inner)
+    }
+    this.pos = end + 3
+    return this.text.slice(inner, end)
+  }
+
+  private scanQuoted(quote: string): TokenKind {
+    const t = this.text
+    const open = this.pos
+    let i = open + 1
+    while (i < t.length && t[i] !== quote && !(t[i] === '\n' && this.newTagFollows(i + 1))) i++
+    if (t[i] !== quote) return this.unterminatedAtLineEnd(open, i)
+    const raw = t.slice(open + 1, i)
+    const swallowed = SWALLOWED_ATTRIBUTE.exec(raw)
+    if (swallowed) {
+      const end = open + 1 + swallowed.index
+      this.diagnostics.add(
+        'UNTERMINATED_STRING',
+        { start: open, end },
+        `The value of this attribute is missing its closing ${quote}`,
+      )
+      this.value = decodeEntities(raw.slice(0, swallowed.index))
+      this.pos = end
+      return (this.kind = TokenKind.String)
+    }
+    this.value = decodeEntities(raw)
+    this.pos = i + 1
+    return (this.kind = TokenKind.String)
+  }
+
+  /** A value ran to the end of its line: keep a trailing `/>` or `>` as the end of the tag. */
+  private unterminatedAtLineEnd(open: number, lineEnd: number): TokenKind {
+    const raw = this.text.slice(open + 1, lineEnd)
+    const tagEnd = /\s*\/?>\s*$/.exec(raw)
+    const valueEnd = tagEnd ? open + 1 + tagEnd.index : lineEnd
+    this.diagnostics.add(
+      'UNTERMINATED_STRING',
+      { start: open, end: valueEnd },
+      'This attribute value has no closing quote',
+    )
+    this.value = decodeEntities(this.text.slice(open + 1, valueEnd))
+    this.pos = valueEnd
+    return (this.kind = TokenKind.String)
+  }
+
+  /** Whether the line starting at `i` begins (after indentation) with a tag. */
+  private newTagFollows(i: number): boolean {
+    while (i < this.text.length && (this.text[i] === ' ' || this.text[i] === '\t' || this.text[i] === '\r')) i++
+    return this.text[i] === '<'
+  }
+
+  private skipWhitespace(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++
+  }
+
+  private skipTrivia(): void {
+    const t = this.text
+    for (;;) {
+      this.skipWhitespace()
+      if (t.startsWith('<!--', this.pos))
+        this.skipUntil('-->', 'UNTERMINATED_COMMENT', 'The comment has no closing "-->"')
+      else if (t.startsWith('<?', this.pos))
+        this.skipUntil('?>', 'UNTERMINATED_TAG', 'The "<?" declaration has no closing "?>"')
+      else return
+    }
+  }
+
+  private skipUntil(end: string, key: 'UNTERMINATED_COMMENT' | 'UNTERMINATED_TAG', message: string): void {
+    const close = this.text.indexOf(end, this.pos + 2)
+    if (close === -1) {
+      this.diagnostics.add(key, { start: this.pos, end: this.text.length }, message)
+      this.pos = this.text.length
+      this.swallowed = true
+    } else {
+      this.pos = close + end.length
+    }
+  }
+
+  private advance(n: number, kind: TokenKind): TokenKind {
+    this.pos += n
+    return (this.kind = kind)
+  }
+}

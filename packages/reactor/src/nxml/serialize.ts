@@ -1,0 +1,123 @@
+import type { ArgDecl, CapabilityDecl, Handler, Json, PanelAst, StateDecl, ToolDecl, ViewNode } from '@nexus/protocol'
+import { escapeAttribute } from './entities.ts'
+
+const INDENT = '  '
+const INLINE_CAPABILITIES_WIDTH = 100
+/** A value ending like ` name=` would be read back as a missing closing quote; escape its `=`. */
+const LOOKS_LIKE_NEXT_ATTRIBUTE = /(\s+[A-Za-z_][\w.:-]*\s*)=(\s*)$/
+
+/**
+ * Writes a panel as canonical NXML: two-space indentation, attributes double-quoted, empty sections
+ * omitted, handler code verbatim (in CDATA only when it would otherwise end the element early).
+ * `parseNxml(serializeNxml(ast)).ast` equals `ast` up to spans and handler lines.
+ */
+export function serializeNxml(ast: PanelAst): string {
+  const lines = [
+    `<NexusPanel${attrs([
+      ['title', ast.title],
+      ['version', ast.version],
+    ])}>`,
+  ]
+  if (ast.states.length || ast.computeds.length) {
+    lines.push(`${INDENT}<Data>`)
+    for (const s of ast.states) lines.push(`${INDENT.repeat(2)}<State${attrs(stateAttrs(s))} />`)
+    for (const c of ast.computeds)
+      lines.push(
+        `${INDENT.repeat(2)}<Computed${attrs([
+          ['name', c.name],
+          ['value', c.value],
+        ])} />`,
+      )
+    lines.push(`${INDENT}</Data>`)
+  }
+  if (ast.tools.length) {
+    lines.push(`${INDENT}<Logic>`)
+    for (const tool of ast.tools) lines.push(...toolLines(tool, INDENT.repeat(2)))
+    lines.push(`${INDENT}</Logic>`)
+  }
+  if (ast.view.length) {
+    lines.push(`${INDENT}<View>`)
+    for (const node of ast.view) lines.push(...viewLines(node, INDENT.repeat(2)))
+    lines.push(`${INDENT}</View>`)
+  }
+  lines.push('</NexusPanel>')
+  return lines.join('\n') + '\n'
+}
+
+function attrs(pairs: [string, string | undefined][]): string {
+  return pairs
+    .filter((p): p is [string, string] => p[1] !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeValue(value)}"`)
+    .join('')
+}
+
+function escapeValue(value: string): string {
+  return escapeAttribute(value).replace(LOOKS_LIKE_NEXT_ATTRIBUTE, '$1&#61;$2')
+}
+
+function stateAttrs(s: StateDecl): [string, string | undefined][] {
+  return [
+    ['name', s.name],
+    ['type', s.type],
+    ['default', formatDefault(s.default)],
+  ]
+}
+
+/** Numbers, booleans and strings as written; lists and objects as JSON. */
+export function formatDefault(value: Json | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value === 'string') return value
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value)
+  return JSON.stringify(value)
+}
+
+function toolLines(tool: ToolDecl, indent: string): string[] {
+  const inner = indent + INDENT
+  const lines = [
+    `${indent}<Tool${attrs([
+      ['name', tool.name],
+      ['description', tool.description],
+    ])}>`,
+  ]
+  for (const arg of tool.args) lines.push(`${inner}<Arg${attrs(argAttrs(arg))} />`)
+  if (tool.capabilities) lines.push(...capabilityLines(tool.capabilities, inner))
+  lines.push(`${inner}${handlerText(tool.handler)}`)
+  lines.push(`${indent}</Tool>`)
+  return lines
+}
+
+function argAttrs(arg: ArgDecl): [string, string | undefined][] {
+  return [
+    ['name', arg.name],
+    ['type', arg.type],
+    ['default', formatDefault(arg.default)],
+    ['required', arg.required ? 'true' : undefined],
+  ]
+}
+
+function capabilityLines(caps: readonly CapabilityDecl[], indent: string): string[] {
+  if (caps.length === 0) return [`${indent}<Capabilities />`]
+  const items = caps.map(
+    (c) =>
+      `<Capability${attrs([
+        ['type', c.type],
+        ['scope', c.scope],
+      ])} />`,
+  )
+  const inline = `${indent}<Capabilities>${items.join('')}</Capabilities>`
+  if (inline.length <= INLINE_CAPABILITIES_WIDTH) return [inline]
+  return [`${indent}<Capabilities>`, ...items.map((i) => indent + INDENT + i), `${indent}</Capabilities>`]
+}
+
+/** Raw code unless it contains what would end the raw text early; then CDATA, splitting any `]]>`. */
+function handlerText(handler: Handler): string {
+  const code = handler.code
+  if (!code.includes('</Handler') && !code.includes('<![CDATA[')) return `<Handler>${code}</Handler>`
+  return `<Handler><![CDATA[${code.replace(/]]>/g, ']]]]><![CDATA[>')}]]></Handler>`
+}
+
+function viewLines(node: ViewNode, indent: string): string[] {
+  const open = `${indent}<${node.type}${attrs(Object.entries(node.attrs))}`
+  if (node.children.length === 0) return [`${open} />`]
+  return [`${open}>`, ...node.children.flatMap((c) => viewLines(c, indent + INDENT)), `${indent}</${node.type}>`]
+}

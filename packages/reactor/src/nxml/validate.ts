@@ -1,0 +1,126 @@
+import type { ArgDecl, Diagnostic, PanelAst, Span, StateDecl } from '@nexus/protocol'
+import { collectStatePaths } from '../expr/collect.ts'
+import { parseExpression } from '../expr/parser.ts'
+import { DiagnosticBag } from './diagnosticBag.ts'
+import { matchesType } from './defaults.ts'
+import { sortDiagnostics } from './parseNxml.ts'
+import { ValidateContext } from './validateContext.ts'
+import { validateView } from './validateView.ts'
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * Semantic checks of a parsed panel: names, duplicates, defaults, references in expressions, known
+ * components and attributes, triggers, unused state. `source` is the NXML the AST came from (for locations).
+ */
+export function validatePanel(ast: PanelAst, source: string): Diagnostic[] {
+  const ctx = new ValidateContext(ast, source, new DiagnosticBag(source))
+  checkDeclarations(ctx)
+  checkComputeds(ctx)
+  validateView(ast.view, ctx)
+  checkUnusedStates(ctx)
+  return sortDiagnostics(ctx.diagnostics.items)
+}
+
+function checkDeclarations(ctx: ValidateContext): void {
+  const { ast } = ctx
+  checkNames(ctx, ast.states, 'state', '')
+  checkNames(ctx, ast.computeds, 'computed', '')
+  checkNames(ctx, ast.tools, 'tool', '')
+  for (const tool of ast.tools) checkNames(ctx, tool.args, 'argument', ` of tool "${tool.name}"`)
+  for (const decl of [...ast.states, ...ast.tools.flatMap((t) => t.args)]) checkDefault(ctx, decl)
+}
+
+/** Names must be identifiers and unique among their kind; an empty name was already reported as missing. */
+function checkNames(
+  ctx: ValidateContext,
+  decls: readonly { name: string; span: Span }[],
+  what: string,
+  owner: string,
+): void {
+  const seen = new Set<string>()
+  for (const decl of decls) {
+    const span = ctx.attributeSpan(decl.span, 'name')
+    if (decl.name === '') continue
+    if (!IDENTIFIER.test(decl.name)) {
+      ctx.invalidNames.add(decl.name)
+      ctx.diagnostics.add(
+        'INVALID_IDENTIFIER',
+        span,
+        `"${decl.name}" is not a valid ${what} name${owner}: use letters, digits and _, not starting with a digit`,
+      )
+    } else if (seen.has(decl.name)) {
+      ctx.diagnostics.add('DUPLICATE_NAME', span, `The ${what} "${decl.name}"${owner} is declared more than once`)
+    }
+    seen.add(decl.name)
+  }
+}
+
+function checkDefault(ctx: ValidateContext, decl: StateDecl | ArgDecl): void {
+  if (decl.default === undefined || matchesType(decl.type, decl.default)) return
+  const span = ctx.attributeSpan(decl.span, 'default')
+  ctx.diagnostics.add(
+    'INVALID_DEFAULT',
+    span,
+    `The default of "${decl.name}" is not a ${decl.type}: ${JSON.stringify(decl.default)}`,
+  )
+}
+
+function checkComputeds(ctx: ValidateContext): void {
+  const deps = new Map<string, string[]>()
+  ctx.ast.computeds.forEach((c, i) => {
+    const site = { span: c.span, attribute: 'value', value: c.value, offset: 0, path: `computeds[${i}] (${c.name})` }
+    const parsed = parseExpression(c.value)
+    if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
+    const paths = collectStatePaths(parsed.value)
+    ctx.checkPaths(site, paths)
+    deps.set(
+      c.name,
+      paths.filter((p) => p.root === '$computed' && p.path[0] !== undefined).map((p) => p.path[0]!),
+    )
+  })
+  for (const cycle of findCycles(deps)) {
+    const decl = ctx.ast.computeds.find((c) => c.name === cycle[0])
+    const span = decl ? ctx.attributeSpan(decl.span, 'value') : { start: 0, end: 0 }
+    ctx.diagnostics.add(
+      'COMPUTED_CYCLE',
+      span,
+      `Computed values depend on each other in a cycle: ${[...cycle, cycle[0]].join(' → ')}`,
+    )
+  }
+}
+
+/** Each cycle once, starting from its first declared member. */
+function findCycles(deps: ReadonlyMap<string, string[]>): string[][] {
+  const cycles: string[][] = []
+  const done = new Set<string>()
+  const visit = (name: string, stack: string[]): void => {
+    const at = stack.indexOf(name)
+    if (at !== -1) {
+      cycles.push(stack.slice(at))
+      return
+    }
+    if (done.has(name) || !deps.has(name)) return
+    for (const next of deps.get(name)!) visit(next, [...stack, name])
+    done.add(name)
+  }
+  for (const name of deps.keys()) visit(name, [])
+  return cycles
+}
+
+function checkUnusedStates(ctx: ValidateContext): void {
+  for (const tool of ctx.ast.tools) {
+    ctx.markStateUse(tool.handler.code)
+    if (/\$state\s*(?:\[(?!\s*['"])|[^\s.[?])|\$state\s*$/.test(tool.handler.code)) {
+      for (const s of ctx.states) ctx.usedStates.add(s) // dynamic or whole-object use
+    }
+  }
+  for (const state of ctx.ast.states) {
+    if (ctx.usedStates.has(state.name) || ctx.invalidNames.has(state.name) || state.name === '') continue
+    ctx.diagnostics.add(
+      'UNUSED_STATE',
+      ctx.attributeSpan(state.span, 'name'),
+      `The state "${state.name}" is never read or written`,
+    )
+  }
+}

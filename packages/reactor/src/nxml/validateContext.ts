@@ -1,0 +1,90 @@
+import type { PanelAst, Span } from '@nexus/protocol'
+import type { ExprError } from '../expr/ast.ts'
+import type { StatePath } from '../expr/collect.ts'
+import { closestName, didYouMean } from '../util/suggest.ts'
+import type { DiagnosticBag } from './diagnosticBag.ts'
+import { locateAttributeValue, valueSubSpan } from './locate.ts'
+
+/** `$state.key` or `$state['key']` in code or in an expression that does not parse. */
+const STATE_MENTION = /\$state\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])/g
+
+/** Where an expression was written: an attribute of the element at `span`, and the attribute's value. */
+export interface ExpressionSite {
+  span: Span
+  attribute: string
+  value: string
+  /** Where in `value` the expression starts (references are searched from there). */
+  offset: number
+  /** Path for messages, e.g. `view[0].children[1].value`. */
+  path: string
+}
+
+/** What validation of one panel knows and collects as it walks. */
+export class ValidateContext {
+  readonly states: ReadonlySet<string>
+  readonly computeds: ReadonlySet<string>
+  readonly tools: ReadonlySet<string>
+  /** State keys some expression or handler reads or writes. */
+  readonly usedStates = new Set<string>()
+  /** Names already reported as invalid identifiers, so no other check repeats the complaint. */
+  readonly invalidNames = new Set<string>()
+
+  constructor(
+    readonly ast: PanelAst,
+    readonly source: string,
+    readonly diagnostics: DiagnosticBag,
+  ) {
+    this.states = new Set(ast.states.map((s) => s.name))
+    this.computeds = new Set(ast.computeds.map((c) => c.name))
+    this.tools = new Set(ast.tools.map((t) => t.name))
+  }
+
+  /** The source span of characters `[from, to)` of the attribute value at `site`. */
+  spanIn(site: ExpressionSite, from: number, to: number): Span {
+    const valueSpan = locateAttributeValue(this.source, site.span, site.attribute)
+    if (!valueSpan) return site.span
+    return valueSubSpan(this.source, valueSpan, site.value, from, to)
+  }
+
+  attributeSpan(span: Span, attribute: string): Span {
+    return locateAttributeValue(this.source, span, attribute) ?? span
+  }
+
+  syntaxError(site: ExpressionSite, error: ExprError): void {
+    const span = this.spanIn(site, error.span.start, error.span.end)
+    this.diagnostics.add('EXPRESSION_SYNTAX', span, `At ${site.path}: ${error.message}`)
+    this.markStateUse(site.value) // a broken expression still uses its state: no "unused" on top
+  }
+
+  /** Records `$state.key` / `$state['key']` mentions in text that is not (or not yet) parsed. */
+  markStateUse(text: string): void {
+    for (const m of text.matchAll(STATE_MENTION)) this.usedStates.add(m[1] ?? m[3]!)
+  }
+
+  /** Checks that each `$state.x` / `$computed.x` names a declaration, and records state use. */
+  checkPaths(site: ExpressionSite, paths: StatePath[]): void {
+    for (const p of paths) {
+      const key = p.path[0]
+      if (key === undefined) {
+        if (p.root === '$state') for (const s of this.states) this.usedStates.add(s)
+        continue
+      }
+      if (p.root === '$state') this.usedStates.add(key)
+      const known = p.root === '$state' ? this.states : this.computeds
+      if (known.has(key)) continue
+      const suggestion = closestName(key, known)
+      const what = p.root === '$state' ? 'state' : 'computed'
+      const at = site.value.indexOf(`${p.root}.${key}`, site.offset)
+      const span =
+        at === -1
+          ? this.attributeSpan(site.span, site.attribute)
+          : this.spanIn(site, at, at + p.root.length + 1 + key.length)
+      this.diagnostics.add(
+        p.root === '$state' ? 'UNDEFINED_STATE' : 'UNDEFINED_COMPUTED',
+        span,
+        `At ${site.path}: ${p.root}.${key} is not a declared ${what}${didYouMean(suggestion)}`,
+        suggestion,
+      )
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { Span } from '@nexus/protocol'
+
+/** One `name="value"` on a tag; `value` is entity-decoded, `valueSpan` covers the quoted text. */
+export interface XmlAttribute {
+  name: string
+  value: string
+  span: Span
+  nameSpan: Span
+  valueSpan: Span
+}
+
+/** An element of the generic tree the parser builds before it is lowered to a `PanelAst`. */
+export interface XmlElement {
+  kind: 'element'
+  name: string
+  nameSpan: Span
+  attributes: XmlAttribute[]
+  children: XmlNode[]
+  span: Span
+  /** The body of a raw-text element (`<Handler>`). */
+  raw?: { text: string; start: number }
+  /** The start tag had a syntax error, already reported: later checks stay quiet about this element. */
+  malformed: boolean
+}
+
+export interface XmlText {
+  kind: 'text'
+  value: string
+  span: Span
+}
+
+export type XmlNode = XmlElement | XmlText
+
+export function attribute(el: XmlElement, name: string): XmlAttribute | undefined {
+  return el.attributes.find((a) => a.name === name)
+}

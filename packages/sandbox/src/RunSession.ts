@@ -1,0 +1,78 @@
+import type { Json } from '@nexus/protocol'
+import { checkEmit } from './capabilities.ts'
+import { handlerError, outputLimitError } from './errors.ts'
+import type { SandboxError } from './errors.ts'
+import { jsonShapeProblem, utf8Length } from './jsonShape.ts'
+import type { SandboxLimits } from './limits.ts'
+import type { EmittedEvent, LogEntry } from './types.ts'
+
+const LEVELS = new Set(['info', 'warn', 'error'])
+/** Longest single log message kept, in UTF-16 units. */
+export const MAX_LOG_CHARS = 8 * 1024
+
+/**
+ * What one run's host functions record: logs, events, and the first fatal problem. A fatal problem
+ * (a denied emit, a limit) fails the run even if the guest catches the error thrown at it.
+ */
+export class RunSession {
+  readonly events: EmittedEvent[] = []
+  fatal: SandboxError | undefined
+  readonly #logs: LogEntry[] = []
+  #droppedLogs = 0
+  #eventBytes = 0
+
+  readonly capabilities: readonly string[]
+  readonly limits: SandboxLimits
+
+  constructor(capabilities: readonly string[], limits: SandboxLimits) {
+    this.capabilities = capabilities
+    this.limits = limits
+  }
+
+  /** `$log` from the guest; returns an error message to throw into the guest, if any. */
+  log(level: string, message: string): string | undefined {
+    if (!LEVELS.has(level)) return `unknown log level "${level}"`
+    if (this.#logs.length >= this.limits.maxLogs) {
+      this.#droppedLogs++
+      return undefined
+    }
+    const text = message.length > MAX_LOG_CHARS ? `${message.slice(0, MAX_LOG_CHARS)}…` : message
+    this.#logs.push({ level: level as LogEntry['level'], message: text })
+    return undefined
+  }
+
+  /** `$emit` from the guest, with its payload already JSON text. */
+  emit(name: string, payloadJson: string): string | undefined {
+    if (this.fatal) return this.fatal.message
+    const denied = checkEmit(name, this.capabilities)
+    if (denied) return this.#fail(denied)
+    this.#eventBytes += utf8Length(payloadJson) + utf8Length(name)
+    if (this.#eventBytes > this.limits.maxOutputBytes) {
+      return this.#fail(
+        outputLimitError(`emitted events exceed limits.maxOutputBytes (${this.limits.maxOutputBytes}); emit less`),
+      )
+    }
+    if (this.events.length >= this.limits.maxOps) {
+      return this.#fail(
+        outputLimitError(`handler emitted more than limits.maxOps (${this.limits.maxOps}) events; emit fewer`),
+      )
+    }
+    const payload = JSON.parse(payloadJson) as Json
+    const problem = jsonShapeProblem(payload, `the payload of event "${name}"`)
+    if (problem) return this.#fail(handlerError(problem))
+    this.events.push({ name, payload })
+    return undefined
+  }
+
+  /** The logs, plus one warning when some were dropped at the limit. */
+  logs(): LogEntry[] {
+    if (this.#droppedLogs === 0) return [...this.#logs]
+    const note = `log limit of ${this.limits.maxLogs} reached; ${this.#droppedLogs} later entries were dropped`
+    return [...this.#logs, { level: 'warn', message: note }]
+  }
+
+  #fail(error: SandboxError): string {
+    this.fatal ??= error
+    return error.message
+  }
+}

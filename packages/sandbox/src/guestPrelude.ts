@@ -1,0 +1,99 @@
+/** File names the guest code is compiled under; stack traces name them, which is how errors find their line. */
+export const PRELUDE_FILE = 'nexus-prelude.js'
+export const HANDLER_FILE = 'nexus-handler.js'
+
+/** Lines the handler wrapper adds above the user's code. */
+export const WRAPPER_LINES_BEFORE = 1
+
+/** Wraps a handler body as an async function; `return` and `await` work at its top level. */
+export function wrapHandler(code: string): string {
+  return `(async function ($state, $args, $computed, $emit, $log) {\n${code}\n})`
+}
+
+/**
+ * Runs first in every fresh context. Evaluates to `boot(seed, now, hostLog, hostEmit)`, which makes the
+ * guest deterministic (seeded `Math.random`, fixed `Date.now()` and `new Date()`), drops GC-timed globals,
+ * and returns `start(handler, stateJson, argsJson, computedJson)`: a promise for `stateJson + "\n" +
+ * returnJson`. Everything it uses later is captured up front, so guest code that rewrites built-ins
+ * cannot subvert it; whatever it produces is still validated on the host.
+ */
+export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostEmit) {
+  'use strict'
+  const G = globalThis
+  const stringify = JSON.stringify, parse = JSON.parse, freeze = Object.freeze, keys = Object.keys
+  const defineProperty = Object.defineProperty, imul = Math.imul, apply = Reflect.apply
+  const construct = Reflect.construct, then = Promise.prototype.then, toStr = String
+  const RealDate = Date, ErrorC = Error, TypeErr = TypeError, InternalErr = InternalError
+
+  let a = seed | 0
+  G.Math.random = function random() {
+    a = (a + 0x6d2b79f5) | 0
+    let t = imul(a ^ (a >>> 15), 1 | a)
+    t = (t + imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  function FakeDate(...parts) {
+    if (new.target === undefined) return toStr(construct(RealDate, [now]))
+    return construct(RealDate, parts.length === 0 ? [now] : parts, new.target)
+  }
+  FakeDate.prototype = RealDate.prototype
+  FakeDate.now = function now_() { return now }
+  FakeDate.parse = RealDate.parse
+  FakeDate.UTC = RealDate.UTC
+  defineProperty(RealDate.prototype, 'constructor', { value: FakeDate, writable: true, configurable: true })
+  G.Date = FakeDate
+  delete G.WeakRef
+  delete G.FinalizationRegistry
+
+  function messageOf(e) {
+    try { return e instanceof ErrorC ? toStr(e.message) : toStr(e) } catch { return 'unprintable error' }
+  }
+  function serialise(value, what) {
+    try {
+      const text = value === undefined ? 'null' : stringify(value)
+      return text === undefined ? 'null' : text
+    } catch (e) {
+      if (e instanceof InternalErr) throw e
+      throw new TypeErr(what + ' is not JSON-serialisable: ' + messageOf(e))
+    }
+  }
+  function format(parts) {
+    let out = ''
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]
+      let text
+      if (typeof part === 'string') text = part
+      else {
+        try { text = stringify(part) } catch { text = undefined }
+        if (text === undefined) text = toStr(part)
+      }
+      out += (i === 0 ? '' : ' ') + text
+    }
+    return out
+  }
+  const $log = function $log(...parts) { hostLog('info', format(parts)) }
+  $log.info = $log
+  $log.warn = function warn(...parts) { hostLog('warn', format(parts)) }
+  $log.error = function error(...parts) { hostLog('error', format(parts)) }
+  freeze($log)
+  const $emit = freeze(function $emit(name, payload) {
+    if (typeof name !== 'string') throw new TypeErr('$emit(name, payload): name must be a string')
+    hostEmit(name, serialise(payload, 'the payload of event "' + name + '"'))
+  })
+  function deepFreeze(value) {
+    if (typeof value !== 'object' || value === null) return value
+    const names = keys(value)
+    for (let i = 0; i < names.length; i++) deepFreeze(value[names[i]])
+    return freeze(value)
+  }
+
+  return function start(handler, stateJson, argsJson, computedJson) {
+    const state = parse(stateJson)
+    const args = deepFreeze(parse(argsJson))
+    const computed = deepFreeze(parse(computedJson))
+    const settled = handler(state, args, computed, $emit, $log)
+    return apply(then, settled, [function finish(returned) {
+      return serialise(state, '$state') + '\n' + serialise(returned, 'the return value')
+    }])
+  }
+})`

@@ -6,7 +6,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@nexus/source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/studio/src/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'e2e/**'],
+    // Service-backed suites (*.service.test.ts) need PostgreSQL or a ClickHouse server: `npm run test:services`.
+    exclude: ['**/node_modules/**', 'e2e/**', '**/*.service.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -6,12 +6,13 @@ import { TrilogStore } from '@nexus/trilog'
 import type { KernelConfig } from './config.ts'
 import { openDatabase } from './db/openDatabase.ts'
 import { createApp } from './http/createApp.ts'
-import { PanelRepository } from './panels/PanelRepository.ts'
 import { PanelService } from './panels/PanelService.ts'
 import { SyncHub } from './sync/SyncHub.ts'
 
 export interface KernelOptions extends KernelConfig {
   clock?: () => number
+  /** TriLog's chDB directory; `<dataDir>/trilog` by default. */
+  trilogDir?: string
 }
 
 export interface RunningKernel {
@@ -23,13 +24,15 @@ export interface RunningKernel {
 
 /** Starts the kernel: database, TriLog, sandbox, HTTP API, WebSocket sync and the studio on one port. */
 export async function startKernel(options: KernelOptions): Promise<RunningKernel> {
-  const database = openDatabase(options.dataDir)
+  const database = await openDatabase(options)
   const trilog = await TrilogStore.open(
-    options.clickhouseUrl ? { url: options.clickhouseUrl } : { dataDir: join(options.dataDir, 'trilog') },
+    options.clickhouseUrl
+      ? { url: options.clickhouseUrl }
+      : { dataDir: options.trilogDir ?? join(options.dataDir, 'trilog') },
   )
   const sandbox = await Sandbox.create()
   const panels = new PanelService({
-    repository: new PanelRepository(database.db),
+    repository: database.panels,
     sandbox,
     trilog,
     clock: options.clock,
@@ -51,7 +54,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await trilog.close()
       sandbox.dispose()
-      database.close()
+      await database.close()
     },
   }
 }

@@ -8,9 +8,11 @@ export interface KernelConfig {
   studioDir?: string
   /** ClickHouse server for TriLog; embedded chDB under the data dir when absent. */
   clickhouseUrl?: string
+  /** PostgreSQL connection string; SQLite under the data dir when absent. */
+  databaseUrl?: string
 }
 
-/** Reads `PORT`, `HOST`, `NEXUS_DATA_DIR`, `CLICKHOUSE_URL` with local defaults. */
+/** Reads `PORT`, `HOST`, `NEXUS_DATA_DIR`, `DATABASE_URL`, `CLICKHOUSE_URL` with local defaults. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KernelConfig {
   const port = env.PORT === undefined ? 4400 : Number(env.PORT)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -21,5 +23,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KernelConfi
     port,
     dataDir: resolve(env.NEXUS_DATA_DIR ?? './data'),
     clickhouseUrl: env.CLICKHOUSE_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
   }
 }

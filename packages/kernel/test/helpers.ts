@@ -11,11 +11,32 @@ export const COUNTER = readFileSync(
   'utf8',
 )
 
-/** A kernel on a free loopback port with a fresh data dir and a clock the test moves by hand. */
-export async function startTestKernel(): Promise<{ kernel: RunningKernel; clock: { now: number }; dataDir: string }> {
+export interface TestKernel {
+  kernel: RunningKernel
+  clock: { now: number }
+  dataDir: string
+}
+
+export type KernelFactory = () => Promise<TestKernel>
+
+// chDB binds one directory per process, so every kernel in this test process shares one TriLog dir.
+const TRILOG_DIR = mkdtempSync(join(tmpdir(), 'nexus-trilog-'))
+
+/**
+ * A kernel on a free loopback port with a fresh data dir (or the given PostgreSQL database) and a clock
+ * the test moves by hand.
+ */
+export async function startTestKernel(options: { databaseUrl?: string } = {}): Promise<TestKernel> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nexus-kernel-'))
   const clock = { now: 1_700_000_000_000 }
-  const kernel = await startKernel({ host: '127.0.0.1', port: 0, dataDir, clock: () => clock.now })
+  const kernel = await startKernel({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    trilogDir: TRILOG_DIR,
+    databaseUrl: options.databaseUrl,
+    clock: () => clock.now,
+  })
   return { kernel, clock, dataDir }
 }
 

@@ -2,23 +2,69 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
-import * as schema from './schema.ts'
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3'
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import pg from 'pg'
+import type { PanelRepository } from './PanelRepository.ts'
+import { PgPanelRepository } from './PgPanelRepository.ts'
+import * as pgSchema from './schema.pg.ts'
+import * as sqliteSchema from './schema.sqlite.ts'
+import { SqlitePanelRepository } from './SqlitePanelRepository.ts'
 
-export type Db = BetterSQLite3Database<typeof schema>
+export interface OpenDatabase {
+  dialect: 'sqlite' | 'postgresql'
+  panels: PanelRepository
+  /** Resolves when the database answers a trivial query (for `/readyz`). */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
 
-const MIGRATIONS = fileURLToPath(new URL('../../drizzle/sqlite', import.meta.url))
+const MIGRATIONS = fileURLToPath(new URL('../../drizzle/', import.meta.url))
 
-/** Opens (creating if needed) `<dataDir>/nexus.db` and applies pending migrations. */
-export function openDatabase(dataDir: string): { db: Db; close: () => void } {
+/**
+ * PostgreSQL when `databaseUrl` is set (`DATABASE_URL`), otherwise SQLite at `<dataDir>/nexus.db`.
+ * Pending migrations are applied before it resolves.
+ */
+export async function openDatabase(options: { dataDir: string; databaseUrl?: string }): Promise<OpenDatabase> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir)
+}
+
+function openSqlite(dataDir: string): OpenDatabase {
   mkdirSync(dataDir, { recursive: true })
   const sqlite = new Database(join(dataDir, 'nexus.db'))
-  // WAL keeps readers off the writer's back; synchronous=NORMAL is durable across process crashes in WAL mode.
+  // WAL keeps readers off the writer's back; with synchronous=FULL a committed change survives power loss too.
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  const db = drizzle(sqlite, { schema })
-  migrate(db, { migrationsFolder: MIGRATIONS })
-  return { db, close: () => sqlite.close() }
+  sqlite.pragma('busy_timeout = 5000')
+  const db = drizzleSqlite(sqlite, { schema: sqliteSchema })
+  migrateSqlite(db, { migrationsFolder: join(MIGRATIONS, 'sqlite') })
+  return {
+    dialect: 'sqlite',
+    panels: new SqlitePanelRepository(db),
+    async ping() {
+      sqlite.prepare('select 1').get()
+    },
+    async close() {
+      sqlite.close()
+    },
+  }
+}
+
+async function openPostgres(url: string): Promise<OpenDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  const db = drizzlePg(pool, { schema: pgSchema })
+  await migratePg(db, { migrationsFolder: join(MIGRATIONS, 'pg') })
+  return {
+    dialect: 'postgresql',
+    panels: new PgPanelRepository(db),
+    async ping() {
+      await pool.query('select 1')
+    },
+    async close() {
+      await pool.end()
+    },
+  }
 }

@@ -33,23 +33,23 @@ export function createApp({ panels, studioDir }: AppOptions): express.Express {
     res.json({ diagnostics: compileNxml(nxml).diagnostics })
   })
 
-  app.get('/api/panels', (_req, res) => {
-    res.json({ panels: panels.list() })
+  app.get('/api/panels', async (_req, res) => {
+    res.json({ panels: await panels.list() })
   })
 
-  app.post('/api/panels', (req, res) => {
+  app.post('/api/panels', async (req, res) => {
     const { nxml } = parseBody(CreatePanelRequestSchema, req)
-    const panel = panels.create(nxml)
+    const panel = await panels.create(nxml)
     res.status(201).json({ id: panel.id, title: panel.title, version: panel.version, state: panel.state })
   })
 
-  app.get('/api/panels/:id', (req, res) => {
-    const { id, title, nxml, state, version } = panels.get(req.params.id)
+  app.get('/api/panels/:id', async (req, res) => {
+    const { id, title, nxml, state, version } = await panels.get(req.params.id)
     res.json({ id, title, nxml, state, version })
   })
 
-  app.get('/api/panels/:id/html', (req, res) => {
-    const panel = panels.get(req.params.id)
+  app.get('/api/panels/:id/html', async (req, res) => {
+    const panel = await panels.get(req.params.id)
     res.type('html').send(renderPanelToString(panel.ast, panel.state))
   })
 

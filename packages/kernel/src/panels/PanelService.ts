@@ -4,7 +4,7 @@ import { compileNxml, createStore, initialState, resolveToolArgs } from '@nexus/
 import { inferCapabilities, type Sandbox } from '@nexus/sandbox'
 import type { TrilogStore } from '@nexus/trilog'
 import { KernelError, notFound } from '../errors.ts'
-import type { PanelRepository, StoredPanel } from './PanelRepository.ts'
+import type { PanelRepository, StoredPanel } from '../db/PanelRepository.ts'
 import { findTypeViolation } from './stateTypes.ts'
 
 /** A panel as the kernel holds it in memory: its parsed NXML beside the stored row. */
@@ -52,7 +52,7 @@ export class PanelService {
     return () => this.listeners.delete(listener)
   }
 
-  create(nxml: string): StoredPanel {
+  async create(nxml: string): Promise<StoredPanel> {
     const compiled = compileNxml(nxml)
     if (!compiled.ok || !compiled.ast) {
       throw new KernelError('NXML_INVALID', 'The NXML has errors; fix the diagnostics and try again', 422, {
@@ -70,7 +70,7 @@ export class PanelService {
       updatedAt: now,
       ast: compiled.ast,
     }
-    this.options.repository.insert(panel)
+    await this.options.repository.insert(panel)
     this.live.set(panel.id, panel)
     this.options.trilog.record([
       { objType: 'Panel', objId: panel.id, ts: now, seq: 0, kind: 'snapshot', attrs: { state: panel.state } },
@@ -79,14 +79,15 @@ export class PanelService {
   }
 
   /** The panel with its parsed NXML, from memory or the database. */
-  get(id: string): LivePanel {
+  async get(id: string): Promise<LivePanel> {
     const cached = this.live.get(id)
     if (cached) return cached
-    const stored = this.options.repository.get(id)
+    const stored = await this.options.repository.get(id)
     if (!stored) throw notFound(`Panel "${id}"`)
     const compiled = compileNxml(stored.nxml)
     if (!compiled.ast) throw new KernelError('NXML_INVALID', `Stored panel "${id}" no longer parses`, 500)
-    const panel = { ...stored, ast: compiled.ast }
+    // Another load may have won the race while this one awaited; keep the first so there is one live copy.
+    const panel = this.live.get(id) ?? { ...stored, ast: compiled.ast }
     this.live.set(id, panel)
     return panel
   }
@@ -100,8 +101,8 @@ export class PanelService {
   }
 
   /** Runs `tool` on the panel after every trigger queued before it. */
-  trigger(id: string, tool: string, args: Json[] | JsonObject | undefined): Promise<TriggerResult> {
-    this.get(id) // fail fast on an unknown panel
+  async trigger(id: string, tool: string, args: Json[] | JsonObject | undefined): Promise<TriggerResult> {
+    await this.get(id) // fail fast on an unknown panel
     const previous = this.queues.get(id) ?? Promise.resolve()
     const run = previous.catch(() => undefined).then(() => this.runTool(id, tool, args))
     this.queues.set(id, run)
@@ -118,7 +119,7 @@ export class PanelService {
     toolName: string,
     rawArgs: Json[] | JsonObject | undefined,
   ): Promise<TriggerResult> {
-    const panel = this.get(id)
+    const panel = await this.get(id)
     const tool = panel.ast.tools.find((t) => t.name === toolName)
     if (!tool) {
       const known = panel.ast.tools.map((t) => `"${t.name}"`).join(', ') || 'none'
@@ -152,7 +153,7 @@ export class PanelService {
 
     const version = panel.version + 1
     const ts = this.clock()
-    if (!this.options.repository.applyChange(id, version, state, ops, toolName, ts)) {
+    if (!(await this.options.repository.applyChange(id, version, state, ops, toolName, ts))) {
       this.live.delete(id) // someone else moved the panel on: reload it next time
       throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this trigger; retry it`, 409)
     }
@@ -178,7 +179,7 @@ export class PanelService {
 
   /** The state of a panel at `at` (ms since epoch), rebuilt from TriLog. */
   async stateAt(id: string, at: number): Promise<JsonObject | undefined> {
-    this.get(id)
+    await this.get(id)
     return this.options.trilog.stateAt('Panel', id, at)
   }
 }

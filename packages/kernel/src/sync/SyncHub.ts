@@ -103,13 +103,22 @@ export class SyncHub {
     }
   }
 
-  private subscribe(client: Client, reqId: string, channel: string, since: number | undefined): void {
+  private async subscribe(client: Client, reqId: string, channel: string, since: number | undefined): Promise<void> {
     const panelId = channel.slice('panel:'.length)
-    const panel = this.panels.get(panelId)
+    const panel = await this.panels.get(panelId)
     const missed = since !== undefined && since <= panel.version ? panel.version - since : Infinity
     if (missed <= MAX_RESUME_CHANGES) {
-      for (const change of this.panels.changesSince(panelId, since ?? 0, MAX_RESUME_CHANGES)) {
-        this.send(client, { type: 'patch', channel, version: change.version, ops: change.ops })
+      // Read the log up to the live version, then subscribe in the same tick as the last check, so
+      // nothing committed meanwhile is missed or sent twice.
+      let sent = since ?? 0
+      while (sent < panel.version) {
+        const changes = await this.panels.changesSince(panelId, sent, MAX_RESUME_CHANGES)
+        if (changes.length === 0) break
+        for (const change of changes) {
+          if (change.version > panel.version) break
+          this.send(client, { type: 'patch', channel, version: change.version, ops: change.ops })
+          sent = change.version
+        }
       }
     } else {
       const { id, nxml, state, version } = panel

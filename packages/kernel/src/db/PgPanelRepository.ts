@@ -1,0 +1,55 @@
+import { and, asc, eq, gt } from 'drizzle-orm'
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { changeFromRow, panelFromRow, type PanelRepository, type StoredPanel } from './PanelRepository.ts'
+import * as schema from './schema.pg.ts'
+
+const { panels, panelChanges } = schema
+
+/** PostgreSQL through node-postgres. */
+export class PgPanelRepository implements PanelRepository {
+  constructor(private readonly db: NodePgDatabase<typeof schema>) {}
+
+  async insert(panel: StoredPanel): Promise<void> {
+    await this.db.insert(panels).values({ ...panel, state: JSON.stringify(panel.state) })
+  }
+
+  async get(id: string) {
+    const [row] = await this.db.select().from(panels).where(eq(panels.id, id))
+    return row && panelFromRow(row)
+  }
+
+  async list() {
+    const { id, title, version, updatedAt } = panels
+    return this.db.select({ id, title, version, updatedAt }).from(panels).orderBy(asc(panels.createdAt))
+  }
+
+  async applyChange(
+    id: string,
+    version: number,
+    state: StoredPanel['state'],
+    ops: unknown[],
+    tool: string,
+    ts: number,
+  ) {
+    return this.db.transaction(async (tx) => {
+      const updated = await tx
+        .update(panels)
+        .set({ state: JSON.stringify(state), version, updatedAt: ts })
+        .where(and(eq(panels.id, id), eq(panels.version, version - 1)))
+        .returning({ id: panels.id })
+      if (updated.length !== 1) return false
+      await tx.insert(panelChanges).values({ panelId: id, version, ops: JSON.stringify(ops), tool, ts })
+      return true
+    })
+  }
+
+  async changesSince(id: string, since: number, limit: number) {
+    const rows = await this.db
+      .select({ version: panelChanges.version, ops: panelChanges.ops })
+      .from(panelChanges)
+      .where(and(eq(panelChanges.panelId, id), gt(panelChanges.version, since)))
+      .orderBy(asc(panelChanges.version))
+      .limit(limit)
+    return rows.map(changeFromRow)
+  }
+}

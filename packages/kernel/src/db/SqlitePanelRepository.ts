@@ -1,0 +1,61 @@
+import { and, asc, eq, gt } from 'drizzle-orm'
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { changeFromRow, panelFromRow, type PanelRepository, type StoredPanel } from './PanelRepository.ts'
+import * as schema from './schema.sqlite.ts'
+
+const { panels, panelChanges } = schema
+
+/** SQLite through better-sqlite3: synchronous underneath, so each method settles in the same tick. */
+export class SqlitePanelRepository implements PanelRepository {
+  constructor(private readonly db: BetterSQLite3Database<typeof schema>) {}
+
+  async insert(panel: StoredPanel): Promise<void> {
+    this.db
+      .insert(panels)
+      .values({ ...panel, state: JSON.stringify(panel.state) })
+      .run()
+  }
+
+  async get(id: string) {
+    const row = this.db.select().from(panels).where(eq(panels.id, id)).get()
+    return row && panelFromRow(row)
+  }
+
+  async list() {
+    const { id, title, version, updatedAt } = panels
+    return this.db.select({ id, title, version, updatedAt }).from(panels).orderBy(asc(panels.createdAt)).all()
+  }
+
+  async applyChange(
+    id: string,
+    version: number,
+    state: StoredPanel['state'],
+    ops: unknown[],
+    tool: string,
+    ts: number,
+  ) {
+    return this.db.transaction((tx) => {
+      const updated = tx
+        .update(panels)
+        .set({ state: JSON.stringify(state), version, updatedAt: ts })
+        .where(and(eq(panels.id, id), eq(panels.version, version - 1)))
+        .run()
+      if (updated.changes !== 1) return false
+      tx.insert(panelChanges)
+        .values({ panelId: id, version, ops: JSON.stringify(ops), tool, ts })
+        .run()
+      return true
+    })
+  }
+
+  async changesSince(id: string, since: number, limit: number) {
+    return this.db
+      .select({ version: panelChanges.version, ops: panelChanges.ops })
+      .from(panelChanges)
+      .where(and(eq(panelChanges.panelId, id), gt(panelChanges.version, since)))
+      .orderBy(asc(panelChanges.version))
+      .limit(limit)
+      .all()
+      .map(changeFromRow)
+  }
+}

@@ -6,6 +6,7 @@ import { TrilogStore } from '@nexus/trilog'
 import type { KernelConfig } from './config.ts'
 import { openDatabase } from './db/openDatabase.ts'
 import { createApp } from './http/createApp.ts'
+import { KernelMetrics } from './metrics.ts'
 import { PanelService } from './panels/PanelService.ts'
 import { SyncHub } from './sync/SyncHub.ts'
 
@@ -31,14 +32,17 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
       : { dataDir: options.trilogDir ?? join(options.dataDir, 'trilog') },
   )
   const sandbox = await Sandbox.create()
+  const metrics = new KernelMetrics()
   const panels = new PanelService({
+    metrics,
     repository: database.panels,
     sandbox,
     trilog,
     clock: options.clock,
   })
-  const server: Server = createServer(createApp({ panels, studioDir: options.studioDir }))
-  const hub = new SyncHub(server, panels)
+  const ready = () => database.ping()
+  const server: Server = createServer(createApp({ panels, metrics, ready, studioDir: options.studioDir }))
+  const hub = new SyncHub(server, panels, metrics)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, resolve)

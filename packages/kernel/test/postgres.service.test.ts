@@ -1,6 +1,7 @@
 import { afterAll, describe, it } from 'vitest'
 import { startTestKernel } from './helpers.ts'
 import { startPostgres } from './postgres.ts'
+import { concurrencySuite } from './suites/concurrencySuite.ts'
 import { httpSuite } from './suites/httpSuite.ts'
 import { wsSuite } from './suites/wsSuite.ts'
 
@@ -13,6 +14,7 @@ if (postgres) {
   const open = async () => startTestKernel({ databaseUrl: await postgres.createDatabase(`nexus_test_${++n}`) })
   httpSuite(open)
   wsSuite(open)
+  concurrencySuite(open)
 } else {
   describe('kernel on PostgreSQL', () => {
     it.skip('needs PostgreSQL from Debian packages (apt-get install -y postgresql)', () => undefined)

@@ -11,21 +11,38 @@ import {
 import { compileNxml, renderPanelToString } from '@nexus/reactor'
 import type { z } from 'zod'
 import { KernelError, describeZodError } from '../errors.ts'
+import type { KernelMetrics } from '../metrics.ts'
 import type { PanelService } from '../panels/PanelService.ts'
 
 export interface AppOptions {
   panels: PanelService
+  metrics: KernelMetrics
+  /** Resolves when every dependency answers; rejects with the reason otherwise. */
+  ready: () => Promise<void>
   studioDir?: string
 }
 
 /** The HTTP API under `/api`, plus the built studio at `/`. Every error is `{error:{code,message}}`. */
-export function createApp({ panels, studioDir }: AppOptions): express.Express {
+export function createApp({ panels, metrics, ready, studioDir }: AppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.use('/api', express.json({ limit: MAX_NXML_BYTES * 2 }))
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' })
+  })
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await ready()
+      res.json({ status: 'ready' })
+    } catch (error) {
+      res.status(503).json({ error: { code: 'NOT_READY', message: (error as Error).message } })
+    }
+  })
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics())
   })
 
   app.post('/api/nxml/validate', (req, res) => {

@@ -4,6 +4,7 @@ import { compileNxml, createStore, initialState, resolveToolArgs } from '@nexus/
 import { inferCapabilities, type Sandbox } from '@nexus/sandbox'
 import type { TrilogStore } from '@nexus/trilog'
 import { KernelError, notFound } from '../errors.ts'
+import type { KernelMetrics } from '../metrics.ts'
 import type { PanelRepository, StoredPanel } from '../db/PanelRepository.ts'
 import { findTypeViolation } from './stateTypes.ts'
 
@@ -28,6 +29,7 @@ export interface PanelServiceOptions {
   repository: PanelRepository
   sandbox: Sandbox
   trilog: TrilogStore
+  metrics: KernelMetrics
   clock?: () => number
 }
 
@@ -104,8 +106,15 @@ export class PanelService {
   async trigger(id: string, tool: string, args: Json[] | JsonObject | undefined): Promise<TriggerResult> {
     await this.get(id) // fail fast on an unknown panel
     const previous = this.queues.get(id) ?? Promise.resolve()
+    const stopTimer = this.options.metrics.triggerSeconds.startTimer()
     const run = previous.catch(() => undefined).then(() => this.runTool(id, tool, args))
     this.queues.set(id, run)
+    run.then(
+      () => this.options.metrics.triggers.inc({ outcome: 'ok' }),
+      (error: unknown) =>
+        this.options.metrics.triggers.inc({ outcome: (error as { code?: string }).code ?? 'INTERNAL' }),
+    )
+    void run.finally(stopTimer).catch(() => undefined)
     void run
       .finally(() => {
         if (this.queues.get(id) === run) this.queues.delete(id)

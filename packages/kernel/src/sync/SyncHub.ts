@@ -8,6 +8,7 @@ import {
   type ServerMessage,
 } from '@nexus/protocol'
 import { KernelError, describeZodError } from '../errors.ts'
+import type { KernelMetrics } from '../metrics.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
 
 /** Most changes replayed to a resuming client before a fresh snapshot is cheaper. */
@@ -31,6 +32,7 @@ export class SyncHub {
   constructor(
     server: Server,
     private readonly panels: PanelService,
+    private readonly metrics: KernelMetrics,
   ) {
     // Frames over the hard cap close the socket (ws code 1009); between the soft and hard caps they get an error.
     this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_MESSAGE_BYTES * 4 })
@@ -40,10 +42,12 @@ export class SyncHub {
 
   private accept(socket: WebSocket): void {
     const client: Client = { socket, channels: new Set() }
+    this.metrics.wsConnections.inc()
     socket.on('message', (data, isBinary) => {
       void this.receive(client, data, isBinary)
     })
     socket.on('close', () => {
+      this.metrics.wsConnections.dec()
       for (const channel of client.channels) this.subscribers.get(channel)?.delete(client)
     })
     socket.on('error', () => socket.terminate())
@@ -140,6 +144,8 @@ export class SyncHub {
   }
 
   private fail(client: Client, reqId: string | undefined, error: ErrorBody): void {
+    if (error.code === 'BAD_MESSAGE' || error.code === 'MESSAGE_TOO_LARGE')
+      this.metrics.wsRejected.inc({ code: error.code })
     this.send(client, reqId === undefined ? { type: 'error', error } : { type: 'error', reqId, error })
   }
 
@@ -155,6 +161,7 @@ export class SyncHub {
       return
     }
     client.socket.send(frame)
+    this.metrics.wsFramesSent.inc()
   }
 
   close(): Promise<void> {

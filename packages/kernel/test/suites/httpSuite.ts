@@ -129,6 +129,18 @@ export function httpSuite(open: KernelFactory): void {
       expect(tooBig.status).toBe(413)
     })
 
+    it('reports health, readiness and Prometheus metrics', async () => {
+      expect(await api(kernel, 'GET', '/healthz')).toEqual({ status: 200, body: { status: 'ok' } })
+      expect(await api(kernel, 'GET', '/readyz')).toEqual({ status: 200, body: { status: 'ready' } })
+      const res = await fetch(`${kernel.url}/metrics`)
+      expect(res.headers.get('content-type')).toContain('text/plain')
+      const text = await res.text()
+      expect(text).toMatch(/^nexus_triggers_total\{outcome="ok"\} [1-9]\d*$/m)
+      expect(text).toMatch(/^nexus_triggers_total\{outcome="SANDBOX_TIMEOUT"\} 1$/m)
+      expect(text).toContain('nexus_trigger_duration_seconds_bucket')
+      expect(text).toContain('nexus_process_resident_memory_bytes')
+    })
+
     it('renders a panel to HTML on the server', async () => {
       const { body } = await api(kernel, 'POST', '/api/panels', { nxml: COUNTER })
       await api(kernel, 'POST', `/api/panels/${body.id}/trigger`, { tool: 'increment', args: { step: 41 } })

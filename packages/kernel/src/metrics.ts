@@ -1,0 +1,38 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** The kernel's Prometheus metrics, one registry per kernel so tests and replicas never share counters. */
+export class KernelMetrics {
+  readonly registry = new Registry()
+  readonly triggers = new Counter({
+    name: 'nexus_triggers_total',
+    help: 'Tool triggers by outcome (ok or an error code)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  })
+  readonly triggerSeconds = new Histogram({
+    name: 'nexus_trigger_duration_seconds',
+    help: 'Time from a trigger being queued to its change being stored and broadcast',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  })
+  readonly wsConnections = new Gauge({
+    name: 'nexus_ws_connections',
+    help: 'Open WebSocket connections',
+    registers: [this.registry],
+  })
+  readonly wsFramesSent = new Counter({
+    name: 'nexus_ws_frames_sent_total',
+    help: 'WebSocket frames written to clients',
+    registers: [this.registry],
+  })
+  readonly wsRejected = new Counter({
+    name: 'nexus_ws_messages_rejected_total',
+    help: 'Client messages answered with an error before any work (malformed, oversized, unknown)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  })
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'nexus_' })
+  }
+}

@@ -1,0 +1,4 @@
+import { startTestKernel } from './helpers.ts'
+import { concurrencySuite } from './suites/concurrencySuite.ts'
+
+concurrencySuite(() => startTestKernel())

@@ -1,0 +1,101 @@
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ClientMessageSchema, CreatePanelRequestSchema, TriggerRequestSchema } from '@nexus/protocol'
+import type { RunningKernel } from '../src/index.ts'
+import { COUNTER, TestClient, api, startTestKernel } from './helpers.ts'
+
+const FRAMES = 10_000
+const BODIES = 10_000
+
+/** Values shaped like client messages: right and wrong types, missing fields, hostile keys, junk. */
+const messageLike = fc.oneof(
+  fc.string(),
+  fc.json(),
+  fc.record(
+    {
+      type: fc.constantFrom('hello', 'subscribe', 'unsubscribe', 'trigger', 'ping', 'patch', '__proto__', ''),
+      reqId: fc.oneof(fc.string({ maxLength: 200 }), fc.integer(), fc.constant(null)),
+      channel: fc.oneof(fc.string(), fc.constant('panel:'), fc.constant('panel:../../etc')),
+      panelId: fc.oneof(fc.string({ maxLength: 100 }), fc.integer()),
+      tool: fc.oneof(fc.string(), fc.constant('constructor'), fc.constant('__proto__')),
+      args: fc.oneof(fc.jsonValue(), fc.constant({ __proto__: { polluted: true } })),
+      since: fc.oneof(fc.integer(), fc.double(), fc.string()),
+    },
+    { requiredKeys: [] },
+  ),
+)
+
+describe('kernel fuzzed with malformed frames and bodies', () => {
+  let kernel: RunningKernel
+  let panelId: string
+  beforeAll(async () => {
+    ;({ kernel } = await startTestKernel())
+    panelId = (await api(kernel, 'POST', '/api/panels', { nxml: COUNTER })).body.id
+  })
+  afterAll(async () => {
+    await kernel.close()
+  })
+
+  it(`answers ${FRAMES} malformed WebSocket frames with errors and changes nothing`, async () => {
+    const client = await TestClient.connect(kernel)
+    const frames = fc
+      .sample(messageLike, FRAMES * 2)
+      .map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
+      .filter((text) => {
+        try {
+          return !ClientMessageSchema.safeParse(JSON.parse(text)).success
+        } catch {
+          return true
+        }
+      })
+      .slice(0, FRAMES)
+    expect(frames).toHaveLength(FRAMES)
+    for (const frame of frames) client.send(frame)
+    client.send({ type: 'ping', reqId: 'done' })
+    const replies = await client.until((m) => m.type === 'pong' && m.reqId === 'done', 60_000)
+    expect(replies.slice(0, -1).every((m) => m.type === 'error')).toBe(true)
+    expect(replies).toHaveLength(FRAMES + 1)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    client.close()
+    expect((await api(kernel, 'GET', `/api/panels/${panelId}`)).body).toMatchObject({ version: 0, state: { count: 0 } })
+  }, 120_000)
+
+  it(`answers ${BODIES} malformed HTTP bodies with JSON errors and changes nothing`, async () => {
+    const routes = ['/api/panels', `/api/panels/${panelId}/trigger`, '/api/nxml/validate']
+    const bodies = fc.sample(
+      fc.oneof(
+        fc.string(),
+        fc.json(),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+      ),
+      BODIES,
+    )
+    let i = 0
+    for (const body of bodies) {
+      const path = routes[i++ % routes.length]!
+      const res = await fetch(kernel.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      const json = (await res.json()) as { error?: { code: string; message: string } }
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(body)
+      } catch {
+        parsed = undefined
+      }
+      const acceptable =
+        (path === '/api/panels' && CreatePanelRequestSchema.safeParse(parsed).success) ||
+        (path.endsWith('/trigger') && TriggerRequestSchema.safeParse(parsed).success) ||
+        (path === '/api/nxml/validate' && res.status === 200)
+      if (!acceptable) {
+        expect(res.status).toBeGreaterThanOrEqual(400)
+        expect(res.status).toBeLessThan(500)
+        expect(json.error).toEqual({ code: expect.any(String), message: expect.any(String) })
+      }
+    }
+    expect((await api(kernel, 'GET', `/api/panels/${panelId}`)).body).toMatchObject({ state: { count: 0 } })
+    expect((await api(kernel, 'GET', '/healthz')).status).toBe(200)
+  }, 180_000)
+})

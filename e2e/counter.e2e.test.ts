@@ -21,6 +21,17 @@ async function waitForMetric(page: Page, value: string): Promise<void> {
   )
 }
 
+const OWNER = { name: 'Olive Owner', email: 'olive@example.com', password: 'correct horse battery' }
+
+async function logIn(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await page.getByRole('heading', { name: 'Log in to Nexus' }).waitFor()
+  await page.getByLabel('E-mail').fill(OWNER.email)
+  await page.getByLabel('Password').fill(OWNER.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('heading', { name: 'Panels' }).waitFor()
+}
+
 describe('the counter panel, live in two browsers', () => {
   let browser: Browser
   let kernel: ChildProcess
@@ -44,7 +55,14 @@ describe('the counter panel, live in two browsers', () => {
     const consoleErrors: string[] = []
     for (const page of [a, b]) page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
 
+    // First run: the studio asks for the owner account.
     await a.goto(url)
+    await a.getByRole('heading', { name: 'Set up Nexus' }).waitFor()
+    await a.screenshot({ path: join(RESULTS, 'setup.png') })
+    await a.getByLabel('Name').fill(OWNER.name)
+    await a.getByLabel('E-mail').fill(OWNER.email)
+    await a.getByLabel('Password').fill(OWNER.password)
+    await a.getByRole('button', { name: 'Create owner account' }).click()
     await a.getByText('No panels yet').waitFor()
     await a.getByLabel('NXML source').fill(COUNTER)
     const create = a.getByRole('button', { name: 'Create panel' })
@@ -54,7 +72,7 @@ describe('the counter panel, live in two browsers', () => {
     await waitForMetric(a, '0')
     const panelUrl = a.url()
 
-    await b.goto(url)
+    await logIn(b, url)
     await b.getByRole('link', { name: 'Counter' }).click()
     await waitForMetric(b, '0')
     expect(b.url()).toBe(panelUrl)
@@ -89,7 +107,7 @@ describe('the counter panel, live in two browsers', () => {
 
   it('shows diagnostics with line and column for broken NXML and creates nothing', async () => {
     const page = await browser.newPage()
-    await page.goto(url)
+    await logIn(page, url)
     await page
       .getByLabel('NXML source')
       .fill(

@@ -1,33 +1,73 @@
 import { useEffect } from 'react'
+import { logout } from './api.ts'
+import { AuthPage } from './pages/AuthPage.tsx'
 import { PanelPage } from './pages/PanelPage.tsx'
 import { WorkspacePage } from './pages/WorkspacePage.tsx'
 import { useStudio } from './store.ts'
 
 export function App() {
-  const route = useStudio((s) => s.route)
-  const status = useStudio((s) => s.status)
-  const navigate = useStudio((s) => s.navigate)
+  const auth = useStudio((s) => s.auth)
   useEffect(() => {
-    useStudio.getState().connect()
+    void useStudio.getState().loadSession()
   }, [])
   return (
     <div className="studio">
-      <header className="studio-header">
-        <a
-          className="brand"
-          href="#/"
-          onClick={(e) => {
-            e.preventDefault()
-            navigate({ page: 'workspace' })
-          }}
-        >
-          Nexus
-        </a>
-        <span className={`status status-${status}`} role="status" aria-label={`connection ${status}`}>
-          {status === 'open' ? 'live' : status === 'connecting' ? 'connecting…' : 'offline, retrying…'}
-        </span>
-      </header>
-      <main>{route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />}</main>
+      <Header />
+      <main>
+        {auth === 'loading' && <p className="muted">Loading…</p>}
+        {(auth === 'setup' || auth === 'login') && <AuthPage key={auth} initial={auth} />}
+        {auth === 'ready' && <Workspace />}
+      </main>
     </div>
+  )
+}
+
+function Workspace() {
+  const route = useStudio((s) => s.route)
+  useEffect(() => {
+    useStudio.getState().connect()
+  }, [])
+  return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />
+}
+
+function Header() {
+  const { auth, user, status, workspaces, workspaceId, navigate, selectWorkspace } = useStudio()
+  return (
+    <header className="studio-header">
+      <a
+        className="brand"
+        href="#/"
+        onClick={(e) => {
+          e.preventDefault()
+          navigate({ page: 'workspace' })
+        }}
+      >
+        Nexus
+      </a>
+      {auth === 'ready' && (
+        <div className="header-right">
+          {workspaces.length > 1 && (
+            <select aria-label="Workspace" value={workspaceId} onChange={(e) => selectWorkspace(e.target.value)}>
+              {workspaces.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name} ({w.role})
+                </option>
+              ))}
+            </select>
+          )}
+          <span className={`status status-${status}`} role="status" aria-label={`connection ${status}`}>
+            {status === 'open' ? 'live' : status === 'connecting' ? 'connecting…' : 'offline, retrying…'}
+          </span>
+          <span className="muted">{user?.name}</span>
+          <button
+            type="button"
+            className="link"
+            onClick={() => void logout().finally(() => useStudio.getState().signedOut())}
+          >
+            Log out
+          </button>
+        </div>
+      )}
+    </header>
   )
 }

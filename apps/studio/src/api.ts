@@ -14,24 +14,81 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+export interface User {
+  id: string
+  email: string
+  name: string
+}
+
+export interface WorkspaceSummary {
+  id: string
+  name: string
+  role: 'owner' | 'editor' | 'viewer'
+}
+
+let refreshing: Promise<boolean> | undefined
+
+/** Trades the refresh cookie for a new access cookie; one refresh at a time however many requests wait. */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= fetch('/api/auth/refresh', { method: 'POST' })
+    .then((res) => res.ok)
+    .catch(() => false)
+    .finally(() => {
+      refreshing = undefined
+    })
+  return refreshing
+}
+
+async function request<T>(path: string, init?: RequestInit, retry = true): Promise<T> {
   const res = await fetch(path, {
     ...init,
     headers: init?.body ? { 'content-type': 'application/json' } : undefined,
   })
-  const body = (await res.json().catch(() => ({}))) as T & { error?: ErrorBody }
+  // An expired access cookie: refresh once and try again.
+  if (res.status === 401 && retry && !path.startsWith('/api/auth/') && (await refreshSession())) {
+    return request(path, init, false)
+  }
+  const text = await res.text()
+  const body = (text ? JSON.parse(text) : {}) as T & { error?: ErrorBody }
   if (!res.ok) throw new ApiError(body.error ?? { code: 'HTTP_' + res.status, message: res.statusText })
   return body
 }
 
-export function listPanels(): Promise<{ panels: PanelSummary[] }> {
-  return request('/api/panels')
+export function authStatus(): Promise<{ setupRequired: boolean; user: User | null }> {
+  return request('/api/auth/status')
+}
+
+export function setup(input: { name: string; email: string; password: string }): Promise<{ user: User }> {
+  return request('/api/auth/setup', { method: 'POST', body: JSON.stringify(input) })
+}
+
+export function register(input: { name: string; email: string; password: string }): Promise<{ user: User }> {
+  return request('/api/auth/register', { method: 'POST', body: JSON.stringify(input) })
+}
+
+export function login(input: { email: string; password: string }): Promise<{ user: User }> {
+  return request('/api/auth/login', { method: 'POST', body: JSON.stringify(input) })
+}
+
+export function logout(): Promise<void> {
+  return request('/api/auth/logout', { method: 'POST', body: '{}' })
+}
+
+export function me(): Promise<{ user: User; workspaces: WorkspaceSummary[] }> {
+  return request('/api/me')
+}
+
+export function listPanels(workspaceId: string): Promise<{ panels: PanelSummary[] }> {
+  return request(`/api/panels?workspaceId=${encodeURIComponent(workspaceId)}`)
 }
 
 export function validateNxml(nxml: string): Promise<{ diagnostics: Diagnostic[] }> {
   return request('/api/nxml/validate', { method: 'POST', body: JSON.stringify({ nxml }) })
 }
 
-export function createPanel(nxml: string): Promise<{ id: string; version: number; state: JsonObject }> {
-  return request('/api/panels', { method: 'POST', body: JSON.stringify({ nxml }) })
+export function createPanel(
+  nxml: string,
+  workspaceId: string,
+): Promise<{ id: string; version: number; state: JsonObject }> {
+  return request('/api/panels', { method: 'POST', body: JSON.stringify({ nxml, workspaceId }) })
 }

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { listPanels, type PanelSummary } from './api.ts'
+import { authStatus, listPanels, me, type PanelSummary, type User, type WorkspaceSummary } from './api.ts'
 import { Connection, defaultSocketUrl, type ConnectionStatus } from './sync/Connection.ts'
 
 export interface Route {
@@ -7,12 +7,22 @@ export interface Route {
   panelId?: string
 }
 
+/** Where the app stands with the server: checking, first-run setup, logged out, or in. */
+export type AuthState = 'loading' | 'setup' | 'login' | 'ready'
+
 interface StudioState {
+  auth: AuthState
+  user: User | undefined
+  workspaces: WorkspaceSummary[]
+  workspaceId: string | undefined
   route: Route
   panels: PanelSummary[]
   panelsError: string | undefined
   status: ConnectionStatus
   connection: Connection | undefined
+  loadSession(): Promise<void>
+  signedOut(): void
+  selectWorkspace(id: string): void
   navigate(route: Route): void
   refreshPanels(): Promise<void>
   connect(): Connection
@@ -24,18 +34,42 @@ export function routeFromHash(hash: string): Route {
 }
 
 export const useStudio = create<StudioState>((set, get) => ({
+  auth: 'loading',
+  user: undefined,
+  workspaces: [],
+  workspaceId: undefined,
   route: routeFromHash(window.location.hash),
   panels: [],
   panelsError: undefined,
   status: 'connecting',
   connection: undefined,
+  async loadSession() {
+    const status = await authStatus().catch(() => ({ setupRequired: false, user: null }))
+    if (status.setupRequired) return set({ auth: 'setup' })
+    try {
+      const { user, workspaces } = await me()
+      set({ auth: 'ready', user, workspaces, workspaceId: get().workspaceId ?? workspaces[0]?.id })
+    } catch {
+      set({ auth: 'login' })
+    }
+  },
+  signedOut() {
+    get().connection?.close()
+    set({ auth: 'login', user: undefined, workspaces: [], workspaceId: undefined, panels: [], connection: undefined })
+  },
+  selectWorkspace(workspaceId) {
+    set({ workspaceId })
+    void get().refreshPanels()
+  },
   navigate(route) {
     window.location.hash = route.page === 'panel' ? `#/panels/${route.panelId}` : '#/'
     set({ route })
   },
   async refreshPanels() {
+    const workspaceId = get().workspaceId
+    if (!workspaceId) return
     try {
-      const { panels } = await listPanels()
+      const { panels } = await listPanels(workspaceId)
       set({ panels, panelsError: undefined })
     } catch (error) {
       set({ panelsError: (error as Error).message })

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { Sandbox } from '@nexus/sandbox'
 import { TrilogStore } from '@nexus/trilog'
+import { AccountRepository } from './accounts/AccountRepository.ts'
+import { AccountService } from './accounts/AccountService.ts'
+import { loadJwtSecret } from './accounts/secrets.ts'
 import type { KernelConfig } from './config.ts'
 import { openDatabase } from './db/openDatabase.ts'
 import { createApp } from './http/createApp.ts'
@@ -20,6 +23,7 @@ export interface RunningKernel {
   url: string
   port: number
   panels: PanelService
+  accounts: AccountService
   close(): Promise<void>
 }
 
@@ -33,16 +37,25 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
   )
   const sandbox = await Sandbox.create()
   const metrics = new KernelMetrics()
+  const clock = options.clock ?? Date.now
+  const accounts = new AccountService({
+    repository: new AccountRepository(database.sql),
+    jwtSecret: loadJwtSecret(options.dataDir, options.jwtSecret),
+    clock,
+    registration: options.registration ?? 'open',
+  })
   const panels = new PanelService({
     metrics,
     repository: database.panels,
     sandbox,
     trilog,
-    clock: options.clock,
+    clock,
   })
   const ready = () => database.ping()
-  const server: Server = createServer(createApp({ panels, metrics, ready, studioDir: options.studioDir }))
-  const hub = new SyncHub(server, panels, metrics)
+  const server: Server = createServer(
+    createApp({ panels, accounts, clock, metrics, ready, studioDir: options.studioDir }),
+  )
+  const hub = new SyncHub(server, panels, accounts, metrics)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, resolve)
@@ -52,6 +65,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     url: `http://${options.host}:${port}`,
     port,
     panels,
+    accounts,
     async close() {
       await hub.close()
       server.closeAllConnections()

@@ -10,9 +10,16 @@ export interface KernelConfig {
   clickhouseUrl?: string
   /** PostgreSQL connection string; SQLite under the data dir when absent. */
   databaseUrl?: string
+  /** Signs access tokens; generated and kept under the data dir when absent. */
+  jwtSecret?: string
+  /** `closed` stops self-registration once the owner exists. */
+  registration?: 'open' | 'closed'
 }
 
-/** Reads `PORT`, `HOST`, `NEXUS_DATA_DIR`, `DATABASE_URL`, `CLICKHOUSE_URL` with local defaults. */
+/**
+ * Reads `PORT`, `HOST`, `NEXUS_DATA_DIR`, `DATABASE_URL`, `CLICKHOUSE_URL`, `JWT_SECRET` and
+ * `NEXUS_REGISTRATION` with local defaults.
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KernelConfig {
   const port = env.PORT === undefined ? 4400 : Number(env.PORT)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -24,5 +31,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KernelConfi
     dataDir: resolve(env.NEXUS_DATA_DIR ?? './data'),
     clickhouseUrl: env.CLICKHOUSE_URL || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    jwtSecret: env.JWT_SECRET || undefined,
+    registration: env.NEXUS_REGISTRATION === 'closed' ? 'closed' : 'open',
   }
 }

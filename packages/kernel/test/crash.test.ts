@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { applyPatch, type Json, type ServerMessage } from '@nexus/protocol'
-import { COUNTER } from './helpers.ts'
+import { COUNTER, OWNER } from './helpers.ts'
 import { freePort, spawnKernel, stopKernel } from './process.ts'
 
 const BURST = 3000
@@ -22,14 +22,18 @@ describe('kernel killed with SIGKILL during a burst of triggers', () => {
     const port = await freePort()
     let url: string
     ;({ url, process: kernel } = await spawnKernel(port, dataDir))
+    const json = { 'content-type': 'application/json' }
+    const setup = await fetch(`${url}/api/auth/setup`, { method: 'POST', headers: json, body: JSON.stringify(OWNER) })
+    const { accessToken } = (await setup.json()) as { accessToken: string }
+    const auth = { authorization: `Bearer ${accessToken}` }
     const created = await fetch(`${url}/api/panels`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...json, ...auth },
       body: JSON.stringify({ nxml: COUNTER }),
     })
     const { id } = (await created.json()) as { id: string }
 
-    const socket = new WebSocket(url.replace('http', 'ws') + '/ws')
+    const socket = new WebSocket(url.replace('http', 'ws') + '/ws', { headers: auth })
     await new Promise((resolve) => socket.once('open', resolve))
     let highestAcked = 0
     let acks = 0
@@ -52,7 +56,7 @@ describe('kernel killed with SIGKILL during a burst of triggers', () => {
     expect(highestAcked).toBeGreaterThanOrEqual(KILL_AFTER_ACKS)
 
     ;({ url, process: kernel } = await spawnKernel(port, dataDir))
-    const panel = (await (await fetch(`${url}/api/panels/${id}`)).json()) as {
+    const panel = (await (await fetch(`${url}/api/panels/${id}`, { headers: auth })).json()) as {
       version: number
       state: { count: number }
     }
@@ -62,7 +66,7 @@ describe('kernel killed with SIGKILL during a burst of triggers', () => {
     expect(panel.state).toEqual({ count: panel.version })
 
     // Replaying the stored change log from the initial state gives exactly the stored state.
-    const replay = new WebSocket(url.replace('http', 'ws') + '/ws')
+    const replay = new WebSocket(url.replace('http', 'ws') + '/ws', { headers: auth })
     await new Promise((resolve) => replay.once('open', resolve))
     let state: Json = { count: 0 }
     let last = 0

@@ -28,8 +28,9 @@ const messageLike = fc.oneof(
 describe('kernel fuzzed with malformed frames and bodies', () => {
   let kernel: RunningKernel
   let panelId: string
+  let ownerKey: string
   beforeAll(async () => {
-    ;({ kernel } = await startTestKernel())
+    ;({ kernel, ownerKey } = await startTestKernel())
     panelId = (await api(kernel, 'POST', '/api/panels', { nxml: COUNTER })).body.id
   })
   afterAll(async () => {

@@ -15,7 +15,15 @@ export interface TestKernel {
   kernel: RunningKernel
   clock: { now: number }
   dataDir: string
+  /** The owner's API key, sent by `api()` and `TestClient` unless told otherwise. */
+  ownerKey: string
+  workspaceId: string
 }
+
+/** Credentials `api()` and `TestClient.connect()` use for a kernel when none is given. */
+const defaultKeys = new WeakMap<RunningKernel, string>()
+
+export const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Olive Owner' }
 
 export type KernelFactory = () => Promise<TestKernel>
 
@@ -37,16 +45,27 @@ export async function startTestKernel(options: { databaseUrl?: string } = {}): P
     databaseUrl: options.databaseUrl,
     clock: () => clock.now,
   })
-  return { kernel, clock, dataDir }
+  const setup = await api(kernel, 'POST', '/api/auth/setup', OWNER, null)
+  const session = setup.body.accessToken as string
+  const key = await api(kernel, 'POST', '/api/keys', { name: 'tests' }, session)
+  defaultKeys.set(kernel, key.body.key as string)
+  const me = await api(kernel, 'GET', '/api/me', undefined, session)
+  return { kernel, clock, dataDir, ownerKey: key.body.key as string, workspaceId: me.body.workspaces[0].id as string }
 }
 
-export async function api(kernel: RunningKernel, method: string, path: string, body?: unknown) {
+/** One HTTP call; `token` null sends no credential, undefined sends the kernel's owner key. */
+export async function api(kernel: RunningKernel, method: string, path: string, body?: unknown, token?: string | null) {
+  const credential = token === undefined ? defaultKeys.get(kernel) : token
+  const headers: Record<string, string> = credential ? { authorization: `Bearer ${credential}` } : {}
+  if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(kernel.url + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   })
-  return { status: res.status, body: (await res.json()) as Record<string, any> }
+  const text = await res.text()
+  const json = res.headers.get('content-type')?.includes('application/json')
+  return { status: res.status, body: (json ? JSON.parse(text) : text || null) as Record<string, any> }
 }
 
 /** A real WebSocket client that queues what the server sends. */
@@ -60,8 +79,12 @@ export class TestClient {
     })
   }
 
-  static async connect(kernel: RunningKernel): Promise<TestClient> {
-    const socket = new WebSocket(kernel.url.replace('http', 'ws') + '/ws')
+  /** Connects with the kernel's owner key unless `token` says otherwise (null: anonymous). */
+  static async connect(kernel: RunningKernel, token?: string | null): Promise<TestClient> {
+    const credential = token === undefined ? defaultKeys.get(kernel) : token
+    const socket = new WebSocket(kernel.url.replace('http', 'ws') + '/ws', {
+      headers: credential ? { authorization: `Bearer ${credential}` } : {},
+    })
     await new Promise((resolve, reject) => {
       socket.once('open', resolve)
       socket.once('error', reject)

@@ -1,6 +1,7 @@
 import { afterAll, describe, it } from 'vitest'
 import { startTestKernel } from './helpers.ts'
 import { startPostgres } from './postgres.ts'
+import { accessSuite } from './suites/accessSuite.ts'
 import { concurrencySuite } from './suites/concurrencySuite.ts'
 import { httpSuite } from './suites/httpSuite.ts'
 import { wsSuite } from './suites/wsSuite.ts'
@@ -15,6 +16,7 @@ if (postgres) {
   httpSuite(open)
   wsSuite(open)
   concurrencySuite(open)
+  accessSuite(open)
 } else {
   describe('kernel on PostgreSQL', () => {
     it.skip('needs PostgreSQL from Debian packages (apt-get install -y postgresql)', () => undefined)

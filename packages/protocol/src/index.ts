@@ -64,3 +64,14 @@ export {
   TriggerRequestSchema,
   ValidateRequestSchema,
 } from './http.ts'
+export {
+  AddMemberRequestSchema,
+  CreateApiKeyRequestSchema,
+  CreateWorkspaceRequestSchema,
+  LoginRequestSchema,
+  ROLE_NAMES,
+  RegisterRequestSchema,
+  RoleSchema,
+  SetRoleRequestSchema,
+  SetupRequestSchema,
+} from './auth.ts'

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { Diagnostic } from '@nexus/protocol'
 import { ApiError, createPanel, validateNxml } from '../api.ts'
 import { COUNTER_SAMPLE } from '../samples.ts'
+import { useStudio } from '../store.ts'
 
 /** NXML in, live diagnostics out, and a Create button once it has no errors. */
 export function NewPanelBox({ onCreated }: { onCreated: (id: string) => void }) {
@@ -9,6 +10,8 @@ export function NewPanelBox({ onCreated }: { onCreated: (id: string) => void }) 
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string>()
+  const workspace = useStudio((s) => s.workspaces.find((w) => w.id === s.workspaceId))
+  const canEdit = workspace?.role === 'owner' || workspace?.role === 'editor'
 
   useEffect(() => {
     const timer = setTimeout(() => {
@@ -25,7 +28,7 @@ export function NewPanelBox({ onCreated }: { onCreated: (id: string) => void }) 
     setBusy(true)
     setError(undefined)
     try {
-      const panel = await createPanel(nxml)
+      const panel = await createPanel(nxml, workspace!.id)
       onCreated(panel.id)
     } catch (e) {
       const details = e instanceof ApiError ? (e.body.details as { diagnostics?: Diagnostic[] } | undefined) : undefined
@@ -62,7 +65,15 @@ export function NewPanelBox({ onCreated }: { onCreated: (id: string) => void }) 
         ))}
       </ul>
       {error && <p className="error">{error}</p>}
-      <button type="button" className="primary" disabled={busy || errors.length > 0} onClick={() => void create()}>
+      {!canEdit && (
+        <p className="muted">You are a viewer in this workspace: you can validate NXML but not create panels.</p>
+      )}
+      <button
+        type="button"
+        className="primary"
+        disabled={busy || errors.length > 0 || !canEdit}
+        onClick={() => void create()}
+      >
         {busy ? 'Creating…' : 'Create panel'}
       </button>
     </section>

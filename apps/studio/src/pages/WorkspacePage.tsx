@@ -6,9 +6,10 @@ export function WorkspacePage() {
   const panels = useStudio((s) => s.panels)
   const error = useStudio((s) => s.panelsError)
   const navigate = useStudio((s) => s.navigate)
+  const workspaceId = useStudio((s) => s.workspaceId)
   useEffect(() => {
     void useStudio.getState().refreshPanels()
-  }, [])
+  }, [workspaceId])
   return (
     <div className="workspace">
       <section className="card" aria-labelledby="panels-heading">

@@ -1,4 +1,5 @@
 import { ServerMessageSchema, type ErrorBody, type Json, type JsonObject, type ServerMessage } from '@nexus/protocol'
+import { refreshSession } from '../api.ts'
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed'
 
@@ -41,7 +42,8 @@ export class Connection {
       if (this.stopped) return
       this.onStatus('closed')
       const delay = Math.min(5000, 250 * 2 ** this.retry++)
-      setTimeout(() => this.connect(), delay)
+      // The access cookie may have expired while we were away: refresh it before the upgrade request.
+      setTimeout(() => void refreshSession().finally(() => this.stopped || this.connect()), delay)
     }
   }
 

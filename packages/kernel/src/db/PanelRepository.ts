@@ -6,11 +6,13 @@ export interface StoredPanel {
   nxml: string
   state: JsonObject
   version: number
+  /** Null only for panels made before workspaces existed. */
+  workspaceId: string | null
   createdAt: number
   updatedAt: number
 }
 
-export type PanelSummary = Pick<StoredPanel, 'id' | 'title' | 'version' | 'updatedAt'>
+export type PanelSummary = Pick<StoredPanel, 'id' | 'title' | 'version' | 'workspaceId' | 'updatedAt'>
 
 export interface StoredChange {
   version: number
@@ -21,7 +23,8 @@ export interface StoredChange {
 export interface PanelRepository {
   insert(panel: StoredPanel): Promise<void>
   get(id: string): Promise<StoredPanel | undefined>
-  list(): Promise<PanelSummary[]>
+  /** Panels of the given workspaces, oldest first. */
+  list(workspaceIds: readonly string[]): Promise<PanelSummary[]>
   /**
    * Stores a change: the panel moves from `version - 1` to `version`. Resolves false when the stored version
    * is not `version - 1`, so a lost race never overwrites a newer state.

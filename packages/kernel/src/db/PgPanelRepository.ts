@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { changeFromRow, panelFromRow, type PanelRepository, type StoredPanel } from './PanelRepository.ts'
 import * as schema from './schema.pg.ts'
@@ -18,9 +18,14 @@ export class PgPanelRepository implements PanelRepository {
     return row && panelFromRow(row)
   }
 
-  async list() {
-    const { id, title, version, updatedAt } = panels
-    return this.db.select({ id, title, version, updatedAt }).from(panels).orderBy(asc(panels.createdAt))
+  async list(workspaceIds: readonly string[]) {
+    if (workspaceIds.length === 0) return []
+    const { id, title, version, workspaceId, updatedAt } = panels
+    return this.db
+      .select({ id, title, version, workspaceId, updatedAt })
+      .from(panels)
+      .where(inArray(panels.workspaceId, [...workspaceIds]))
+      .orderBy(asc(panels.createdAt))
   }
 
   async applyChange(

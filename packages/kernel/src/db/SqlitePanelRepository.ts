@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { changeFromRow, panelFromRow, type PanelRepository, type StoredPanel } from './PanelRepository.ts'
 import * as schema from './schema.sqlite.ts'
@@ -21,9 +21,15 @@ export class SqlitePanelRepository implements PanelRepository {
     return row && panelFromRow(row)
   }
 
-  async list() {
-    const { id, title, version, updatedAt } = panels
-    return this.db.select({ id, title, version, updatedAt }).from(panels).orderBy(asc(panels.createdAt)).all()
+  async list(workspaceIds: readonly string[]) {
+    if (workspaceIds.length === 0) return []
+    const { id, title, version, workspaceId, updatedAt } = panels
+    return this.db
+      .select({ id, title, version, workspaceId, updatedAt })
+      .from(panels)
+      .where(inArray(panels.workspaceId, [...workspaceIds]))
+      .orderBy(asc(panels.createdAt))
+      .all()
   }
 
   async applyChange(

@@ -8,6 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
 import type { PanelRepository } from './PanelRepository.ts'
+import { pgRunner, sqliteRunner, type SqlRunner } from './SqlRunner.ts'
 import { PgPanelRepository } from './PgPanelRepository.ts'
 import * as pgSchema from './schema.pg.ts'
 import * as sqliteSchema from './schema.sqlite.ts'
@@ -16,6 +17,8 @@ import { SqlitePanelRepository } from './SqlitePanelRepository.ts'
 export interface OpenDatabase {
   dialect: 'sqlite' | 'postgresql'
   panels: PanelRepository
+  /** Plain SQL for repositories written once for both dialects. */
+  sql: SqlRunner
   /** Resolves when the database answers a trivial query (for `/readyz`). */
   ping(): Promise<void>
   close(): Promise<void>
@@ -44,6 +47,7 @@ function openSqlite(dataDir: string): OpenDatabase {
   return {
     dialect: 'sqlite',
     panels: new SqlitePanelRepository(db),
+    sql: sqliteRunner(db),
     async ping() {
       sqlite.prepare('select 1').get()
     },
@@ -60,6 +64,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   return {
     dialect: 'postgresql',
     panels: new PgPanelRepository(db),
+    sql: pgRunner(db),
     async ping() {
       await pool.query('select 1')
     },

@@ -9,6 +9,8 @@ export const panels = sqliteTable('panels', {
   /** Current state as JSON text. */
   state: text('state').notNull(),
   version: integer('version').notNull(),
+  /** Null only for panels made before workspaces existed; the first owner adopts them. */
+  workspaceId: text('workspace_id'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
@@ -27,6 +29,67 @@ export const panelChanges = sqliteTable(
     ts: integer('ts').notNull(),
   },
   (t) => [primaryKey({ columns: [t.panelId, t.version] }), index('panel_changes_ts').on(t.panelId, t.ts)],
+)
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  /** Bumped by "log out everywhere": access tokens carry it and die with it. */
+  tokenVersion: integer('token_version').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+})
+
+/** Rotating refresh tokens, stored hashed; a reused (already rotated) token revokes its whole family. */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    hash: text('hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    familyId: text('family_id').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('refresh_tokens_user').on(t.userId), index('refresh_tokens_family').on(t.familyId)],
+)
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** SHA-256 of the secret part: keys are long random strings, so a fast hash is enough. */
+  secretHash: text('secret_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+})
+
+export const workspaces = sqliteTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** owner | editor | viewer */
+    role: text('role').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user').on(t.userId)],
 )
 
 export type PanelRow = typeof panels.$inferSelect

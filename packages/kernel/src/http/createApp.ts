@@ -1,21 +1,20 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import {
-  CreatePanelRequestSchema,
-  MAX_NXML_BYTES,
-  StateAtQuerySchema,
-  TriggerRequestSchema,
-  ValidateRequestSchema,
-} from '@nexus/protocol'
-import { compileNxml, renderPanelToString } from '@nexus/reactor'
-import type { z } from 'zod'
-import { KernelError, describeZodError } from '../errors.ts'
+import { MAX_NXML_BYTES } from '@nexus/protocol'
+import type { AccountService } from '../accounts/AccountService.ts'
+import { KernelError } from '../errors.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { PanelService } from '../panels/PanelService.ts'
+import { authenticate } from './auth.ts'
+import { authRoutes } from './authRoutes.ts'
+import { panelRoutes } from './panelRoutes.ts'
+import { workspaceRoutes } from './workspaceRoutes.ts'
 
 export interface AppOptions {
   panels: PanelService
+  accounts: AccountService
+  clock: () => number
   metrics: KernelMetrics
   /** Resolves when every dependency answers; rejects with the reason otherwise. */
   ready: () => Promise<void>
@@ -23,7 +22,7 @@ export interface AppOptions {
 }
 
 /** The HTTP API under `/api`, plus the built studio at `/`. Every error is `{error:{code,message}}`. */
-export function createApp({ panels, metrics, ready, studioDir }: AppOptions): express.Express {
+export function createApp({ panels, accounts, clock, metrics, ready, studioDir }: AppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.use('/api', express.json({ limit: MAX_NXML_BYTES * 2 }))
@@ -45,44 +44,13 @@ export function createApp({ panels, metrics, ready, studioDir }: AppOptions): ex
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics())
   })
 
-  app.post('/api/nxml/validate', (req, res) => {
-    const { nxml } = parseBody(ValidateRequestSchema, req)
-    res.json({ diagnostics: compileNxml(nxml).diagnostics })
-  })
-
-  app.get('/api/panels', async (_req, res) => {
-    res.json({ panels: await panels.list() })
-  })
-
-  app.post('/api/panels', async (req, res) => {
-    const { nxml } = parseBody(CreatePanelRequestSchema, req)
-    const panel = await panels.create(nxml)
-    res.status(201).json({ id: panel.id, title: panel.title, version: panel.version, state: panel.state })
-  })
-
-  app.get('/api/panels/:id', async (req, res) => {
-    const { id, title, nxml, state, version } = await panels.get(req.params.id)
-    res.json({ id, title, nxml, state, version })
-  })
-
-  app.get('/api/panels/:id/html', async (req, res) => {
-    const panel = await panels.get(req.params.id)
-    res.type('html').send(renderPanelToString(panel.ast, panel.state))
-  })
-
-  app.post('/api/panels/:id/trigger', async (req, res) => {
-    const { tool, args } = parseBody(TriggerRequestSchema, req)
-    const { version, state } = await panels.trigger(req.params.id, tool, args)
-    res.json({ version, state })
-  })
-
-  app.get('/api/panels/:id/state', async (req, res) => {
-    const query = StateAtQuerySchema.safeParse(req.query)
-    if (!query.success) throw new KernelError('BAD_REQUEST', 'Pass ?at=<milliseconds since epoch>', 400)
-    const state = await panels.stateAt(req.params.id, query.data.at)
-    if (!state) throw new KernelError('NOT_FOUND', `Panel "${req.params.id}" did not exist at ${query.data.at}`, 404)
-    res.json({ at: query.data.at, state })
-  })
+  app.use(
+    '/api',
+    authenticate(accounts),
+    authRoutes(accounts),
+    workspaceRoutes(accounts, clock),
+    panelRoutes(panels, accounts),
+  )
 
   app.use('/api', (req, _res, next) => {
     next(new KernelError('NOT_FOUND', `No route for ${req.method} ${req.originalUrl}`, 404))
@@ -99,15 +67,6 @@ export function createApp({ panels, metrics, ready, studioDir }: AppOptions): ex
 
   app.use(errorHandler)
   return app
-}
-
-function parseBody<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
-  if (!req.is('application/json')) {
-    throw new KernelError('BAD_REQUEST', 'Send a JSON body with Content-Type: application/json', 415)
-  }
-  const parsed = schema.safeParse(req.body)
-  if (!parsed.success) throw new KernelError('BAD_REQUEST', describeZodError(parsed.error), 400)
-  return parsed.data
 }
 
 function errorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {

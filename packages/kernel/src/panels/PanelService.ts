@@ -54,7 +54,7 @@ export class PanelService {
     return () => this.listeners.delete(listener)
   }
 
-  async create(nxml: string): Promise<StoredPanel> {
+  async create(nxml: string, workspaceId: string): Promise<StoredPanel> {
     const compiled = compileNxml(nxml)
     if (!compiled.ok || !compiled.ast) {
       throw new KernelError('NXML_INVALID', 'The NXML has errors; fix the diagnostics and try again', 422, {
@@ -68,6 +68,7 @@ export class PanelService {
       nxml,
       state: initialState(compiled.ast),
       version: 0,
+      workspaceId,
       createdAt: now,
       updatedAt: now,
       ast: compiled.ast,
@@ -94,8 +95,8 @@ export class PanelService {
     return panel
   }
 
-  list() {
-    return this.options.repository.list()
+  list(workspaceIds: readonly string[]) {
+    return this.options.repository.list(workspaceIds)
   }
 
   changesSince(id: string, since: number, limit: number) {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import {
   ClientMessageSchema,
@@ -7,7 +7,9 @@ import {
   type ErrorBody,
   type ServerMessage,
 } from '@nexus/protocol'
+import type { AccountService, Principal } from '../accounts/AccountService.ts'
 import { KernelError, describeZodError } from '../errors.ts'
+import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
 
@@ -19,6 +21,9 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 interface Client {
   socket: WebSocket
   channels: Set<string>
+  /** Settles once the upgrade request's credential (cookie or header) is checked. */
+  auth: Promise<Principal | undefined>
+  principal?: Principal
 }
 
 /**
@@ -32,16 +37,22 @@ export class SyncHub {
   constructor(
     server: Server,
     private readonly panels: PanelService,
+    private readonly accounts: AccountService,
     private readonly metrics: KernelMetrics,
   ) {
     // Frames over the hard cap close the socket (ws code 1009); between the soft and hard caps they get an error.
     this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_MESSAGE_BYTES * 4 })
-    this.wss.on('connection', (socket) => this.accept(socket))
+    this.wss.on('connection', (socket, request) => this.accept(socket, request))
     panels.onChange((change) => this.broadcast(change))
   }
 
-  private accept(socket: WebSocket): void {
-    const client: Client = { socket, channels: new Set() }
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    // A bad cookie leaves the connection anonymous; `hello {token}` can still authenticate it.
+    const auth = this.accounts.authenticate(credentialOf(request.headers)).catch(() => undefined)
+    const client: Client = { socket, channels: new Set(), auth }
+    void auth.then((principal) => {
+      client.principal ??= principal
+    })
     this.metrics.wsConnections.inc()
     socket.on('message', (data, isBinary) => {
       void this.receive(client, data, isBinary)
@@ -77,6 +88,7 @@ export class SyncHub {
       return this.fail(client, reqId, { code: 'BAD_MESSAGE', message: describeZodError(parsed.error) })
     }
     try {
+      await client.auth
       await this.handle(client, parsed.data)
     } catch (error) {
       const body =
@@ -90,21 +102,35 @@ export class SyncHub {
 
   private async handle(client: Client, message: ClientMessage): Promise<void> {
     switch (message.type) {
-      case 'hello':
-        return this.send(client, { type: 'ack', reqId: message.reqId, result: { server: 'nexus', protocol: 1 } })
+      case 'hello': {
+        if (message.token !== undefined) client.principal = await this.accounts.authenticate(message.token)
+        const user = client.principal ? { ...(await this.accounts.user(client.principal.userId)) } : null
+        return this.send(client, { type: 'ack', reqId: message.reqId, result: { server: 'nexus', protocol: 1, user } })
+      }
       case 'ping':
         return this.send(client, { type: 'pong', reqId: message.reqId })
       case 'subscribe':
+        await this.authorise(client, message.channel.slice('panel:'.length), 'viewer')
         return this.subscribe(client, message.reqId, message.channel, message.since)
       case 'unsubscribe':
         client.channels.delete(message.channel)
         this.subscribers.get(message.channel)?.delete(client)
         return this.send(client, { type: 'ack', reqId: message.reqId })
       case 'trigger': {
+        await this.authorise(client, message.panelId, 'editor')
         const result = await this.panels.trigger(message.panelId, message.tool, message.args)
         return this.send(client, { type: 'ack', reqId: message.reqId, result: { version: result.version } })
       }
     }
+  }
+
+  /** Checks the client's role on the panel's workspace, on every message: roles can change mid-connection. */
+  private async authorise(client: Client, panelId: string, needed: 'viewer' | 'editor'): Promise<void> {
+    if (!client.principal) {
+      throw new KernelError('UNAUTHENTICATED', 'Log in first, or send {"type":"hello","token":…}', 401)
+    }
+    const panel = await this.panels.get(panelId).catch(() => undefined)
+    await this.accounts.requireRole(client.principal, panel?.workspaceId ?? null, needed)
   }
 
   private async subscribe(client: Client, reqId: string, channel: string, since: number | undefined): Promise<void> {

@@ -32,8 +32,9 @@ export function httpSuite(open: KernelFactory): void {
   describe('kernel HTTP API', () => {
     let kernel: RunningKernel
     let clock: { now: number }
+    let ownerKey: string
     beforeAll(async () => {
-      ;({ kernel, clock } = await open())
+      ;({ kernel, clock, ownerKey } = await open())
     })
     afterAll(async () => {
       await kernel.close()
@@ -144,7 +145,9 @@ export function httpSuite(open: KernelFactory): void {
     it('renders a panel to HTML on the server', async () => {
       const { body } = await api(kernel, 'POST', '/api/panels', { nxml: COUNTER })
       await api(kernel, 'POST', `/api/panels/${body.id}/trigger`, { tool: 'increment', args: { step: 41 } })
-      const res = await fetch(`${kernel.url}/api/panels/${body.id}/html`)
+      const res = await fetch(`${kernel.url}/api/panels/${body.id}/html`, {
+        headers: { authorization: `Bearer ${ownerKey}` },
+      })
       expect(res.headers.get('content-type')).toContain('text/html')
       const html = await res.text()
       expect(html).toContain('41')

@@ -1,0 +1,96 @@
+import { Router, type Request } from 'express'
+import {
+  CreateApiKeyRequestSchema,
+  LoginRequestSchema,
+  RegisterRequestSchema,
+  SetupRequestSchema,
+} from '@nexus/protocol'
+import type { AccountService, Session } from '../accounts/AccountService.ts'
+import { KernelError } from '../errors.ts'
+import { REFRESH_COOKIE, clearSessionCookies, readCookie, requirePrincipal, setSessionCookies } from './auth.ts'
+import { parseBody } from './parseBody.ts'
+
+/** Sign-up, login, token refresh, logout, API keys: `/api/auth/*`, `/api/me`, `/api/keys`. */
+export function authRoutes(accounts: AccountService): Router {
+  const router = Router()
+  const answer = (session: Session, includeRefresh: boolean) => ({
+    user: session.user,
+    accessToken: session.accessToken,
+    ...(includeRefresh ? { refreshToken: session.refreshToken } : {}),
+  })
+
+  router.get('/auth/status', async (req, res) => {
+    const user = req.principal ? await accounts.user(req.principal.userId) : null
+    res.json({ setupRequired: await accounts.setupRequired(), user })
+  })
+
+  router.post('/auth/setup', async (req, res) => {
+    const session = await accounts.setup(parseBody(SetupRequestSchema, req))
+    setSessionCookies(req, res, session)
+    res.status(201).json(answer(session, true))
+  })
+
+  router.post('/auth/register', async (req, res) => {
+    const session = await accounts.register(parseBody(RegisterRequestSchema, req))
+    setSessionCookies(req, res, session)
+    res.status(201).json(answer(session, true))
+  })
+
+  router.post('/auth/login', async (req, res) => {
+    const { email, password } = parseBody(LoginRequestSchema, req)
+    const session = await accounts.login(email, password, clientAddress(req))
+    setSessionCookies(req, res, session)
+    res.json(answer(session, true))
+  })
+
+  router.post('/auth/refresh', async (req, res) => {
+    const fromBody = typeof req.body?.refreshToken === 'string' ? (req.body.refreshToken as string) : undefined
+    const token = fromBody ?? readCookie(req.headers.cookie, REFRESH_COOKIE)
+    if (!token) throw new KernelError('UNAUTHENTICATED', 'No refresh token: log in again', 401)
+    const session = await accounts.refresh(token)
+    setSessionCookies(req, res, session)
+    res.json(answer(session, fromBody !== undefined))
+  })
+
+  router.post('/auth/logout', async (req, res) => {
+    const fromBody = typeof req.body?.refreshToken === 'string' ? (req.body.refreshToken as string) : undefined
+    await accounts.logout(fromBody ?? readCookie(req.headers.cookie, REFRESH_COOKIE))
+    clearSessionCookies(res)
+    res.status(204).end()
+  })
+
+  router.post('/auth/logout-all', async (req, res) => {
+    await accounts.logoutEverywhere(requirePrincipal(req).userId)
+    clearSessionCookies(res)
+    res.status(204).end()
+  })
+
+  router.get('/me', async (req, res) => {
+    const { userId } = requirePrincipal(req)
+    res.json({ user: await accounts.user(userId), workspaces: await accounts.repository.listWorkspaces(userId) })
+  })
+
+  router.get('/keys', async (req, res) => {
+    res.json({ keys: await accounts.repository.listApiKeys(requirePrincipal(req).userId) })
+  })
+
+  router.post('/keys', async (req, res) => {
+    const principal = requirePrincipal(req)
+    const { name } = parseBody(CreateApiKeyRequestSchema, req)
+    res.status(201).json(await accounts.createApiKey(principal.userId, name))
+  })
+
+  router.delete('/keys/:id', async (req, res) => {
+    const principal = requirePrincipal(req)
+    if (!(await accounts.repository.revokeApiKey(req.params.id, principal.userId, Date.now()))) {
+      throw new KernelError('NOT_FOUND', 'No such active API key', 404)
+    }
+    res.status(204).end()
+  })
+
+  return router
+}
+
+function clientAddress(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown'
+}

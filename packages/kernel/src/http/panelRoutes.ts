@@ -1,0 +1,82 @@
+import { Router } from 'express'
+import {
+  CreatePanelRequestSchema,
+  StateAtQuerySchema,
+  TriggerRequestSchema,
+  ValidateRequestSchema,
+} from '@nexus/protocol'
+import { compileNxml, renderPanelToString } from '@nexus/reactor'
+import type { AccountService } from '../accounts/AccountService.ts'
+import { KernelError } from '../errors.ts'
+import type { PanelService } from '../panels/PanelService.ts'
+import { requirePrincipal } from './auth.ts'
+import { parseBody } from './parseBody.ts'
+
+/** NXML validation and panels: `/api/nxml/*`, `/api/panels/*`. Viewers read, editors create and trigger. */
+export function panelRoutes(panels: PanelService, accounts: AccountService): Router {
+  const router = Router()
+
+  /** The panel, after checking the caller's role in its workspace. */
+  async function authorised(req: Parameters<typeof requirePrincipal>[0], id: string, needed: 'viewer' | 'editor') {
+    const principal = requirePrincipal(req)
+    const panel = await panels.get(id).catch((error: unknown) => {
+      if (error instanceof KernelError && error.code === 'NOT_FOUND') return undefined
+      throw error
+    })
+    // Outsiders get the same answer for "missing" and "not yours".
+    await accounts.requireRole(principal, panel?.workspaceId ?? null, needed)
+    return panel!
+  }
+
+  router.post('/nxml/validate', (req, res) => {
+    requirePrincipal(req)
+    const { nxml } = parseBody(ValidateRequestSchema, req)
+    res.json({ diagnostics: compileNxml(nxml).diagnostics })
+  })
+
+  router.get('/panels', async (req, res) => {
+    const { userId } = requirePrincipal(req)
+    const workspaceId = typeof req.query.workspaceId === 'string' ? req.query.workspaceId : undefined
+    if (workspaceId) await accounts.requireRole({ userId, via: 'session' }, workspaceId, 'viewer')
+    const ids = workspaceId ? [workspaceId] : (await accounts.repository.listWorkspaces(userId)).map((w) => w.id)
+    res.json({ panels: await panels.list(ids) })
+  })
+
+  router.post('/panels', async (req, res) => {
+    const principal = requirePrincipal(req)
+    const body = parseBody(CreatePanelRequestSchema, req)
+    const workspaceId = body.workspaceId ?? (await accounts.defaultWorkspace(principal.userId))
+    await accounts.requireRole(principal, workspaceId, 'editor')
+    const panel = await panels.create(body.nxml, workspaceId)
+    const { id, title, version, state } = panel
+    res.status(201).json({ id, title, version, state, workspaceId })
+  })
+
+  router.get('/panels/:id', async (req, res) => {
+    const { id, title, nxml, state, version, workspaceId } = await authorised(req, req.params.id, 'viewer')
+    res.json({ id, title, nxml, state, version, workspaceId })
+  })
+
+  router.get('/panels/:id/html', async (req, res) => {
+    const panel = await authorised(req, req.params.id, 'viewer')
+    res.type('html').send(renderPanelToString(panel.ast, panel.state))
+  })
+
+  router.post('/panels/:id/trigger', async (req, res) => {
+    await authorised(req, req.params.id, 'editor')
+    const { tool, args } = parseBody(TriggerRequestSchema, req)
+    const { version, state } = await panels.trigger(req.params.id, tool, args)
+    res.json({ version, state })
+  })
+
+  router.get('/panels/:id/state', async (req, res) => {
+    await authorised(req, req.params.id, 'viewer')
+    const query = StateAtQuerySchema.safeParse(req.query)
+    if (!query.success) throw new KernelError('BAD_REQUEST', 'Pass ?at=<milliseconds since epoch>', 400)
+    const state = await panels.stateAt(req.params.id, query.data.at)
+    if (!state) throw new KernelError('NOT_FOUND', `Panel "${req.params.id}" did not exist at ${query.data.at}`, 404)
+    res.json({ at: query.data.at, state })
+  })
+
+  return router
+}

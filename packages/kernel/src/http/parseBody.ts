@@ -1,0 +1,13 @@
+import type { Request } from 'express'
+import type { z } from 'zod'
+import { KernelError, describeZodError } from '../errors.ts'
+
+/** Validates a JSON body against a protocol schema; the error names the path of each problem. */
+export function parseBody<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+  if (!req.is('application/json')) {
+    throw new KernelError('BAD_REQUEST', 'Send a JSON body with Content-Type: application/json', 415)
+  }
+  const parsed = schema.safeParse(req.body)
+  if (!parsed.success) throw new KernelError('BAD_REQUEST', describeZodError(parsed.error), 400)
+  return parsed.data
+}

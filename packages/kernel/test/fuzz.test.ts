@@ -76,7 +76,7 @@ describe('kernel fuzzed with malformed frames and bodies', () => {
       const path = routes[i++ % routes.length]!
       const res = await fetch(kernel.url + path, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerKey}` },
         body,
       })
       const json = (await res.json()) as { error?: { code: string; message: string } }

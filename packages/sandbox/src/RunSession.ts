@@ -1,10 +1,10 @@
 import type { Json } from '@nexus/protocol'
-import { checkEmit } from './capabilities.ts'
+import { checkEmit, checkHostCall, checkView } from './capabilities.ts'
 import { handlerError, outputLimitError } from './errors.ts'
 import type { SandboxError } from './errors.ts'
 import { jsonShapeProblem, utf8Length } from './jsonShape.ts'
 import type { SandboxLimits } from './limits.ts'
-import type { EmittedEvent, LogEntry } from './types.ts'
+import type { EmittedEvent, LogEntry, ViewCommand } from './types.ts'
 
 const LEVELS = new Set(['info', 'warn', 'error'])
 /** Longest single log message kept, in UTF-16 units. */
@@ -16,6 +16,8 @@ export const MAX_LOG_CHARS = 8 * 1024
  */
 export class RunSession {
   readonly events: EmittedEvent[] = []
+  readonly view: ViewCommand[] = []
+  hostCalls = 0
   fatal: SandboxError | undefined
   readonly #logs: LogEntry[] = []
   #droppedLogs = 0
@@ -52,16 +54,56 @@ export class RunSession {
         outputLimitError(`emitted events exceed limits.maxOutputBytes (${this.limits.maxOutputBytes}); emit less`),
       )
     }
-    if (this.events.length >= this.limits.maxOps) {
-      return this.#fail(
-        outputLimitError(`handler emitted more than limits.maxOps (${this.limits.maxOps}) events; emit fewer`),
-      )
-    }
+    const full = this.#recordedFull('events')
+    if (full) return full
     const payload = JSON.parse(payloadJson) as Json
     const problem = jsonShapeProblem(payload, `the payload of event "${name}"`)
     if (problem) return this.#fail(handlerError(problem))
     this.events.push({ name, payload })
     return undefined
+  }
+
+  /** `$view.<cmd>(id, ...args)` from the guest, with the arguments already JSON text. */
+  viewCommand(cmd: string, id: string, argsJson: string): string | undefined {
+    if (this.fatal) return this.fatal.message
+    const denied = checkView(cmd, this.capabilities)
+    if (denied) return this.#fail(denied)
+    const full = this.#recordedFull('view commands')
+    if (full) return full
+    this.#eventBytes += utf8Length(argsJson) + utf8Length(cmd) + utf8Length(id)
+    if (this.#eventBytes > this.limits.maxOutputBytes) {
+      return this.#fail(outputLimitError(`view commands and events exceed limits.maxOutputBytes; record less`))
+    }
+    const args = JSON.parse(argsJson) as Json[]
+    const problem = jsonShapeProblem(args, `the arguments of $view.${cmd}`)
+    if (problem) return this.#fail(handlerError(problem))
+    this.view.push({ cmd, id, args })
+    return undefined
+  }
+
+  /** A host call about to be made: checks its capability and the call budget; returns a problem to throw. */
+  hostCall(kind: 'ext' | 'panel', target: string, args: readonly Json[]): string | undefined {
+    if (this.fatal) return this.fatal.message
+    const denied = checkHostCall(kind, target, args, this.capabilities)
+    if (denied) return this.#fail(denied)
+    if (++this.hostCalls > this.limits.maxHostCalls) {
+      return this.#fail(
+        outputLimitError(`handler made more than limits.maxHostCalls (${this.limits.maxHostCalls}) host calls`),
+      )
+    }
+    return undefined
+  }
+
+  /** Records a fatal problem found outside a host function (e.g. at a flush). */
+  failWith(error: SandboxError): void {
+    this.fatal ??= error
+  }
+
+  #recordedFull(what: string): string | undefined {
+    if (this.events.length + this.view.length < this.limits.maxEvents) return undefined
+    return this.#fail(
+      outputLimitError(`handler recorded more than limits.maxEvents (${this.limits.maxEvents}) ${what}; record fewer`),
+    )
   }
 
   /** The logs, plus one warning when some were dropped at the limit. */

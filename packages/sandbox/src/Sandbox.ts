@@ -1,22 +1,20 @@
-import { classifyCrash, classifyGuestError } from './classifyError.ts'
-import type { ErrorContext } from './classifyError.ts'
-import { FATAL_CODES, neverSettlesError, SandboxDisposedError, timeoutError } from './errors.ts'
-import type { SandboxError } from './errors.ts'
-import { execute } from './execute.ts'
-import type { ExecuteResult } from './execute.ts'
-import { DEFAULT_LIMITS, MODULE_MEMORY_BYTES, resolveLimits } from './limits.ts'
+import { SandboxDisposedError } from './errors.ts'
+import { DEFAULT_LIMITS, resolveLimits } from './limits.ts'
 import type { SandboxLimits } from './limits.ts'
-import { loadModule } from './loadModule.ts'
-import type { LoadedModule } from './loadModule.ts'
-import { readOutput } from './readOutput.ts'
-import { RunSession } from './RunSession.ts'
+import { WorkerPool } from './pool/WorkerPool.ts'
 import type { HandlerRun, RunOutcome } from './types.ts'
 import { validateRun } from './validateRun.ts'
 
+export interface SandboxOptions {
+  limits?: Partial<SandboxLimits>
+  /** Worker threads in the pool (default: min(2, available cores)). */
+  workers?: number
+}
+
 /**
- * Runs NXML handlers in QuickJS-in-WASM under capabilities and limits. One WASM module per Sandbox
- * (loaded lazily, replaced after any fatal limit); a fresh runtime + context per run. Runs are queued,
- * so concurrent `run()` calls are safe.
+ * Runs NXML handlers in QuickJS-in-WASM under capabilities and limits, in a pool of worker threads with
+ * a watchdog (pool/WorkerPool.ts). Each worker holds one capped WASM module; every run gets a fresh
+ * context. Concurrent `run()` calls are queued onto free workers.
  *
  * @example
  * const sandbox = await Sandbox.create()
@@ -26,101 +24,53 @@ import { validateRun } from './validateRun.ts'
  */
 export class Sandbox {
   readonly limits: SandboxLimits
-  #module: Promise<LoadedModule> | undefined
-  #queue: Promise<unknown> = Promise.resolve()
+  readonly #pool: WorkerPool
+  #nextId = 1
   #disposed = false
 
-  private constructor(limits: SandboxLimits) {
+  private constructor(limits: SandboxLimits, workers: number | undefined) {
     this.limits = limits
+    this.#pool = new WorkerPool(workers)
   }
 
-  static async create(options: { limits?: Partial<SandboxLimits> } = {}): Promise<Sandbox> {
-    const sandbox = new Sandbox(resolveLimits(DEFAULT_LIMITS, options.limits))
-    await sandbox.#loaded()
+  static async create(options: SandboxOptions = {}): Promise<Sandbox> {
+    const sandbox = new Sandbox(resolveLimits(DEFAULT_LIMITS, options.limits), options.workers)
+    await sandbox.#pool.ready()
     return sandbox
   }
 
+  /** Workers replaced so far after a watchdog kill or a worker crash. */
+  get replacedWorkers(): number {
+    return this.#pool.replaced
+  }
+
   /** Runs one handler; expected failures (limits, capabilities, guest errors) are values, never throws. */
-  run(req: HandlerRun): Promise<RunOutcome> {
-    const next = this.#queue.then(() => this.#runNow(req))
-    this.#queue = next.catch(() => undefined)
-    return next
-  }
-
-  /** Drops the WASM module; later `run()` calls reject with SandboxDisposedError. */
-  dispose(): void {
-    this.#disposed = true
-    this.#module = undefined
-  }
-
-  #loaded(): Promise<LoadedModule> {
-    if (this.#disposed) return Promise.reject(new SandboxDisposedError())
-    this.#module ??= loadModule()
-    return this.#module
-  }
-
-  async #runNow(req: HandlerRun): Promise<RunOutcome> {
+  async run(req: HandlerRun): Promise<RunOutcome> {
+    if (this.#disposed) throw new SandboxDisposedError()
     validateRun(req)
     const limits = resolveLimits(this.limits, req.limits)
-    const seed = req.seed === undefined ? defaultSeed() : req.seed >>> 0
-    const now = req.now ?? Date.now()
-    const loaded = await this.#loaded()
-    const started = performance.now()
-    const memoryBefore = loaded.memory.buffer.byteLength
-    const session = new RunSession(req.capabilities, limits)
-    const { result, poisoned } = execute({
-      module: loaded.module,
-      code: req.code,
-      stateJson: JSON.stringify(req.state),
-      argsJson: JSON.stringify(req.args),
-      computedJson: JSON.stringify(req.computed ?? {}),
-      seed,
-      now,
-      limits,
-      deadline: started + limits.timeoutMs,
-      session,
-    })
-    const memoryAfter = loaded.memory.buffer.byteLength
-    const errorContext: ErrorContext = {
-      code: req.code,
-      line: req.line ?? 1,
-      limits,
-      memoryPressure: memoryAfter > memoryBefore || memoryAfter >= MODULE_MEMORY_BYTES,
-    }
-    const failure = failureOf(result, session, errorContext)
-    // A fatal limit (or a poisoned engine) retires the module too: ~7 ms to replace, and it returns the
-    // grown WASM memory to the host.
-    if (poisoned || (failure && FATAL_CODES.has(failure.code))) this.#module = undefined
-    if (failure) return { ok: false, error: failure.toFailure(session.logs()) }
-    const text = (result as { text: string }).text
-    const output = readOutput(text, req.state, req.capabilities, limits)
-    if (!output.ok) return { ok: false, error: output.error.toFailure(session.logs()) }
-    const { state, ops, returnValue } = output.value
-    const durationMs = performance.now() - started
-    return {
-      ok: true,
-      value: { ops, state, logs: session.logs(), events: session.events, returnValue, seed, now, durationMs },
-    }
+    return this.#pool.run(
+      {
+        id: this.#nextId++,
+        code: req.code,
+        line: req.line ?? 1,
+        state: req.state,
+        args: req.args,
+        computed: req.computed ?? {},
+        capabilities: req.capabilities,
+        seed: req.seed === undefined ? defaultSeed() : req.seed >>> 0,
+        now: req.now ?? Date.now(),
+        limits,
+        flush: req.host?.onFlush !== undefined,
+      },
+      req.host,
+    )
   }
-}
 
-/** The run's failure, or undefined when the guest settled and produced output. */
-function failureOf(result: ExecuteResult, session: RunSession, ctx: ErrorContext): SandboxError | undefined {
-  switch (result.kind) {
-    case 'interrupted':
-      return timeoutError(ctx.limits.timeoutMs)
-    case 'crashed':
-      return classifyCrash(result.error, ctx)
-    case 'stuck':
-      return session.fatal ?? neverSettlesError()
-    case 'aborted':
-      return session.fatal
-    case 'threw': {
-      const error = classifyGuestError(result.error, ctx)
-      return FATAL_CODES.has(error.code) ? error : (session.fatal ?? error)
-    }
-    case 'settled':
-      return session.fatal
+  /** Terminates the workers; later `run()` calls reject with SandboxDisposedError. Safe without `await`. */
+  dispose(): Promise<void> {
+    this.#disposed = true
+    return this.#pool.dispose()
   }
 }
 

@@ -26,6 +26,51 @@ export function checkEmit(name: string, capabilities: readonly string[]): Sandbo
   return capabilityError(`emitted event ${JSON.stringify(name)}`, `events:emit:${name}`)
 }
 
+/** Top-level state keys the guest may see: `state:read:<key>` or `state:write:<key>` (or their `*`). */
+export function canRead(capabilities: readonly string[], key: string): boolean {
+  return hasCapability(capabilities, 'state:read', key) || hasCapability(capabilities, 'state:write', key)
+}
+
+/** The CAPABILITY_DENIED error for `$view.<cmd>(…)`, or undefined when allowed. */
+export function checkView(cmd: string, capabilities: readonly string[]): SandboxError | undefined {
+  if (capabilities.includes('view:update') || capabilities.includes('view:*')) return undefined
+  return capabilityError(`called $view.${cmd}`, 'view:update')
+}
+
+/**
+ * The CAPABILITY_DENIED error for a host call, or undefined when allowed: `$ext.<alias>` needs `ext:<alias>`;
+ * `$ext.http.*(url, …)` also needs `net:<host of url>`; `$panel.call(id, …)` needs `panel:call:<id>`.
+ */
+export function checkHostCall(
+  kind: 'ext' | 'panel',
+  target: string,
+  args: readonly unknown[],
+  capabilities: readonly string[],
+): SandboxError | undefined {
+  if (kind === 'panel') {
+    if (hasCapability(capabilities, 'panel:call', target)) return undefined
+    return capabilityError(`called $panel.call(${JSON.stringify(target)})`, `panel:call:${target}`)
+  }
+  if (!hasCapability(capabilities, 'ext', target)) return capabilityError(`called $ext.${target}`, `ext:${target}`)
+  if (target !== 'http') return undefined
+  const host = urlHost(args[0])
+  if (host === undefined) return capabilityError('called $ext.http without an absolute http(s) URL', 'net:<host>')
+  if (hasCapability(capabilities, 'net', host)) return undefined
+  return capabilityError(`called $ext.http for host ${JSON.stringify(host)}`, `net:${host}`)
+}
+
+/** The host of an http(s) URL given as a string or `{ url }`, lower-cased; undefined when there is none. */
+function urlHost(arg: unknown): string | undefined {
+  const text = typeof arg === 'string' ? arg : (arg as { url?: unknown } | null)?.url
+  if (typeof text !== 'string') return undefined
+  try {
+    const url = new URL(text)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.hostname.toLowerCase() : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** `$state.total` for identifiers, `$state["my key"]` otherwise. */
 function statePath(key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `$state.${key}` : `$state[${JSON.stringify(key)}]`

@@ -21,7 +21,10 @@ export function classifyGuestError(error: GuestError, ctx: ErrorContext): Sandbo
   // When QuickJS cannot even allocate its "out of memory" error it throws null instead; a guest that
   // throws null itself is indistinguishable and is reported the same way (the message says so).
   if (error.nullish === 'null') return memoryError(ctx.limits.memoryBytes, true)
-  if (error.name === 'InternalError' && error.message === 'stack overflow') return stackError(ctx.limits.stackBytes)
+  // QuickJS reports the regex compiler's and JSON.parse's depth checks as SyntaxError: stack overflow.
+  if (error.message === 'stack overflow' && (error.name === 'InternalError' || error.name === 'SyntaxError')) {
+    return stackError(ctx.limits.stackBytes)
+  }
   const text = error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message
   return handlerError(text, nxmlLine(error.stack, ctx))
 }

@@ -7,23 +7,25 @@ export const WRAPPER_LINES_BEFORE = 1
 
 /** Wraps a handler body as an async function; `return` and `await` work at its top level. */
 export function wrapHandler(code: string): string {
-  return `(async function ($state, $args, $computed, $emit, $log) {\n${code}\n})`
+  return `(async function ($state, $args, $computed, $emit, $log, $view, $ext, $panel) {\n${code}\n})`
 }
 
 /**
- * Runs first in every fresh context. Evaluates to `boot(seed, now, hostLog, hostEmit)`, which makes the
- * guest deterministic (seeded `Math.random`, fixed `Date.now()` and `new Date()`), drops GC-timed globals,
- * and returns `start(handler, stateJson, argsJson, computedJson)`: a promise for `stateJson + "\n" +
- * returnJson`. Everything it uses later is captured up front, so guest code that rewrites built-ins
- * cannot subvert it; whatever it produces is still validated on the host.
+ * Runs first in every fresh context. Evaluates to `boot(seed, now, hostLog, hostEmit, hostView, hostCall)`,
+ * which makes the guest deterministic (seeded `Math.random`, fixed `Date.now()` and `new Date()`), drops
+ * GC-timed globals, and returns `[start, snapshot]`: `start(handler, stateJson, argsJson, computedJson)` is
+ * a promise for `stateJson + "\n" + returnJson`; `snapshot()` is the current `$state` as JSON (for flushes).
+ * Everything it uses later is captured up front, so guest code that rewrites built-ins cannot subvert it;
+ * whatever it produces is still validated on the host.
  */
-export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostEmit) {
+export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostEmit, hostView, hostCall) {
   'use strict'
   const G = globalThis
   const stringify = JSON.stringify, parse = JSON.parse, freeze = Object.freeze, keys = Object.keys
   const defineProperty = Object.defineProperty, imul = Math.imul, apply = Reflect.apply
   const construct = Reflect.construct, then = Promise.prototype.then, toStr = String
   const RealDate = Date, ErrorC = Error, TypeErr = TypeError, InternalErr = InternalError
+  const ProxyC = Proxy, create = Object.create
 
   let a = seed | 0
   G.Math.random = function random() {
@@ -80,6 +82,41 @@ export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostE
     if (typeof name !== 'string') throw new TypeErr('$emit(name, payload): name must be a string')
     hostEmit(name, serialise(payload, 'the payload of event "' + name + '"'))
   })
+  // $view.<cmd>(id, ...args) and $ext.<alias>.<method>(...args): any name, checked by the host.
+  const $view = new ProxyC(freeze(create(null)), {
+    get(_, cmd) {
+      if (typeof cmd !== 'string') return undefined
+      return function view(id, ...rest) {
+        if (typeof id !== 'string') throw new TypeErr('$view.' + cmd + '(id, ...args): id must be a string')
+        hostView(cmd, id, serialise(rest, 'the arguments of $view.' + cmd))
+      }
+    },
+    set() { return false }, defineProperty() { return false }, setPrototypeOf() { return false },
+  })
+  function call(kind, target, method, args) {
+    return apply(then, hostCall(kind, target, method, serialise(args, 'the arguments of a host call')), [parse])
+  }
+  const $ext = new ProxyC(freeze(create(null)), {
+    get(_, alias) {
+      if (typeof alias !== 'string') return undefined
+      return new ProxyC(freeze(create(null)), {
+        get(_, method) {
+          if (typeof method !== 'string') return undefined
+          return function ext(...args) { return call('ext', alias, method, args) }
+        },
+        set() { return false }, defineProperty() { return false }, setPrototypeOf() { return false },
+      })
+    },
+    set() { return false }, defineProperty() { return false }, setPrototypeOf() { return false },
+  })
+  const $panel = freeze({
+    call: freeze(function call_(panelId, tool, args) {
+      if (typeof panelId !== 'string' || typeof tool !== 'string') {
+        throw new TypeErr('$panel.call(panelId, tool, args): panelId and tool must be strings')
+      }
+      return call('panel', panelId, tool, [args === undefined ? null : args])
+    }),
+  })
   function deepFreeze(value) {
     if (typeof value !== 'object' || value === null) return value
     const names = keys(value)
@@ -87,13 +124,16 @@ export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostE
     return freeze(value)
   }
 
-  return function start(handler, stateJson, argsJson, computedJson) {
-    const state = parse(stateJson)
+  let state
+  function start(handler, stateJson, argsJson, computedJson) {
+    state = parse(stateJson)
     const args = deepFreeze(parse(argsJson))
     const computed = deepFreeze(parse(computedJson))
-    const settled = handler(state, args, computed, $emit, $log)
+    const settled = handler(state, args, computed, $emit, $log, $view, $ext, $panel)
     return apply(then, settled, [function finish(returned) {
       return serialise(state, '$state') + '\n' + serialise(returned, 'the return value')
     }])
   }
+  function snapshot() { return serialise(state, '$state') }
+  return [start, snapshot]
 })`

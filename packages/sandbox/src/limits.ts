@@ -13,6 +13,10 @@ export interface SandboxLimits {
   maxLogs: number
   /** Largest resulting state, return value and total event payload, as UTF-8 JSON bytes. */
   maxOutputBytes: number
+  /** Most host calls (`$ext`, `$panel.call`) one run may make. */
+  maxHostCalls: number
+  /** Most emitted events plus `$view` commands one run may record. */
+  maxEvents: number
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
@@ -22,7 +26,12 @@ export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
   maxOps: 10_000,
   maxLogs: 1_000,
   maxOutputBytes: 1024 * 1024,
+  maxHostCalls: 64,
+  maxEvents: 1_000,
 })
+
+/** How long past its deadline a run may keep its worker before the watchdog terminates and replaces it. */
+export const WATCHDOG_GRACE_MS = 250
 
 const WASM_PAGE = 64 * 1024
 /** Initial and maximum WASM pages of one module: 16 MiB growing to a hard 64 MiB cap. */

@@ -19,6 +19,30 @@ export interface HandlerRun {
   /** What `Date.now()` returns inside the guest (default: host `Date.now()`; always reported). */
   now?: number
   limits?: Partial<SandboxLimits>
+  /** Host services reached from the guest through `$ext`, `$panel.call`, and the flush at each `await`. */
+  host?: HostBridge
+}
+
+/**
+ * What the host lends a run. Calls cross the worker boundary as messages; capabilities are checked before
+ * any of them is invoked. When `onFlush` is given, the state operations made before each `await` that waits
+ * on host I/O are validated and handed to it while the I/O is in flight: those are committed, and a later
+ * failure discards only the operations made since the last flush.
+ */
+export interface HostBridge {
+  /** `$ext.<alias>.<method>(...args)`; needs `ext:<alias>` (and `net:<host>` for alias `http`). */
+  ext?(alias: string, method: string, args: Json[]): Promise<Json>
+  /** `$panel.call(panelId, tool, args)`; needs `panel:call:<panelId>`. */
+  panelCall?(panelId: string, tool: string, args: Json): Promise<Json>
+  /** Operations made since the previous flush, and the state they lead to. Must not throw. */
+  onFlush?(ops: PatchOp[], state: JsonObject): void
+}
+
+/** `$view.<cmd>(id, ...args)`, recorded for the host to apply after the run; needs `view:update`. */
+export interface ViewCommand {
+  cmd: string
+  id: string
+  args: Json[]
 }
 
 export interface LogEntry {
@@ -32,11 +56,18 @@ export interface EmittedEvent {
 }
 
 export interface HandlerResult {
-  /** RFC 6902 operations that turn the old state into `state`. */
+  /**
+   * RFC 6902 operations that turn the old state into `state` — or, when ops were flushed at an `await`
+   * (see {@link HostBridge.onFlush}), the state after the last flush into `state`.
+   */
   ops: PatchOp[]
   state: JsonObject
   logs: LogEntry[]
   events: EmittedEvent[]
+  /** `$view` commands in call order. */
+  view?: ViewCommand[]
+  /** How many flushes were handed to `host.onFlush` before the final ops. */
+  flushes?: number
   returnValue: Json | null
   seed: number
   now: number

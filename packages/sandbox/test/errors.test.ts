@@ -77,7 +77,8 @@ describe('capabilities', () => {
   })
 
   test('a deep write needs the top-level key; state:write:* covers all', async () => {
-    const denied = await runFail(sandbox, request('$state.items.push(1)', { capabilities: ['state:write:count'] }))
+    const caps = ['state:write:count', 'state:read:items']
+    const denied = await runFail(sandbox, request('$state.items.push(1)', { capabilities: caps }))
     expect(denied.capability).toBe('state:write:items')
     const allowed = await runOk(sandbox, request('$state.items.push(1)', { capabilities: ['state:write:*'] }))
     expect(allowed.ops).toEqual([{ op: 'add', path: '/items/-', value: 1 }])

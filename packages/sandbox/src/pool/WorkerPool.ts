@@ -1,0 +1,200 @@
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import type { Json } from '@nexus/protocol'
+import { checkHostCall, checkStateWrites } from '../capabilities.ts'
+import { SandboxDisposedError } from '../errors.ts'
+import { WATCHDOG_GRACE_MS } from '../limits.ts'
+import type { HostBridge, RunOutcome, SandboxErrorCode } from '../types.ts'
+import type { FromWorker, ToWorker, WorkerRun } from './messages.ts'
+
+const ENTRY = new URL('../worker/entry.mjs', import.meta.url)
+/** Node's own limits on each worker's JS heap and thread stack (the QuickJS WASM memory is capped separately). */
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 32, stackSizeMb: 16 }
+
+interface Ticket {
+  run: WorkerRun
+  host: HostBridge | undefined
+  resolve(outcome: RunOutcome): void
+}
+
+interface Slot {
+  worker: Worker
+  ready: boolean
+  ticket: Ticket | undefined
+  watchdog: NodeJS.Timeout | undefined
+}
+
+/**
+ * Worker threads that each hold a QuickJS engine. One run per worker at a time; a watchdog on this thread
+ * terminates and replaces a worker whose run overruns `timeoutMs + WATCHDOG_GRACE_MS`, so no guest code —
+ * not even a built-in call that ignores QuickJS's interrupt handler — can hold the caller's event loop.
+ * Idle workers are unref'd, so the pool never keeps the process alive.
+ */
+export class WorkerPool {
+  readonly size: number
+  readonly #slots: Slot[] = []
+  readonly #queue: Ticket[] = []
+  #disposed = false
+  /** Workers replaced after a watchdog kill or a crash (for tests and reports). */
+  replaced = 0
+
+  constructor(size = Math.max(1, Math.min(2, availableParallelism()))) {
+    this.size = size
+    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn())
+  }
+
+  /** Resolves when every worker has loaded its engine. */
+  async ready(): Promise<void> {
+    while (!this.#disposed && this.#slots.some((slot) => !slot.ready)) await new Promise((r) => setTimeout(r, 5))
+  }
+
+  run(run: WorkerRun, host: HostBridge | undefined): Promise<RunOutcome> {
+    if (this.#disposed) return Promise.reject(new SandboxDisposedError())
+    return new Promise((resolve) => {
+      this.#queue.push({ run, host, resolve })
+      this.#dispatch()
+    })
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return
+    this.#disposed = true
+    const slots = this.#slots.splice(0)
+    for (const slot of slots) {
+      clearTimeout(slot.watchdog)
+      slot.ticket?.resolve(failure('HANDLER_ERROR', 'the sandbox was disposed while this handler ran'))
+    }
+    for (const ticket of this.#queue.splice(0)) {
+      ticket.resolve(failure('HANDLER_ERROR', 'the sandbox was disposed before this handler ran'))
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()))
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(ENTRY, { execArgv: [], resourceLimits: RESOURCE_LIMITS, stdout: false })
+    const slot: Slot = { worker, ready: false, ticket: undefined, watchdog: undefined }
+    worker.unref()
+    worker.on('message', (message: FromWorker) => this.#onMessage(slot, message))
+    worker.on('error', (error: Error & { code?: string }) => {
+      const memory = error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      this.#replace(
+        slot,
+        memory
+          ? failure('SANDBOX_MEMORY', 'handler exhausted the sandbox worker heap; build smaller values')
+          : failure('HANDLER_ERROR', `the sandbox worker failed (${error.message}) and was replaced`),
+      )
+    })
+    worker.on('exit', () => {
+      if (this.#slots.includes(slot)) {
+        this.#replace(slot, failure('HANDLER_ERROR', 'the sandbox worker exited and was replaced'))
+      }
+    })
+    return slot
+  }
+
+  #dispatch(): void {
+    for (const slot of this.#slots) {
+      if (this.#queue.length === 0) return
+      if (!slot.ready || slot.ticket) continue
+      const ticket = this.#queue.shift()!
+      slot.ticket = ticket
+      slot.worker.ref()
+      slot.watchdog = setTimeout(() => this.#onWatchdog(slot, ticket), ticket.run.limits.timeoutMs + WATCHDOG_GRACE_MS)
+      this.#post(slot, { t: 'run', run: ticket.run })
+    }
+  }
+
+  #post(slot: Slot, message: ToWorker): void {
+    slot.worker.postMessage(message)
+  }
+
+  #onWatchdog(slot: Slot, ticket: Ticket): void {
+    if (slot.ticket !== ticket) return
+    const { timeoutMs } = ticket.run.limits
+    this.#replace(
+      slot,
+      failure(
+        'SANDBOX_TIMEOUT',
+        `handler ran past its ${timeoutMs} ms deadline inside a built-in call and was stopped by the watchdog; do less work per run or raise limits.timeoutMs`,
+      ),
+    )
+  }
+
+  /** Ends `slot`'s run with `outcome`, terminates its worker and starts a replacement. */
+  #replace(slot: Slot, outcome: RunOutcome): void {
+    const index = this.#slots.indexOf(slot)
+    if (index < 0) return
+    clearTimeout(slot.watchdog)
+    const ticket = slot.ticket
+    slot.ticket = undefined
+    this.#slots.splice(index, 1)
+    void slot.worker.terminate()
+    ticket?.resolve(outcome)
+    if (this.#disposed) return
+    this.replaced++
+    this.#slots.push(this.#spawn())
+  }
+
+  #onMessage(slot: Slot, message: FromWorker): void {
+    if (message.t === 'ready') {
+      slot.ready = true
+      return this.#dispatch()
+    }
+    const ticket = slot.ticket
+    if (!ticket || ticket.run.id !== message.id) return
+    if (message.t === 'done') {
+      clearTimeout(slot.watchdog)
+      slot.ticket = undefined
+      slot.worker.unref()
+      ticket.resolve(recheck(message.outcome, ticket.run))
+      return this.#dispatch()
+    }
+    if (message.t === 'flush') {
+      if (checkStateWrites(message.ops, ticket.run.capabilities)) return
+      try {
+        ticket.host?.onFlush?.(message.ops, message.state)
+      } catch {
+        // onFlush must not throw; a throwing host cannot take the run (or the pool) down.
+      }
+      return
+    }
+    void this.#hostCall(slot, ticket, message)
+  }
+
+  async #hostCall(slot: Slot, ticket: Ticket, call: Extract<FromWorker, { t: 'call' }>): Promise<void> {
+    const { id, callId } = call
+    let reply: ToWorker
+    try {
+      const value = await invoke(ticket, call)
+      reply = { t: 'reply', id, callId, ok: true, json: JSON.stringify(value ?? null) }
+    } catch (error) {
+      reply = { t: 'reply', id, callId, ok: false, message: error instanceof Error ? error.message : String(error) }
+    }
+    if (slot.ticket === ticket) this.#post(slot, reply)
+  }
+}
+
+/** Calls the host for one guest call, re-checking its capability on this side of the boundary. */
+async function invoke(ticket: Ticket, call: Extract<FromWorker, { t: 'call' }>): Promise<Json> {
+  const denied = checkHostCall(call.kind, call.target, call.args, ticket.run.capabilities)
+  if (denied) throw denied
+  const host = ticket.host
+  if (call.kind === 'panel') {
+    if (!host?.panelCall) throw new Error('$panel.call is not available here')
+    return host.panelCall(call.target, call.method, call.args[0] ?? null)
+  }
+  if (!host?.ext) throw new Error(`$ext.${call.target} is not available here`)
+  return host.ext(call.target, call.method, call.args)
+}
+
+/** The worker's outcome with its state writes re-checked against the run's capabilities. */
+function recheck(outcome: RunOutcome, run: WorkerRun): RunOutcome {
+  if (!outcome.ok) return outcome
+  const denied = checkStateWrites(outcome.value.ops, run.capabilities)
+  return denied ? { ok: false, error: denied.toFailure(outcome.value.logs) } : outcome
+}
+
+function failure(code: SandboxErrorCode, message: string): RunOutcome {
+  const kind = code === 'SANDBOX_TIMEOUT' ? 'TIMEOUT' : code === 'SANDBOX_MEMORY' ? 'MEMORY' : 'HANDLER_ERROR'
+  return { ok: false, error: { code, kind, message, logs: [] } }
+}

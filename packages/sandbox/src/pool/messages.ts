@@ -1,0 +1,30 @@
+import type { Json, JsonObject, PatchOp } from '@nexus/protocol'
+import type { SandboxLimits } from '../limits.ts'
+import type { RunOutcome } from '../types.ts'
+
+/** One run as posted to a worker: plain, structured-cloneable data (the host bridge stays on the main thread). */
+export interface WorkerRun {
+  id: number
+  code: string
+  line: number
+  state: JsonObject
+  args: JsonObject
+  computed: JsonObject
+  capabilities: string[]
+  seed: number
+  now: number
+  limits: SandboxLimits
+  /** The host has `onFlush`: flush state ops while the guest waits on host calls. */
+  flush: boolean
+}
+
+export type ToWorker =
+  | { t: 'run'; run: WorkerRun }
+  | { t: 'reply'; id: number; callId: number; ok: true; json: string }
+  | { t: 'reply'; id: number; callId: number; ok: false; message: string }
+
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'call'; id: number; callId: number; kind: 'ext' | 'panel'; target: string; method: string; args: Json[] }
+  | { t: 'flush'; id: number; ops: PatchOp[]; state: JsonObject }
+  | { t: 'done'; id: number; outcome: RunOutcome }

@@ -1,0 +1,101 @@
+import type { PatchOp, JsonObject } from '@nexus/protocol'
+import { classifyCrash, classifyGuestError } from '../classifyError.ts'
+import type { ErrorContext } from '../classifyError.ts'
+import { FATAL_CODES, neverSettlesError, timeoutError } from '../errors.ts'
+import type { SandboxError } from '../errors.ts'
+import { execute } from '../execute.ts'
+import type { ExecuteResult, HostChannel } from '../execute.ts'
+import { MODULE_MEMORY_BYTES } from '../limits.ts'
+import type { WorkerRun } from '../pool/messages.ts'
+import { readOutput } from '../readOutput.ts'
+import { RunSession } from '../RunSession.ts'
+import type { RunOutcome } from '../types.ts'
+import { Baseline } from './Baseline.ts'
+import type { Engine } from './Engine.ts'
+
+/** What a QuickJS run needs from the worker: its engine, the host channel, and where flushes go. */
+export interface RunContext {
+  engine: Engine
+  channel: Omit<HostChannel, 'flush'>
+  flush(ops: PatchOp[], state: JsonObject): void
+}
+
+/** Runs one handler in this worker's engine; expected failures come back as values. */
+export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOutcome> {
+  const started = performance.now()
+  const { runtime, memory } = await rc.engine.runtime()
+  const memoryBefore = memory.buffer.byteLength
+  const session = new RunSession(run.capabilities, run.limits)
+  const baseline = new Baseline(run.state, run.capabilities)
+  let flushes = 0
+  const channel: HostChannel = { call: rc.channel.call, next: rc.channel.next }
+  if (run.flush) {
+    channel.flush = (text) => {
+      const output = readOutput(text, baseline.visible, run.capabilities, run.limits)
+      if (!output.ok) return session.failWith(output.error)
+      if (output.value.ops.length === 0) return
+      const full = baseline.advance(output.value.state, output.value.ops)
+      flushes++
+      rc.flush(output.value.ops, full)
+    }
+  }
+  const { result, poisoned } = await execute({
+    runtime,
+    code: run.code,
+    stateJson: JSON.stringify(baseline.visible),
+    argsJson: JSON.stringify(run.args),
+    computedJson: JSON.stringify(run.computed),
+    seed: run.seed,
+    now: run.now,
+    limits: run.limits,
+    deadline: started + run.limits.timeoutMs,
+    session,
+    channel,
+  })
+  const memoryAfter = memory.buffer.byteLength
+  const ctx: ErrorContext = {
+    code: run.code,
+    line: run.line,
+    limits: run.limits,
+    memoryPressure: memoryAfter > memoryBefore || memoryAfter >= MODULE_MEMORY_BYTES,
+  }
+  const failure = failureOf(result, session, ctx)
+  // Memory exhaustion drops the whole module (returning its grown WASM memory); other fatal limits and
+  // unfinished runs drop the runtime; a clean run keeps it for the next one.
+  if (poisoned) rc.engine.abandon()
+  else if (failure?.code === 'SANDBOX_MEMORY' || ctx.memoryPressure) rc.engine.retire()
+  else if (failure && FATAL_CODES.has(failure.code)) rc.engine.dropRuntime()
+  else if (result.kind === 'settled' || result.kind === 'threw') rc.engine.release()
+  else rc.engine.dropRuntime()
+  if (failure) return { ok: false, error: failure.toFailure(session.logs()) }
+  const text = (result as { text: string }).text
+  const output = readOutput(text, baseline.visible, run.capabilities, run.limits)
+  if (!output.ok) return { ok: false, error: output.error.toFailure(session.logs()) }
+  const { ops, returnValue } = output.value
+  const state = baseline.fullAfter(output.value.state, ops)
+  const value = { ops, state, logs: session.logs(), events: session.events, view: session.view, returnValue }
+  return {
+    ok: true,
+    value: { ...value, flushes, seed: run.seed, now: run.now, durationMs: performance.now() - started },
+  }
+}
+
+/** The run's failure, or undefined when the guest settled and produced output. */
+function failureOf(result: ExecuteResult, session: RunSession, ctx: ErrorContext): SandboxError | undefined {
+  switch (result.kind) {
+    case 'interrupted':
+      return timeoutError(ctx.limits.timeoutMs)
+    case 'crashed':
+      return classifyCrash(result.error, ctx)
+    case 'stuck':
+      return session.fatal ?? neverSettlesError()
+    case 'aborted':
+      return session.fatal
+    case 'threw': {
+      const error = classifyGuestError(result.error, ctx)
+      return FATAL_CODES.has(error.code) ? error : (session.fatal ?? error)
+    }
+    case 'settled':
+      return session.fatal
+  }
+}

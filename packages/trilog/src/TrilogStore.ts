@@ -4,9 +4,20 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { JsonObject } from '@nexus/protocol'
 import { TrilogError } from './errors.ts'
-import { toRow, type EventRow, type TrilogEvent } from './events.ts'
-import { replayState } from './reconstruct.ts'
-import { EVENTS_TABLE, MIGRATIONS, quote, uint } from './sql.ts'
+import type { EventRow, LogRow, MetricRow, SnapshotRow, SpanRow, TrilogEvent } from './events.ts'
+import { migrate } from './migrate.ts'
+import { replay, type ReplayResult } from './reconstruct.ts'
+import { SnapshotTracker, type PendingEvent } from './snapshots.ts'
+import {
+  EVENTS_TABLE,
+  LOGS_TABLE,
+  METRICS_TABLE,
+  RETAINED_TABLES,
+  SNAPSHOTS_TABLE,
+  SPANS_TABLE,
+  quote,
+  uint,
+} from './sql.ts'
 
 export interface TrilogStoreOptions {
   /** Directory for embedded chDB; used when `url` is absent. */
@@ -17,30 +28,53 @@ export interface TrilogStoreOptions {
   batchSize?: number
   /** Longest an event waits in the buffer, ms. */
   flushIntervalMs?: number
+  /** Events held in memory (buffered or being written) before new ones are dropped and counted. */
+  maxBufferedEvents?: number
+  /** A snapshot is written after this many state changes of one object; 0 turns automatic snapshots off. */
+  snapshotEvery?: number
+  /** Objects whose latest state the writer keeps in memory for snapshots. */
+  maxTrackedObjects?: number
+  /** Data older than this (ms) is deleted by `applyRetention()`, run every `retentionIntervalMs`. */
+  retentionMs?: number
+  retentionIntervalMs?: number
+  /** The clock retention uses (ms since epoch). */
+  clock?: () => number
+}
+
+export interface StateAtOptions {
+  /** Start from the nearest stored snapshot (default) or replay every event from the first one. */
+  useSnapshots?: boolean
 }
 
 // libchdb binds one data directory per process; remember it so a second one fails with a clear message.
 let chdbPathInUse: string | undefined
 
+type Quoted<T> = { [K in keyof T]: T[K] extends number ? number | string : T[K] }
+
 /**
- * TriLog's ClickHouse store: buffers events off the request path and answers "object X at time T".
- * Embedded chDB by default, a ClickHouse server when `url` is given.
+ * TriLog's ClickHouse store: buffers events off the request path, snapshots objects as they change and
+ * answers "object X at time T". Embedded chDB by default, a ClickHouse server when `url` is given.
  */
 export class TrilogStore {
-  private buffer: EventRow[] = []
+  private buffer: PendingEvent[] = []
+  private inflight = 0
   private timer: NodeJS.Timeout | undefined
+  private retentionTimer: NodeJS.Timeout | undefined
   private writing: Promise<void> = Promise.resolve()
   private closed = false
-  /** Events lost because the store refused a write. */
+  private readonly tracker: SnapshotTracker
+  /** Events lost because the store refused a write or the buffer was full. */
   dropped = 0
   lastError: Error | undefined
 
   private constructor(
-    private readonly client: ClickHouseClient,
-    private readonly batchSize: number,
-    private readonly flushIntervalMs: number,
+    readonly client: ClickHouseClient,
+    private readonly options: Required<Omit<TrilogStoreOptions, 'dataDir' | 'url' | 'retentionMs'>> &
+      Pick<TrilogStoreOptions, 'retentionMs'>,
     readonly backend: 'chdb' | 'clickhouse',
-  ) {}
+  ) {
+    this.tracker = new SnapshotTracker(options.snapshotEvery, options.maxTrackedObjects)
+  }
 
   static async open(options: TrilogStoreOptions): Promise<TrilogStore> {
     const client = options.url
@@ -48,26 +82,59 @@ export class TrilogStore {
       : createClient({ connection: chdbConnection(options) })
     const store = new TrilogStore(
       client,
-      options.batchSize ?? 1000,
-      options.flushIntervalMs ?? 200,
+      {
+        batchSize: options.batchSize ?? 1000,
+        flushIntervalMs: options.flushIntervalMs ?? 200,
+        maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
+        snapshotEvery: options.snapshotEvery ?? 100,
+        maxTrackedObjects: options.maxTrackedObjects ?? 10_000,
+        retentionMs: options.retentionMs,
+        retentionIntervalMs: options.retentionIntervalMs ?? 3_600_000,
+        clock: options.clock ?? Date.now,
+      },
       options.url ? 'clickhouse' : 'chdb',
     )
     try {
-      for (const sql of MIGRATIONS) await client.command({ query: sql })
+      await migrate(client)
     } catch (cause) {
       throw new TrilogError('TRILOG_UNAVAILABLE', `TriLog could not prepare its tables: ${(cause as Error).message}`, {
         cause,
       })
     }
+    if (options.retentionMs !== undefined) {
+      store.retentionTimer = setInterval(() => {
+        store.applyRetention().catch((error: unknown) => (store.lastError = error as Error))
+      }, store.options.retentionIntervalMs)
+      store.retentionTimer.unref()
+    }
     return store
   }
 
-  /** Queues events; they reach the store within `flushIntervalMs` or when the batch fills. */
+  /** Events buffered or being written. */
+  get pending(): number {
+    return this.buffer.length + this.inflight
+  }
+
+  /** Queues events without blocking; they reach the store within `flushIntervalMs` or when the batch fills. */
   record(events: readonly TrilogEvent[]): void {
     if (this.closed) return
-    for (const event of events) this.buffer.push(toRow(event))
-    if (this.buffer.length >= this.batchSize) this.flushInBackground()
-    else this.timer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs)
+    if (this.pending + events.length > this.options.maxBufferedEvents) {
+      this.dropped += events.length
+      return
+    }
+    for (const e of events) {
+      this.buffer.push({
+        objType: e.objType,
+        objId: e.objId,
+        ts: e.ts,
+        seq: e.seq,
+        kind: e.kind,
+        traceId: e.traceId,
+        attrs: e.attrs,
+      })
+    }
+    if (this.buffer.length >= this.options.batchSize) this.flushInBackground()
+    else this.timer ??= setTimeout(() => this.flushInBackground(), this.options.flushIntervalMs)
   }
 
   private flushInBackground(): void {
@@ -78,46 +145,176 @@ export class TrilogStore {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    const rows = this.buffer
+    const batch = this.buffer
     this.buffer = []
+    this.inflight += batch.length
     const write = this.writing.then(async () => {
-      if (rows.length === 0) return
-      await this.client.insert({ table: EVENTS_TABLE, values: rows, format: 'JSONEachRow' })
+      try {
+        if (batch.length > 0) await this.write(batch)
+      } finally {
+        this.inflight -= batch.length
+      }
     })
     // The chain stays usable after a failed write; the failure is counted and reported to this caller.
     this.writing = write.catch((error: unknown) => {
-      this.dropped += rows.length
+      this.dropped += batch.length
       this.lastError = error as Error
+      this.tracker.reset()
     })
     return write
+  }
+
+  private async write(batch: PendingEvent[]): Promise<void> {
+    let snapshots: SnapshotRow[] = []
+    if (this.options.snapshotEvery > 0) {
+      // Before the insert, so a reload of a forgotten object sees only what was stored before this batch.
+      snapshots = await this.tracker.plan(batch, (type, id) =>
+        this.reconstruct(type, id, Number.MAX_SAFE_INTEGER, true),
+      )
+    }
+    const rows: EventRow[] = batch.map((e) => ({
+      obj_type: e.objType,
+      obj_id: e.objId,
+      ts: e.ts,
+      seq: e.seq,
+      kind: e.kind,
+      trace_id: e.traceId ?? '',
+      attrs: JSON.stringify(e.attrs),
+    }))
+    await this.client.insert({ table: EVENTS_TABLE, values: rows, format: 'JSONEachRow' })
+    if (snapshots.length) await this.client.insert({ table: SNAPSHOTS_TABLE, values: snapshots, format: 'JSONEachRow' })
+  }
+
+  /** Writes spans now (not buffered); rejects when the store refuses them. */
+  async insertSpans(rows: readonly SpanRow[]): Promise<void> {
+    if (rows.length) await this.client.insert({ table: SPANS_TABLE, values: [...rows], format: 'JSONEachRow' })
+  }
+
+  async insertLogs(rows: readonly LogRow[]): Promise<void> {
+    if (rows.length) await this.client.insert({ table: LOGS_TABLE, values: [...rows], format: 'JSONEachRow' })
+  }
+
+  async insertMetrics(rows: readonly MetricRow[]): Promise<void> {
+    if (rows.length) await this.client.insert({ table: METRICS_TABLE, values: [...rows], format: 'JSONEachRow' })
+  }
+
+  /** Runs a read query and returns its rows (`JSONEachRow`: 64-bit integers arrive as strings). */
+  async select<T>(sql: string): Promise<T[]> {
+    try {
+      const result = await this.client.query({ query: sql, format: 'JSONEachRow' })
+      return await result.json<T>()
+    } catch (cause) {
+      throw new TrilogError('TRILOG_QUERY_FAILED', `TriLog query failed: ${(cause as Error).message}`, { cause })
+    }
   }
 
   /** The events of one object up to and including `at` (ms), oldest first. */
   async events(objType: string, objId: string, at = Number.MAX_SAFE_INTEGER): Promise<EventRow[]> {
     await this.flush()
-    const result = await this.client.query({
-      query: `SELECT obj_type, obj_id, ts, seq, kind, trace_id, attrs
-        FROM ${EVENTS_TABLE}
-        WHERE obj_type = ${quote(objType)} AND obj_id = ${quote(objId)} AND ts <= ${uint(at)}
-        ORDER BY ts, seq`,
-      format: 'JSONEachRow',
-    })
-    // UInt64 arrives as a JSON string (quoted 64-bit integers) on every ClickHouse version.
-    const rows = await result.json<Omit<EventRow, 'ts' | 'seq'> & { ts: string | number; seq: string | number }>()
+    return this.eventRows(`${objectWhere(objType, objId)} AND ts <= ${uint(at)}`)
+  }
+
+  /** Event rows matching `where`, in (ts, seq) order. */
+  async eventRows(where: string, limit?: { offset: number; count: number }): Promise<EventRow[]> {
+    const rows = await this.select<Quoted<EventRow>>(
+      `SELECT obj_type, obj_id, ts, seq, kind, trace_id, attrs FROM ${EVENTS_TABLE} WHERE ${where}
+        ORDER BY ts, seq${limit ? ` LIMIT ${uint(limit.offset)}, ${uint(limit.count)}` : ''}`,
+    )
     return rows.map((r) => ({ ...r, ts: Number(r.ts), seq: Number(r.seq) }))
   }
 
   /** The object's state as it was at `at` (ms), or `undefined` if it did not exist yet. */
-  async stateAt(objType: string, objId: string, at: number): Promise<JsonObject | undefined> {
-    return replayState(await this.events(objType, objId, at))
+  async stateAt(
+    objType: string,
+    objId: string,
+    at: number,
+    options: StateAtOptions = {},
+  ): Promise<JsonObject | undefined> {
+    await this.flush()
+    return (await this.reconstruct(objType, objId, at, options.useSnapshots ?? true)).state
+  }
+
+  /** Nearest snapshot at or before `at`, then the state events after it up to `at`. */
+  private async reconstruct(objType: string, objId: string, at: number, useSnapshots: boolean): Promise<ReplayResult> {
+    const where = `${objectWhere(objType, objId)} AND ts <= ${uint(at)}`
+    let after = ''
+    let base: JsonObject | undefined
+    if (useSnapshots) {
+      const [snapshot] = await this.select<{ ts: string; seq: string; state: string }>(
+        `SELECT ts, seq, state FROM ${SNAPSHOTS_TABLE} WHERE ${where} ORDER BY ts DESC, seq DESC LIMIT 1`,
+      )
+      if (snapshot) {
+        base = JSON.parse(snapshot.state) as JsonObject
+        after = ` AND (ts > ${snapshot.ts} OR (ts = ${snapshot.ts} AND seq > ${snapshot.seq}))`
+      }
+    }
+    const rows = await this.eventRows(`${where}${after} AND kind IN ('snapshot', 'state_change')`)
+    return replay(rows, { state: base })
+  }
+
+  /**
+   * Deletes data older than `retentionMs` with `ALTER TABLE … DELETE` mutations (ClickHouse 18.16 has no
+   * table TTL). Each object's state at the cutoff is kept as a snapshot first, so `stateAt` stays right for
+   * every moment after the cutoff; history before it is gone. Returns the cutoff used.
+   */
+  async applyRetention(now = this.options.clock()): Promise<number | undefined> {
+    if (this.options.retentionMs === undefined) return undefined
+    await this.flush()
+    const cutoff = Math.max(0, now - this.options.retentionMs)
+    const old = await this.select<{ obj_type: string; obj_id: string; last_seq: string }>(
+      `SELECT obj_type, obj_id, max(seq) AS last_seq FROM (
+         SELECT obj_type, obj_id, seq FROM ${EVENTS_TABLE} WHERE ts < ${uint(cutoff)}
+         UNION ALL SELECT obj_type, obj_id, seq FROM ${SNAPSHOTS_TABLE} WHERE ts < ${uint(cutoff)}
+       ) GROUP BY obj_type, obj_id`,
+    )
+    const carried: SnapshotRow[] = []
+    for (const o of old) {
+      const { state } = await this.reconstruct(o.obj_type, o.obj_id, Math.max(0, cutoff - 1), true)
+      if (state) {
+        carried.push({
+          obj_type: o.obj_type,
+          obj_id: o.obj_id,
+          ts: cutoff,
+          seq: Number(o.last_seq),
+          changes: 0,
+          state: JSON.stringify(state),
+        })
+      }
+    }
+    if (carried.length) await this.client.insert({ table: SNAPSHOTS_TABLE, values: carried, format: 'JSONEachRow' })
+    for (const { table, column } of RETAINED_TABLES) {
+      await this.client.command({ query: `ALTER TABLE ${table} DELETE WHERE ${column} < ${uint(cutoff)}` })
+    }
+    return cutoff
+  }
+
+  /** Resolves once no TriLog mutation (retention delete) is still running. */
+  async waitForMutations(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    const tables = RETAINED_TABLES.map((t) => quote(t.table)).join(', ')
+    for (;;) {
+      const [row] = await this.select<{ n: string }>(
+        `SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND table IN (${tables}) AND is_done = 0`,
+      )
+      if (Number(row?.n ?? 0) === 0) return
+      if (Date.now() > deadline)
+        throw new TrilogError('TRILOG_QUERY_FAILED', `TriLog mutations still running after ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return
-    await this.flush()
+    if (this.retentionTimer) clearInterval(this.retentionTimer)
+    await this.flush().catch(() => undefined)
     this.closed = true
     await this.client.close()
   }
+}
+
+/** `WHERE` clause for one object. */
+export function objectWhere(objType: string, objId: string): string {
+  return `obj_type = ${quote(objType)} AND obj_id = ${quote(objId)}`
 }
 
 function chdbConnection(options: TrilogStoreOptions) {

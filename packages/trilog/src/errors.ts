@@ -1,8 +1,14 @@
-/** A TriLog store failure; `code` is stable, the message says what to do. */
+/** A TriLog failure; `code` is stable, the message says what to do. */
 export class TrilogError extends Error {
   override readonly name = 'TrilogError'
   constructor(
-    readonly code: 'TRILOG_UNAVAILABLE' | 'TRILOG_DATA_DIR_IN_USE' | 'TRILOG_QUERY_FAILED',
+    readonly code:
+      | 'TRILOG_UNAVAILABLE'
+      | 'TRILOG_DATA_DIR_IN_USE'
+      | 'TRILOG_QUERY_FAILED'
+      | 'TRILOG_INVALID_EVENT'
+      | 'TRILOG_UNKNOWN_SCHEMA'
+      | 'TRILOG_OTLP_INVALID',
     message: string,
     options?: { cause?: unknown },
   ) {

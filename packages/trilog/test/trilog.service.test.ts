@@ -1,0 +1,31 @@
+import { describe, it } from 'vitest'
+import { TrilogStore } from '../src/index.ts'
+import { findClickhouseServer, startClickhouseServer, type ClickhouseServer } from './support/clickhouseServer.ts'
+import { SUITE_OPTIONS, trilogSuite } from './suite/index.ts'
+
+const binary = findClickhouseServer()
+
+if (binary) {
+  let server: ClickhouseServer | undefined
+  trilogSuite(
+    'clickhouse-server (Debian 18.16)',
+    async () => {
+      server = await startClickhouseServer(binary)
+      return TrilogStore.open({ ...SUITE_OPTIONS, url: server.url })
+    },
+    async () => server?.stop(),
+  )
+} else if (process.env.CI) {
+  describe('TriLog on clickhouse-server', () => {
+    it('needs clickhouse-server installed in CI', () => {
+      throw new Error('clickhouse-server is not installed; CI must install Debian package clickhouse-server')
+    })
+  })
+} else {
+  console.warn(
+    '[trilog] clickhouse-server not found: skipping the ClickHouse 18.16 suite (apt install clickhouse-server)',
+  )
+  describe.skip('TriLog on clickhouse-server (not installed)', () => {
+    it('runs the shared suite', () => undefined)
+  })
+}

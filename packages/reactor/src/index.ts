@@ -5,13 +5,21 @@ export type { CompileResult } from './nxml/compile.ts'
 export { compileNxml, initialState } from './nxml/compile.ts'
 export { validatePanel } from './nxml/validate.ts'
 export { serializeNxml } from './nxml/serialize.ts'
+export type { ExtensionDecl, LifecycleDecl, NxmlComment, NxmlPanelAst } from './nxml/ast.ts'
+export { FORBIDDEN_GLOBALS, HANDLER_GLOBALS } from './nxml/handlerCode.ts'
 export type { WithoutSpans } from './nxml/stripSpans.ts'
 export { stripSpans } from './nxml/stripSpans.ts'
 export type { LineColumn } from './nxml/lineColumn.ts'
 export { lineColumn } from './nxml/lineColumn.ts'
 export type { DiagnosticCodeInfo, DiagnosticKey } from './nxml/diagnosticCodes.ts'
 export { DIAGNOSTIC_CODES } from './nxml/diagnosticCodes.ts'
-export type { AttributeSpec, ComponentSpec } from './nxml/componentSpecs.ts'
+export type {
+  AttributeKind,
+  AttributeSpec,
+  AttributeType,
+  ComponentCategory,
+  ComponentSpec,
+} from './nxml/componentSpecs.ts'
 export { COMPONENT_SPECS } from './nxml/componentSpecs.ts'
 export { matchesType, parseDefault, zeroValue } from './nxml/defaults.ts'
 
@@ -38,9 +46,22 @@ export { createStore } from './state/store.ts'
 export type { ResolveArgsResult } from './args.ts'
 export { resolveToolArgs } from './args.ts'
 
+// Layout engine
+export type { Placement } from './layout/placement.ts'
+export { autoPlacements, gridPlacements, weightOf } from './layout/placement.ts'
+
+// Panels without the kernel
+export type { Executor, ExecutorResult } from './panel/executor.ts'
+export type { Panel, PanelOptions, TriggerResult } from './panel/createPanel.ts'
+export { createPanel } from './panel/createPanel.ts'
+export { createExpressionExecutor } from './panel/expressionExecutor.ts'
+export { createMcpServer, panelResourceUri, toolInputSchema } from './panel/mcp.ts'
+export { NxmlCompileError, ReactorError } from './errors.ts'
+
 // Rendering
 export type { PanelViewProps } from './components/PanelView.tsx'
 export { PanelView } from './components/PanelView.tsx'
-export type { TriggerHandler } from './components/PanelContext.ts'
+export type { BindHandler, TriggerHandler } from './components/PanelContext.ts'
+export { validateField } from './components/formValidation.ts'
 export { THEME_CSS } from './components/theme.ts'
 export { renderPanelToString } from './ssr.ts'

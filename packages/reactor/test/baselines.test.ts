@@ -6,8 +6,8 @@ import { BASELINES_DIR, baselineOf, caseNames, readCase } from './baseline.ts'
 const names = caseNames()
 
 describe('NXML baselines (update with: npx tsx packages/reactor/test/accept.ts)', () => {
-  it('has at least 15 cases', () => {
-    expect(names.length).toBeGreaterThanOrEqual(15)
+  it('has at least 60 cases', () => {
+    expect(names.length).toBeGreaterThanOrEqual(60)
   })
 
   for (const name of names) {

@@ -33,6 +33,30 @@ export function Button({ node }: { node: ViewNode }) {
   )
 }
 
+/** A text-styled action (toolbars, rows): runs `trigger` like a Button. */
+export function Action({ node }: { node: ViewNode }) {
+  const { store, trigger } = usePanel()
+  const attrs = useBindings(node)
+  const label = displayText(attrs.get('label'))
+  const tool = node.attrs['trigger'] ?? ''
+  const onClick = () => {
+    const args = evaluateArgs(store, attrs)
+    if (args.ok) trigger(tool, args.value)
+    else console.warn(`[nexus] Action "${label}": ${args.message}`)
+  }
+  return (
+    <button
+      type="button"
+      className="nx-action"
+      disabled={attrs.get('disabled') === true || attrs.get('disabled') === 'true'}
+      onClick={onClick}
+      {...nxAttributes('Action', displayText(attrs.get('id')), attrs.error)}
+    >
+      {label || tool}
+    </button>
+  )
+}
+
 /** The `args` expression's value at click time: `{}` when absent, else an array or object. */
 export function evaluateArgs(
   store: Store,
@@ -41,7 +65,7 @@ export function evaluateArgs(
   const parsed = attrs.plan.expressions.get('args')
   if (!parsed) return { ok: true, value: {} }
   if (!parsed.ok) return { ok: false, message: `args: ${parsed.error.message}` }
-  const result = evaluateExpression(parsed.value.expr, scopeFor(store, attrs.plan))
+  const result = evaluateExpression(parsed.value.expr, scopeFor(store, attrs.plan, attrs.scope))
   if (!result.ok) return { ok: false, message: `args: ${result.error.message}` }
   const value = toJson(result.value)
   if (value !== null && typeof value === 'object') return { ok: true, value }

@@ -1,29 +1,44 @@
-import type { PanelAst } from '@nexus/protocol'
+import type { Json, PanelAst } from '@nexus/protocol'
 import { useEffect, useMemo, useRef } from 'react'
 import type { Store } from '../state/store.ts'
-import { PanelContext, type PanelContextValue, type TriggerHandler } from './PanelContext.ts'
+import { type BindHandler, PanelContext, type PanelContextValue, type TriggerHandler } from './PanelContext.ts'
+import { bindPatch } from './useBoundValue.ts'
 import { ViewChildren } from './ViewChildren.tsx'
 
 export interface PanelViewProps {
   ast: PanelAst
   store: Store
   onTrigger: TriggerHandler
+  /**
+   * Two-way `bind` on inputs: called with the bind path (`draft`, `form.email`) and the new value. When
+   * absent, the input writes to `store` with a JSON Patch.
+   */
+  onBind?: BindHandler
   /** Sets `data-theme` on the panel; omit to inherit from the page. */
   theme?: 'light' | 'dark'
 }
 
 /** Renders a panel's view against a store. Components subscribe to the keys they read, nothing more. */
-export function PanelView({ ast, store, onTrigger, theme }: PanelViewProps) {
-  // The latest handler without changing the context value, which would re-render every component.
+export function PanelView({ ast, store, onTrigger, onBind, theme }: PanelViewProps) {
+  // The latest handlers without changing the context value, which would re-render every component.
   const handler = useRef(onTrigger)
+  const binder = useRef(onBind)
   useEffect(() => {
     handler.current = onTrigger
-  }, [onTrigger])
+    binder.current = onBind
+  }, [onTrigger, onBind])
   const context = useMemo<PanelContextValue>(
     () => ({
       store,
       tools: new Map(ast.tools.map((t) => [t.name, t])),
       trigger: (tool, args) => handler.current(tool, args),
+      bind: (key: string, value: Json) => {
+        if (binder.current) binder.current(key, value)
+        else {
+          const result = store.applyPatch(bindPatch(key, value))
+          if (!result.ok) console.warn(`[nexus] bind "${key}": ${result.error.message}`)
+        }
+      },
     }),
     [store, ast.tools],
   )

@@ -19,3 +19,41 @@ export function nxAttributes(type: string, id: string | undefined, error: string
   if (error) attrs['data-nx-error'] = error
   return attrs
 }
+
+/** A number from a bound value or numeric text; `fallback` otherwise. */
+export function asNumber(value: Value, fallback: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN
+  return Number.isFinite(n) ? n : fallback
+}
+
+/** `true`/`"true"` and `false`/`"false"`; `fallback` otherwise. */
+export function asBoolean(value: Value, fallback: boolean): boolean {
+  if (value === true || value === 'true') return true
+  if (value === false || value === 'false') return false
+  return fallback
+}
+
+/** A list from a bound list, or from comma-separated text. */
+export function asList(value: Value): Value[] {
+  if (Array.isArray(value)) return value
+  if (typeof value === 'string' && value.trim() !== '') return value.split(',').map((s) => s.trim())
+  return []
+}
+
+/** A plain object's own property, or undefined. */
+export function field(value: Value, key: string): Value {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof SafeFunction)
+    return undefined
+  return Object.hasOwn(value, key) ? value[key] : undefined
+}
+
+/** The value at `path` inside `root`. */
+export function valueAt(root: Value, path: readonly string[]): Value {
+  let v = root
+  for (const key of path) {
+    if (Array.isArray(v)) v = v[Number(key)]
+    else v = field(v, key)
+    if (v === undefined) return undefined
+  }
+  return v
+}

@@ -15,7 +15,7 @@ import type { Value } from '../expr/values.ts'
 import { setOwn } from '../expr/toJson.ts'
 import { componentSpec } from '../nxml/componentSpecs.ts'
 import type { KeySet, Store } from '../state/store.ts'
-import { usePanel } from './PanelContext.ts'
+import { usePanel, useScope } from './PanelContext.ts'
 
 /** How one node reads the store: its parsed attributes and the state keys they depend on. */
 export interface BindingPlan {
@@ -36,6 +36,10 @@ export function planBindings(node: ViewNode, store: Store): BindingPlan {
   for (const [name, raw] of Object.entries(node.attrs)) {
     const kind = spec?.attributes.find((a) => a.name === name)?.kind ?? 'binding'
     if (kind === 'tool') continue
+    if (kind === 'bind') {
+      paths.push({ root: '$state', path: bindPath(raw) })
+      continue
+    }
     if (kind === 'expression') {
       const parsed = parseExpressionAttribute(raw)
       expressions.set(name, parsed)
@@ -54,14 +58,34 @@ export function planBindings(node: ViewNode, store: Store): BindingPlan {
   return { bindings, expressions, keys: store.dependenciesOf(paths), computedNames }
 }
 
-/** The scope expressions of this node see: the whole state and the computeds it reads. */
-export function scopeFor(store: Store, plan: BindingPlan): Scope {
+/** `bind="form.email"` (or `$state.form.email`) as a path: `['form', 'email']`. */
+export function bindPath(raw: string): string[] {
+  return raw
+    .replace(/^\$state\./, '')
+    .split('.')
+    .filter((p) => p !== '')
+}
+
+/**
+ * The scope expressions of this node see: the state, the computeds it reads and `$scope`. With `partial`,
+ * `$state` holds only the keys the node subscribes to, so rendering costs what the node reads, not the
+ * panel's size (click-time evaluation, e.g. Button `args`, passes the whole state).
+ */
+export function scopeFor(store: Store, plan: BindingPlan, $scope?: JsonObject, partial = false): Scope {
   const $computed: JsonObject = {}
   for (const name of plan.computedNames) {
     const v = store.getComputed(name)
     if (v !== undefined) setOwn($computed, name, v)
   }
-  return { $state: store.getState(), $computed }
+  let $state: JsonObject
+  if (partial && plan.keys !== '*') {
+    $state = {}
+    for (const key of plan.keys) {
+      const v = store.get(key)
+      if (v !== undefined) setOwn($state, key, v)
+    }
+  } else $state = store.getState()
+  return $scope ? { $state, $computed, $scope } : { $state, $computed }
 }
 
 export interface BoundAttributes {
@@ -70,6 +94,8 @@ export interface BoundAttributes {
   /** The first evaluation error, for `data-nx-error`. */
   error: string | undefined
   plan: BindingPlan
+  /** `$scope` from enclosing `<Iterate>`s. */
+  scope?: JsonObject | undefined
 }
 
 /**
@@ -77,11 +103,12 @@ export interface BoundAttributes {
  */
 export function useBindings(node: ViewNode): BoundAttributes {
   const { store } = usePanel()
+  const $scope = useScope()
   const plan = useMemo(() => planBindings(node, store), [node, store])
   const subscribe = useCallback((onChange: () => void) => store.subscribe(plan.keys, onChange), [store, plan])
   const getSnapshot = useCallback(() => store.versionStamp(plan.keys), [store, plan])
   useSyncExternalStore(subscribe, getSnapshot, getSnapshot)
-  const scope = scopeFor(store, plan)
+  const scope = scopeFor(store, plan, $scope, true)
   const values = new Map<string, Value>()
   let error: string | undefined
   for (const [name, parsed] of plan.bindings) {
@@ -89,5 +116,5 @@ export function useBindings(node: ViewNode): BoundAttributes {
     if (result.ok) values.set(name, result.value)
     else error ??= `${name}: ${result.error.message}`
   }
-  return { get: (name) => values.get(name), error, plan }
+  return { get: (name) => values.get(name), error, plan, scope: $scope }
 }

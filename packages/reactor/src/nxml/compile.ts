@@ -1,4 +1,5 @@
 import type { Diagnostic, JsonObject, PanelAst } from '@nexus/protocol'
+import type { NxmlPanelAst } from './ast.ts'
 import { setOwn } from '../expr/toJson.ts'
 import { parseNxml, sortDiagnostics } from './parseNxml.ts'
 import { validatePanel } from './validate.ts'
@@ -6,7 +7,7 @@ import { validatePanel } from './validate.ts'
 export interface CompileResult {
   /** No error-severity diagnostics (warnings and infos allowed). */
   ok: boolean
-  ast?: PanelAst
+  ast?: NxmlPanelAst
   diagnostics: Diagnostic[]
 }
 

@@ -47,6 +47,19 @@ export const DIAGNOSTIC_CODES = {
   UNUSED_STATE: code('NX3007', 'warning', 'A state is never read or written'),
   EXPRESSION_SYNTAX: code('NX3008', 'error', 'An expression does not parse'),
   COMPUTED_CYCLE: code('NX3009', 'error', 'Computeds depend on each other in a cycle'),
+  DUPLICATE_VIEW_ID: code('NX3010', 'error', 'Two view components share an id'),
+  UNDEFINED_SCOPE: code('NX3011', 'error', 'A $scope name is not bound by an enclosing <Iterate>'),
+  UNDEFINED_EXTENSION: code('NX3012', 'error', 'A handler uses an extension alias that is not declared'),
+  WRONG_ATTRIBUTE_TYPE: code('NX3013', 'error', 'An attribute value is not of the type the component expects'),
+  FORBIDDEN_GLOBAL: code('NX3014', 'error', 'A handler uses a global that the sandbox does not provide'),
+  UNUSED_TOOL: code('NX3015', 'warning', 'A tool is never triggered by the view or a lifecycle'),
+  MISSING_CAPABILITY: code(
+    'NX3016',
+    'warning',
+    'A handler writes, emits or calls what its <Capabilities> do not grant',
+  ),
+  UNDEFINED_ARG: code('NX3017', 'error', 'A handler reads an $args name the tool does not declare'),
+  MISPLACED_ELSE: code('NX3018', 'error', 'An <Else> does not directly follow an <If>'),
 } as const
 
 export type DiagnosticKey = keyof typeof DIAGNOSTIC_CODES

@@ -4,25 +4,29 @@ export interface LineColumn {
   column: number
 }
 
-/** Line starts computed once, so many offsets of one source convert in O(log n) each. */
+/** Line starts computed once (on first use), so many offsets of one source convert in O(log n) each. */
 export class LineMap {
-  private readonly starts: number[] = [0]
+  private lazyStarts: number[] | undefined
 
-  constructor(source: string) {
-    for (let i = 0; i < source.length; i++) {
-      if (source.charCodeAt(i) === 10) this.starts.push(i + 1)
-    }
+  constructor(private readonly source: string) {}
+
+  private get starts(): number[] {
+    if (this.lazyStarts) return this.lazyStarts
+    const starts = [0]
+    for (let i = this.source.indexOf('\n'); i !== -1; i = this.source.indexOf('\n', i + 1)) starts.push(i + 1)
+    return (this.lazyStarts = starts)
   }
 
   at(offset: number): LineColumn {
+    const starts = this.starts
     let lo = 0
-    let hi = this.starts.length - 1
+    let hi = starts.length - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1
-      if (this.starts[mid]! <= offset) lo = mid
+      if (starts[mid]! <= offset) lo = mid
       else hi = mid - 1
     }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 }
   }
 }
 

@@ -1,16 +1,19 @@
-import type { ComputedDecl, PanelAst, StateDecl, ViewNode } from '@nexus/protocol'
+import type { ComputedDecl, StateDecl, ViewNode } from '@nexus/protocol'
+import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
 import { parseDefault, zeroValue } from './defaults.ts'
 import type { LowerContext } from './lowerContext.ts'
-import { lowerTool } from './lowerTool.ts'
+import { lowerHandler, lowerTool } from './lowerTool.ts'
 import { lowerType } from './lowerType.ts'
-import type { XmlElement, XmlNode } from './xmlTree.ts'
+import { MALFORMED_NODES, type XmlElement, type XmlNode } from './xmlTree.ts'
 
 const SECTIONS = ['Data', 'Logic', 'View'] as const
-/** Parts of NXML that parse but have no AST yet; kept out of the AST with an info diagnostic. */
-const UNSUPPORTED_LOGIC = ['Extension', 'Lifecycle']
 
-/** Turns the element tree into a `PanelAst`; undefined when there is no `<NexusPanel>` root. */
-export function lowerDocument(nodes: XmlNode[], ctx: LowerContext): PanelAst | undefined {
+/** Turns the element tree into a panel AST; undefined when there is no `<NexusPanel>` root. */
+export function lowerDocument(
+  nodes: XmlNode[],
+  ctx: LowerContext,
+  trailing: readonly { text: string }[] = [],
+): NxmlPanelAst | undefined {
   const elements = ctx.elements(nodes)
   const root = elements.find((e) => e.name === 'NexusPanel')
   for (const el of elements) {
@@ -24,12 +27,17 @@ export function lowerDocument(nodes: XmlNode[], ctx: LowerContext): PanelAst | u
     )
     return undefined
   }
-  return lowerPanel(root, ctx)
+  const ast = lowerPanel(root, ctx)
+  ctx.queue(trailing.map((c) => c.text))
+  ctx.anchor('end')
+  if (ctx.comments.length) ast.comments = ctx.comments
+  return ast
 }
 
-function lowerPanel(root: XmlElement, ctx: LowerContext): PanelAst {
+function lowerPanel(root: XmlElement, ctx: LowerContext): NxmlPanelAst {
+  ctx.enter(root)
   ctx.checkAttributes(root, ['title', 'version'])
-  const ast: PanelAst = {
+  const ast: NxmlPanelAst = {
     kind: 'NexusPanel',
     title: ctx.required(root, 'title') ?? '',
     version: ctx.optional(root, 'version') ?? '1.0.0',
@@ -41,6 +49,7 @@ function lowerPanel(root: XmlElement, ctx: LowerContext): PanelAst {
   }
   const seen = new Set<string>()
   for (const section of ctx.elements(root)) {
+    ctx.enter(section)
     if (!(SECTIONS as readonly string[]).includes(section.name)) {
       ctx.unexpected(section, '<NexusPanel>', SECTIONS)
       continue
@@ -55,25 +64,43 @@ function lowerPanel(root: XmlElement, ctx: LowerContext): PanelAst {
     ctx.checkAttributes(section, [])
     if (section.name === 'Data') lowerData(section, ast, ctx)
     else if (section.name === 'Logic') lowerLogic(section, ast, ctx)
-    else ast.view.push(...lowerViewNodes(section, ctx))
+    else ast.view.push(...lowerViewNodes(section, ctx, `view`, ast.view.length))
+    ctx.leave(section)
   }
+  ctx.leave(root)
   return ast
 }
 
-function lowerData(section: XmlElement, ast: PanelAst, ctx: LowerContext): void {
+function lowerData(section: XmlElement, ast: NxmlPanelAst, ctx: LowerContext): void {
   for (const el of ctx.elements(section)) {
-    if (el.name === 'State') ast.states.push(lowerState(el, ctx))
-    else if (el.name === 'Computed') ast.computeds.push(lowerComputed(el, ctx))
-    else ctx.unexpected(el, '<Data>', ['State', 'Computed'])
+    ctx.enter(el)
+    if (el.name === 'State') {
+      ctx.anchor(`states/${ast.states.length}`)
+      ast.states.push(lowerState(el, ctx))
+    } else if (el.name === 'Computed') {
+      ctx.anchor(`computeds/${ast.computeds.length}`)
+      ast.computeds.push(lowerComputed(el, ctx))
+    } else ctx.unexpected(el, '<Data>', ['State', 'Computed'])
+    ctx.leave(el)
   }
 }
 
-function lowerLogic(section: XmlElement, ast: PanelAst, ctx: LowerContext): void {
+function lowerLogic(section: XmlElement, ast: NxmlPanelAst, ctx: LowerContext): void {
   for (const el of ctx.elements(section)) {
-    if (el.name === 'Tool') ast.tools.push(lowerTool(el, ctx))
-    else if (UNSUPPORTED_LOGIC.includes(el.name)) {
-      ctx.diagnostics.add('UNSUPPORTED_ELEMENT', el.nameSpan, `<${el.name}> is not supported yet and is ignored`)
-    } else ctx.unexpected(el, '<Logic>', ['Tool', ...UNSUPPORTED_LOGIC])
+    ctx.enter(el)
+    if (el.name === 'Tool') {
+      ctx.anchor(`tools/${ast.tools.length}`)
+      ast.tools.push(lowerTool(el, ctx))
+    } else if (el.name === 'Extension') {
+      ast.extensions ??= []
+      ctx.anchor(`extensions/${ast.extensions.length}`)
+      ast.extensions.push(lowerExtension(el, ctx))
+    } else if (el.name === 'Lifecycle') {
+      ast.lifecycles ??= []
+      ctx.anchor(`lifecycles/${ast.lifecycles.length}`)
+      ast.lifecycles.push(lowerLifecycle(el, ctx))
+    } else ctx.unexpected(el, '<Logic>', ['Tool', 'Extension', 'Lifecycle'])
+    ctx.leave(el)
   }
 }
 
@@ -106,11 +133,56 @@ function lowerComputed(el: XmlElement, ctx: LowerContext): ComputedDecl {
   }
 }
 
-function lowerViewNodes(parent: XmlElement, ctx: LowerContext): ViewNode[] {
-  return ctx.elements(parent).map((el) => {
+function lowerExtension(el: XmlElement, ctx: LowerContext): ExtensionDecl {
+  ctx.checkAttributes(el, ['name', 'alias'])
+  const name = ctx.required(el, 'name') ?? ''
+  // The alias defaults to the last segment of the name: `nexus.http` → `http`.
+  const alias = ctx.optional(el, 'alias') ?? name.slice(name.lastIndexOf('.') + 1)
+  return { kind: 'Extension', name, alias, span: el.span }
+}
+
+function lowerLifecycle(el: XmlElement, ctx: LowerContext): LifecycleDecl {
+  ctx.checkAttributes(el, ['on'])
+  const on = ctx.required(el, 'on') ?? ''
+  if (on !== '' && on !== 'mount' && on !== 'unmount')
+    ctx.diagnostics.add(
+      'INVALID_ATTRIBUTE_VALUE',
+      ctx.valueSpan(el, 'on'),
+      `on="${on}" must be "mount" or "unmount"`,
+      on.startsWith('un') ? 'unmount' : 'mount',
+    )
+  let handler: LifecycleDecl['handler'] | undefined
+  for (const child of ctx.elements(el)) {
+    ctx.enter(child)
+    if (child.name !== 'Handler') ctx.unexpected(child, '<Lifecycle>', ['Handler'])
+    else if (handler)
+      ctx.diagnostics.add('DUPLICATE_ELEMENT', child.nameSpan, 'A <Lifecycle> may have only one <Handler>')
+    else handler = lowerHandler(child, ctx)
+    ctx.leave(child)
+  }
+  if (!handler && !el.malformed)
+    ctx.diagnostics.add('MISSING_HANDLER', el.nameSpan, `<Lifecycle on="${on}"> has no <Handler>`)
+  handler ??= { kind: 'Handler', code: '', line: ctx.lines.at(el.span.start).line, span: el.span }
+  return { kind: 'Lifecycle', on, handler, span: el.span }
+}
+
+function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: string, first = 0): ViewNode[] {
+  return ctx.elements(parent).map((el, i) => {
+    ctx.enter(el)
+    const here = `${path}/${first + i}`
+    ctx.anchor(here)
     const attrs: Record<string, string> = {}
     for (const a of el.attributes)
       Object.defineProperty(attrs, a.name, { value: a.value, enumerable: true, writable: true, configurable: true })
-    return { kind: 'Component', type: el.name, attrs, children: lowerViewNodes(el, ctx), span: el.span }
+    const node: ViewNode = {
+      kind: 'Component',
+      type: el.name,
+      attrs,
+      children: lowerViewNodes(el, ctx, here),
+      span: el.span,
+    }
+    if (el.malformed) MALFORMED_NODES.add(node)
+    ctx.leave(el)
+    return node
   })
 }

@@ -2,10 +2,15 @@ import type { Span } from '@nexus/protocol'
 import { closestName, didYouMean } from '../util/suggest.ts'
 import type { DiagnosticBag } from './diagnosticBag.ts'
 import type { LineMap } from './lineColumn.ts'
+import type { NxmlComment } from './ast.ts'
 import { attribute, type XmlElement, type XmlNode } from './xmlTree.ts'
 
 /** Shared helpers for lowering elements: attribute checks and child iteration with diagnostics. */
 export class LowerContext {
+  /** Comments kept for the round trip, anchored to the declaration they precede. */
+  readonly comments: NxmlComment[] = []
+  private pending: string[] = []
+
   constructor(
     readonly diagnostics: DiagnosticBag,
     readonly lines: LineMap,
@@ -18,6 +23,27 @@ export class LowerContext {
     if (!el.malformed)
       this.diagnostics.add('MISSING_ATTRIBUTE', el.nameSpan, `<${el.name}> needs a "${name}" attribute`)
     return undefined
+  }
+
+  /** Queues `el`'s leading comments; they attach to the next anchor. */
+  enter(el: XmlElement): void {
+    if (el.comments) for (const c of el.comments) this.pending.push(c.text)
+  }
+
+  /** Queues comments after `el`'s last child. */
+  leave(el: XmlElement): void {
+    if (el.trailingComments) for (const c of el.trailingComments) this.pending.push(c.text)
+  }
+
+  /** Queues free comments (e.g. after the root). */
+  queue(texts: readonly string[]): void {
+    this.pending.push(...texts)
+  }
+
+  /** Attaches queued comments to the declaration at `path` (see `NxmlComment.before`). */
+  anchor(path: string): void {
+    for (const text of this.pending) this.comments.push({ text, before: path })
+    this.pending = []
   }
 
   optional(el: XmlElement, name: string): string | undefined {

@@ -14,6 +14,8 @@ export function lowerTool(el: XmlElement, ctx: LowerContext): ToolDecl {
   let capabilities: CapabilityDecl[] | undefined
   let handler: Handler | undefined
   for (const child of ctx.elements(el)) {
+    ctx.enter(child)
+    ctx.leave(child)
     if (child.name === 'Arg') args.push(lowerArg(child, ctx))
     else if (child.name === 'Capabilities') {
       if (capabilities) duplicate(child, ctx)
@@ -84,6 +86,7 @@ function lowerCapabilities(el: XmlElement, ctx: LowerContext): CapabilityDecl[] 
   ctx.checkAttributes(el, [])
   const out: CapabilityDecl[] = []
   for (const child of ctx.elements(el)) {
+    ctx.enter(child)
     if (child.name !== 'Capability') {
       ctx.unexpected(child, '<Capabilities>', ['Capability'])
       continue
@@ -99,7 +102,7 @@ function lowerCapabilities(el: XmlElement, ctx: LowerContext): CapabilityDecl[] 
   return out
 }
 
-function lowerHandler(el: XmlElement, ctx: LowerContext): Handler {
+export function lowerHandler(el: XmlElement, ctx: LowerContext): Handler {
   ctx.checkAttributes(el, [])
   const raw = el.raw ?? { text: '', start: el.span.end }
   return { kind: 'Handler', code: raw.text, line: ctx.lines.at(raw.start).line, span: el.span }

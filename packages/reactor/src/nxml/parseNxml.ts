@@ -1,4 +1,5 @@
-import type { Diagnostic, PanelAst } from '@nexus/protocol'
+import type { Diagnostic } from '@nexus/protocol'
+import type { NxmlPanelAst } from './ast.ts'
 import { DiagnosticBag } from './diagnosticBag.ts'
 import { LineMap } from './lineColumn.ts'
 import { lowerDocument } from './lower.ts'
@@ -7,7 +8,7 @@ import { XmlParser } from './parser.ts'
 
 export interface ParseResult {
   /** Undefined only when the source has no usable `<NexusPanel>` root. */
-  ast: PanelAst | undefined
+  ast: NxmlPanelAst | undefined
   diagnostics: Diagnostic[]
 }
 
@@ -18,8 +19,9 @@ export interface ParseResult {
  */
 export function parseNxml(source: string): ParseResult {
   const diagnostics = new DiagnosticBag(source)
-  const nodes = new XmlParser(source, diagnostics).parseDocument()
-  const ast = lowerDocument(nodes, new LowerContext(diagnostics, new LineMap(source)))
+  const parser = new XmlParser(source, diagnostics)
+  const nodes = parser.parseDocument()
+  const ast = lowerDocument(nodes, new LowerContext(diagnostics, new LineMap(source)), parser.trailingComments)
   return { ast, diagnostics: sortDiagnostics(diagnostics.items) }
 }
 

@@ -1,6 +1,7 @@
 import type { DiagnosticBag } from './diagnosticBag.ts'
 import { Scanner, TokenKind } from './scanner.ts'
 import type { XmlAttribute, XmlElement, XmlNode } from './xmlTree.ts'
+import type { ScannedComment } from './scanner.ts'
 
 /** Elements whose body is raw text (code), not markup. */
 const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set(['Handler'])
@@ -17,6 +18,8 @@ const MAX_NESTING = 200
 export class XmlParser {
   private readonly scanner: Scanner
   private reportedDepth = false
+  /** Comments after the last top-level element. */
+  trailingComments: ScannedComment[] = []
 
   constructor(
     private readonly source: string,
@@ -29,7 +32,10 @@ export class XmlParser {
     const nodes: XmlNode[] = []
     for (;;) {
       const token = this.scanner.scanContent()
-      if (token === TokenKind.EndOfFile) return nodes
+      if (token === TokenKind.EndOfFile) {
+        this.trailingComments = this.scanner.takeComments()
+        return nodes
+      }
       if (token === TokenKind.Text) nodes.push(this.textNode())
       else if (token === TokenKind.LessThan) this.pushElement(nodes, [])
       else this.strayCloseTag()
@@ -49,6 +55,7 @@ export class XmlParser {
   private parseElement(ancestors: readonly string[]): XmlElement | undefined {
     const s = this.scanner
     const start = s.tokenStart
+    const comments = s.takeComments()
     if (s.scanTag() !== TokenKind.Name) {
       this.diagnostics.add(
         'EXPECTED_TAG_NAME',
@@ -74,6 +81,7 @@ export class XmlParser {
       span: { start, end: s.tokenEnd },
       malformed: false,
     }
+    if (comments.length) el.comments = comments
     const errorsBefore = this.diagnostics.count
     let end = this.parseAttributes(el, errorsBefore)
     el.malformed = this.diagnostics.count > errorsBefore
@@ -174,11 +182,15 @@ export class XmlParser {
       if (token === TokenKind.EndOfFile) {
         if (!s.swallowedToEnd) this.reportUnclosed(el) // else the unterminated comment was the one mistake
         el.span.end = s.sourceLength
+        this.takeTrailing(el)
         return
       }
       if (token === TokenKind.Text) el.children.push(this.textNode())
       else if (token === TokenKind.LessThan) this.pushElement(el.children, inner)
-      else if (this.parseCloseTag(el, ancestors)) return
+      else if (this.parseCloseTag(el, ancestors)) {
+        this.takeTrailing(el)
+        return
+      }
     }
   }
 
@@ -237,6 +249,11 @@ export class XmlParser {
       { start, end: s.tokenEnd },
       `</${name}> closes nothing: no element is open here`,
     )
+  }
+
+  private takeTrailing(el: XmlElement): void {
+    const comments = this.scanner.takeComments()
+    if (comments.length) el.trailingComments = [...(el.trailingComments ?? []), ...comments]
   }
 
   private reportUnclosed(el: XmlElement): void {

@@ -24,8 +24,21 @@ export interface RawText {
   start: number
 }
 
-const NAME_START = /[A-Za-z_]/
-const NAME_PART = /[A-Za-z0-9_.:-]/
+/** A comment met between tags, waiting for the parser to attach it to the next element. */
+export interface ScannedComment {
+  text: string
+  span: Span
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+}
+function isNamePart(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 58) || c === 46 || c === 45 // digits, ':', '.', '-'
+}
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff
+}
 /** A value that swallowed the next attribute: `name="count type="` lost the quote after `count`. */
 const SWALLOWED_ATTRIBUTE = /\s+[A-Za-z_][\w.:-]*\s*=\s*$/
 
@@ -40,6 +53,8 @@ export class Scanner {
   private value = ''
   private kind = TokenKind.EndOfFile
   private swallowed = false
+  /** Comments scanned since the parser last took them. */
+  comments: ScannedComment[] = []
 
   constructor(
     private readonly text: string,
@@ -124,8 +139,9 @@ export class Scanner {
     if (t.startsWith('</', this.pos)) return this.advance(2, TokenKind.LessThanSlash)
     if (ch === '<') return this.advance(1, TokenKind.LessThan)
     if (ch === '"' || ch === "'") return this.scanQuoted(ch)
-    if (NAME_START.test(ch)) {
-      while (this.pos < t.length && NAME_PART.test(t[this.pos]!)) this.pos++
+    if (isNameStart(t.charCodeAt(this.pos))) {
+      this.pos++
+      while (this.pos < t.length && isNamePart(t.charCodeAt(this.pos))) this.pos++
       this.value = t.slice(this.start, this.pos)
       return (this.kind = TokenKind.Name)
     }
@@ -139,7 +155,12 @@ export class Scanner {
     this.start = this.pos
     const ch = this.text[this.pos]
     if (ch === '"' || ch === "'") return this.scanQuoted(ch)
-    while (this.pos < this.text.length && !/[\s>]/.test(this.text[this.pos]!) && !this.text.startsWith('/>', this.pos))
+    while (
+      this.pos < this.text.length &&
+      !isSpace(this.text.charCodeAt(this.pos)) &&
+      this.text[this.pos] !== '>' &&
+      !this.text.startsWith('/>', this.pos)
+    )
       this.pos++
     if (this.pos === this.start) return (this.kind = TokenKind.Unknown)
     this.value = decodeEntities(this.text.slice(this.start, this.pos))
@@ -193,11 +214,18 @@ export class Scanner {
   private scanQuoted(quote: string): TokenKind {
     const t = this.text
     const open = this.pos
-    let i = open + 1
-    while (i < t.length && t[i] !== quote && !(t[i] === '\n' && this.newTagFollows(i + 1))) i++
+    let i = t.indexOf(quote, open + 1)
+    if (i === -1) i = t.length
+    // A newline followed by a tag ends a value that lost its closing quote.
+    for (let nl = t.indexOf('\n', open + 1); nl !== -1 && nl < i; nl = t.indexOf('\n', nl + 1)) {
+      if (this.newTagFollows(nl + 1)) {
+        i = nl
+        break
+      }
+    }
     if (t[i] !== quote) return this.unterminatedAtLineEnd(open, i)
     const raw = t.slice(open + 1, i)
-    const swallowed = SWALLOWED_ATTRIBUTE.exec(raw)
+    const swallowed = endsWithEquals(raw) ? SWALLOWED_ATTRIBUTE.exec(raw) : null
     if (swallowed) {
       const end = open + 1 + swallowed.index
       this.diagnostics.add(
@@ -236,16 +264,20 @@ export class Scanner {
   }
 
   private skipWhitespace(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++
+    const t = this.text
+    while (this.pos < t.length && isSpace(t.charCodeAt(this.pos))) this.pos++
   }
 
   private skipTrivia(): void {
     const t = this.text
     for (;;) {
       this.skipWhitespace()
-      if (t.startsWith('<!--', this.pos))
+      if (t.startsWith('<!--', this.pos)) {
+        const start = this.pos
         this.skipUntil('-->', 'UNTERMINATED_COMMENT', 'The comment has no closing "-->"')
-      else if (t.startsWith('<?', this.pos))
+        if (!this.swallowed)
+          this.comments.push({ text: t.slice(start + 4, this.pos - 3), span: { start, end: this.pos } })
+      } else if (t.startsWith('<?', this.pos))
         this.skipUntil('?>', 'UNTERMINATED_TAG', 'The "<?" declaration has no closing "?>"')
       else return
     }
@@ -262,8 +294,21 @@ export class Scanner {
     }
   }
 
+  /** Hands the pending comments to the parser. */
+  takeComments(): ScannedComment[] {
+    const taken = this.comments
+    if (taken.length) this.comments = []
+    return taken
+  }
+
   private advance(n: number, kind: TokenKind): TokenKind {
     this.pos += n
     return (this.kind = kind)
   }
+}
+
+function endsWithEquals(raw: string): boolean {
+  let i = raw.length - 1
+  while (i >= 0 && isSpace(raw.charCodeAt(i))) i--
+  return raw[i] === '='
 }

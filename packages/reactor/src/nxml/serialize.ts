@@ -1,4 +1,5 @@
-import type { ArgDecl, CapabilityDecl, Handler, Json, PanelAst, StateDecl, ToolDecl, ViewNode } from '@nexus/protocol'
+import type { ArgDecl, CapabilityDecl, Handler, Json, StateDecl, ToolDecl, ViewNode } from '@nexus/protocol'
+import type { NxmlComment, NxmlPanelAst } from './ast.ts'
 import { escapeAttribute } from './entities.ts'
 
 const INDENT = '  '
@@ -11,37 +12,72 @@ const LOOKS_LIKE_NEXT_ATTRIBUTE = /(\s+[A-Za-z_][\w.:-]*\s*)=(\s*)$/
  * omitted, handler code verbatim (in CDATA only when it would otherwise end the element early).
  * `parseNxml(serializeNxml(ast)).ast` equals `ast` up to spans and handler lines.
  */
-export function serializeNxml(ast: PanelAst): string {
+export function serializeNxml(ast: NxmlPanelAst): string {
+  const comments = commentsByAnchor(ast.comments)
+  const c = (path: string, indent: string): string[] =>
+    (comments.get(path) ?? []).map((text) => `${indent}<!--${text}-->`)
   const lines = [
     `<NexusPanel${attrs([
       ['title', ast.title],
       ['version', ast.version],
     ])}>`,
   ]
+  const i2 = INDENT.repeat(2)
   if (ast.states.length || ast.computeds.length) {
     lines.push(`${INDENT}<Data>`)
-    for (const s of ast.states) lines.push(`${INDENT.repeat(2)}<State${attrs(stateAttrs(s))} />`)
-    for (const c of ast.computeds)
+    ast.states.forEach((s, i) => lines.push(...c(`states/${i}`, i2), `${i2}<State${attrs(stateAttrs(s))} />`))
+    ast.computeds.forEach((d, i) =>
       lines.push(
-        `${INDENT.repeat(2)}<Computed${attrs([
-          ['name', c.name],
-          ['value', c.value],
+        ...c(`computeds/${i}`, i2),
+        `${i2}<Computed${attrs([
+          ['name', d.name],
+          ['value', d.value],
         ])} />`,
-      )
+      ),
+    )
     lines.push(`${INDENT}</Data>`)
   }
-  if (ast.tools.length) {
+  const extensions = ast.extensions ?? []
+  const lifecycles = ast.lifecycles ?? []
+  if (ast.tools.length || extensions.length || lifecycles.length) {
     lines.push(`${INDENT}<Logic>`)
-    for (const tool of ast.tools) lines.push(...toolLines(tool, INDENT.repeat(2)))
+    extensions.forEach((e, i) =>
+      lines.push(
+        ...c(`extensions/${i}`, i2),
+        `${i2}<Extension${attrs([
+          ['name', e.name],
+          ['alias', e.alias],
+        ])} />`,
+      ),
+    )
+    ast.tools.forEach((tool, i) => lines.push(...c(`tools/${i}`, i2), ...toolLines(tool, i2)))
+    lifecycles.forEach((l, i) =>
+      lines.push(
+        ...c(`lifecycles/${i}`, i2),
+        `${i2}<Lifecycle${attrs([['on', l.on]])}>`,
+        `${i2}${INDENT}${handlerText(l.handler)}`,
+        `${i2}</Lifecycle>`,
+      ),
+    )
     lines.push(`${INDENT}</Logic>`)
   }
   if (ast.view.length) {
     lines.push(`${INDENT}<View>`)
-    for (const node of ast.view) lines.push(...viewLines(node, INDENT.repeat(2)))
+    ast.view.forEach((node, i) => lines.push(...viewLines(node, i2, `view/${i}`, c)))
     lines.push(`${INDENT}</View>`)
   }
-  lines.push('</NexusPanel>')
+  lines.push(...c('end', INDENT), '</NexusPanel>')
   return lines.join('\n') + '\n'
+}
+
+function commentsByAnchor(comments: readonly NxmlComment[] | undefined): Map<string, string[]> {
+  const map = new Map<string, string[]>()
+  for (const comment of comments ?? []) {
+    const list = map.get(comment.before) ?? []
+    list.push(comment.text.replace(/-->/g, '--&gt;'))
+    map.set(comment.before, list)
+  }
+  return map
 }
 
 function attrs(pairs: [string, string | undefined][]): string {
@@ -116,8 +152,19 @@ function handlerText(handler: Handler): string {
   return `<Handler><![CDATA[${code.replace(/]]>/g, ']]]]><![CDATA[>')}]]></Handler>`
 }
 
-function viewLines(node: ViewNode, indent: string): string[] {
+function viewLines(
+  node: ViewNode,
+  indent: string,
+  path: string,
+  comments: (path: string, indent: string) => string[],
+): string[] {
   const open = `${indent}<${node.type}${attrs(Object.entries(node.attrs))}`
-  if (node.children.length === 0) return [`${open} />`]
-  return [`${open}>`, ...node.children.flatMap((c) => viewLines(c, indent + INDENT)), `${indent}</${node.type}>`]
+  const before = comments(path, indent)
+  if (node.children.length === 0) return [...before, `${open} />`]
+  return [
+    ...before,
+    `${open}>`,
+    ...node.children.flatMap((c, i) => viewLines(c, indent + INDENT, `${path}/${i}`, comments)),
+    `${indent}</${node.type}>`,
+  ]
 }

@@ -5,6 +5,8 @@ import { DiagnosticBag } from './diagnosticBag.ts'
 import { matchesType } from './defaults.ts'
 import { sortDiagnostics } from './parseNxml.ts'
 import { ValidateContext } from './validateContext.ts'
+import { validateHandlers } from './validateHandlers.ts'
+import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
 import { validateView } from './validateView.ts'
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -18,7 +20,9 @@ export function validatePanel(ast: PanelAst, source: string): Diagnostic[] {
   checkDeclarations(ctx)
   checkComputeds(ctx)
   validateView(ast.view, ctx)
+  validateHandlers(ctx)
   checkUnusedStates(ctx)
+  checkUnusedTools(ctx)
   return sortDiagnostics(ctx.diagnostics.items)
 }
 
@@ -28,6 +32,9 @@ function checkDeclarations(ctx: ValidateContext): void {
   checkNames(ctx, ast.computeds, 'computed', '')
   checkNames(ctx, ast.tools, 'tool', '')
   for (const tool of ast.tools) checkNames(ctx, tool.args, 'argument', ` of tool "${tool.name}"`)
+  const nx = ast as NxmlPanelAst
+  checkAliases(ctx, nx.extensions ?? [])
+  checkLifecycles(ctx, nx.lifecycles ?? [])
   for (const decl of [...ast.states, ...ast.tools.flatMap((t) => t.args)]) checkDefault(ctx, decl)
 }
 
@@ -53,6 +60,54 @@ function checkNames(
       ctx.diagnostics.add('DUPLICATE_NAME', span, `The ${what} "${decl.name}"${owner} is declared more than once`)
     }
     seen.add(decl.name)
+  }
+}
+
+function checkAliases(ctx: ValidateContext, extensions: readonly ExtensionDecl[]): void {
+  const seen = new Set<string>()
+  for (const ext of extensions) {
+    if (ext.alias === '') continue
+    const span = ctx.attributeSpan(ext.span, Object.hasOwn(ext, 'alias') ? 'alias' : 'name')
+    if (!IDENTIFIER.test(ext.alias))
+      ctx.diagnostics.add('INVALID_IDENTIFIER', span, `"${ext.alias}" is not a valid extension alias`)
+    else if (seen.has(ext.alias))
+      ctx.diagnostics.add(
+        'DUPLICATE_NAME',
+        span,
+        `The extension alias "${ext.alias}" is declared more than once; give each <Extension> its own alias`,
+      )
+    seen.add(ext.alias)
+  }
+}
+
+function checkLifecycles(ctx: ValidateContext, lifecycles: readonly LifecycleDecl[]): void {
+  const seen = new Set<string>()
+  for (const life of lifecycles) {
+    if (seen.has(life.on))
+      ctx.diagnostics.add(
+        'DUPLICATE_NAME',
+        ctx.attributeSpan(life.span, 'on'),
+        `There is already a <Lifecycle on="${life.on}">; merge the two handlers`,
+      )
+    seen.add(life.on)
+  }
+}
+
+function checkUnusedTools(ctx: ValidateContext): void {
+  const nx = ctx.ast as NxmlPanelAst
+  const code = [...ctx.ast.tools.map((t) => t.handler.code), ...(nx.lifecycles ?? []).map((l) => l.handler.code)]
+  const reported = new Set<string>()
+  for (const tool of ctx.ast.tools) {
+    if (tool.name === '' || ctx.usedTools.has(tool.name) || ctx.invalidNames.has(tool.name)) continue
+    if (reported.has(tool.name)) continue
+    reported.add(tool.name)
+    const quoted = new RegExp(`['"\`]${tool.name}['"\`]`)
+    if (code.some((c) => quoted.test(c))) continue // $panel.call(..., 'name') or similar
+    ctx.diagnostics.add(
+      'UNUSED_TOOL',
+      ctx.attributeSpan(tool.span, 'name'),
+      `The tool "${tool.name}" is never triggered by the view (it can still be called over the API or MCP)`,
+    )
   }
 }
 
@@ -109,7 +164,8 @@ function findCycles(deps: ReadonlyMap<string, string[]>): string[][] {
 }
 
 function checkUnusedStates(ctx: ValidateContext): void {
-  for (const tool of ctx.ast.tools) {
+  const lifecycles = (ctx.ast as NxmlPanelAst).lifecycles ?? []
+  for (const tool of [...ctx.ast.tools, ...lifecycles]) {
     ctx.markStateUse(tool.handler.code)
     if (/\$state\s*(?:\[(?!\s*['"])|[^\s.[?])|\$state\s*$/.test(tool.handler.code)) {
       for (const s of ctx.states) ctx.usedStates.add(s) // dynamic or whole-object use

@@ -26,6 +26,8 @@ export class ValidateContext {
   readonly tools: ReadonlySet<string>
   /** State keys some expression or handler reads or writes. */
   readonly usedStates = new Set<string>()
+  /** Tools some view attribute or handler triggers. */
+  readonly usedTools = new Set<string>()
   /** Names already reported as invalid identifiers, so no other check repeats the complaint. */
   readonly invalidNames = new Set<string>()
 

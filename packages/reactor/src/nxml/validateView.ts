@@ -1,22 +1,107 @@
 import type { ViewNode } from '@nexus/protocol'
-import { collectBindingPaths, parseBinding, parseExpressionAttribute } from '../expr/binding.ts'
+import { type Binding, collectBindingPaths, parseBinding, parseExpressionAttribute } from '../expr/binding.ts'
 import { collectStatePaths } from '../expr/collect.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
 import { type AttributeSpec, COMPONENT_SPECS, componentSpec } from './componentSpecs.ts'
+import { blankStringsAndComments, memberUses } from './handlerCode.ts'
 import type { ExpressionSite, ValidateContext } from './validateContext.ts'
+import { MALFORMED_NODES } from './xmlTree.ts'
 
-/** Checks every view node: known component, known attributes, allowed values, bindings, triggers. */
-export function validateView(nodes: readonly ViewNode[], ctx: ValidateContext, path = 'view'): void {
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
+
+/** What a view node sees from its ancestors: `$scope` names bound by enclosing `<Iterate>`s. */
+interface ViewScope {
+  names: ReadonlySet<string>
+  parent: string | undefined
+}
+
+/** Checks every view node: known component, attributes and their types, bindings, triggers, scope, ids. */
+export function validateView(nodes: readonly ViewNode[], ctx: ValidateContext): void {
+  const ids = new Set<string>()
+  walk(nodes, ctx, 'view', { names: new Set(), parent: undefined }, ids)
+}
+
+function walk(
+  nodes: readonly ViewNode[],
+  ctx: ValidateContext,
+  path: string,
+  scope: ViewScope,
+  ids: Set<string>,
+): void {
   nodes.forEach((node, i) => {
     const here = `${path}[${i}]`
-    validateNode(node, ctx, here)
-    validateView(node.children, ctx, `${here}.children`)
+    validateNode(node, ctx, here, scope)
+    checkPlacement(node, nodes[i - 1], ctx, here, scope)
+    checkId(node, ctx, here, ids)
+    const inner = node.type === 'Iterate' ? iterateScope(node, scope) : scope
+    walk(node.children, ctx, `${here}.children`, { names: inner.names, parent: node.type }, ids)
   })
 }
 
-function validateNode(node: ViewNode, ctx: ValidateContext, path: string): void {
+function iterateScope(node: ViewNode, scope: ViewScope): ViewScope {
+  const item = node.attrs['as'] ?? 'item'
+  const index = node.attrs['index'] ?? 'index'
+  return { names: new Set([...scope.names, item, index]), parent: 'Iterate' }
+}
+
+function nameSpanOf(node: ViewNode) {
+  return { start: node.span.start + 1, end: node.span.start + 1 + node.type.length }
+}
+
+function checkPlacement(
+  node: ViewNode,
+  previous: ViewNode | undefined,
+  ctx: ValidateContext,
+  path: string,
+  scope: ViewScope,
+): void {
   const spec = componentSpec(node.type)
-  const nameSpan = { start: node.span.start + 1, end: node.span.start + 1 + node.type.length }
+  if (node.type === 'Else' && previous?.type !== 'If') {
+    ctx.diagnostics.add('MISPLACED_ELSE', nameSpanOf(node), `At ${path}: <Else> must directly follow an <If>`)
+  }
+  if (spec?.parent && scope.parent !== spec.parent) {
+    ctx.diagnostics.add(
+      'UNEXPECTED_ELEMENT',
+      nameSpanOf(node),
+      `At ${path}: <${node.type}> is only allowed directly inside <${spec.parent}>`,
+    )
+  }
+  if (node.type === 'Tabs') {
+    for (const child of node.children) {
+      if (child.type !== 'Tab')
+        ctx.diagnostics.add(
+          'UNEXPECTED_ELEMENT',
+          nameSpanOf(child),
+          `At ${path}: <Tabs> holds only <Tab label="..."> elements, not <${child.type}>`,
+          'Tab',
+        )
+    }
+  }
+  if (spec && !spec.children && node.children.length > 0) {
+    ctx.diagnostics.add(
+      'UNEXPECTED_ELEMENT',
+      nameSpanOf(node.children[0]!),
+      `At ${path}: <${node.type}> takes no child elements`,
+    )
+  }
+}
+
+function checkId(node: ViewNode, ctx: ValidateContext, path: string, ids: Set<string>): void {
+  const id = node.attrs['id']
+  if (id === undefined || id.includes('{')) return
+  if (ids.has(id))
+    ctx.diagnostics.add(
+      'DUPLICATE_VIEW_ID',
+      ctx.attributeSpan(node.span, 'id'),
+      `At ${path}: the id "${id}" is already used by another component; ids must be unique in the view`,
+    )
+  ids.add(id)
+}
+
+function validateNode(node: ViewNode, ctx: ValidateContext, path: string, scope: ViewScope): void {
+  const spec = componentSpec(node.type)
+  const nameSpan = nameSpanOf(node)
   if (!spec) {
     const suggestion = closestName(node.type, Object.keys(COMPONENT_SPECS))
     ctx.diagnostics.add(
@@ -27,7 +112,7 @@ function validateNode(node: ViewNode, ctx: ValidateContext, path: string): void 
     )
   }
   for (const attr of spec?.attributes ?? []) {
-    if (attr.required && !Object.hasOwn(node.attrs, attr.name)) {
+    if (attr.required && !Object.hasOwn(node.attrs, attr.name) && !MALFORMED_NODES.has(node)) {
       ctx.diagnostics.add('MISSING_ATTRIBUTE', nameSpan, `At ${path}: <${node.type}> needs a "${attr.name}" attribute`)
     }
   }
@@ -44,13 +129,10 @@ function validateNode(node: ViewNode, ctx: ValidateContext, path: string): void 
         suggestion,
       )
     }
-    validateAttribute(node, attr, value, ctx, {
-      span: node.span,
-      attribute: name,
-      value,
-      offset: 0,
-      path: `${path}.${name}`,
-    })
+    const site = { span: node.span, attribute: name, value, offset: 0, path: `${path}.${name}` }
+    // An Iterate's `key` is evaluated per item, inside its own scope.
+    const seen = node.type === 'Iterate' && name === 'key' ? iterateScope(node, scope) : scope
+    validateAttribute(node, attr, value, ctx, site, seen)
   }
 }
 
@@ -60,36 +142,108 @@ function validateAttribute(
   value: string,
   ctx: ValidateContext,
   site: ExpressionSite,
+  scope: ViewScope,
 ): void {
   switch (attr?.kind ?? 'binding') {
     case 'tool':
       return validateTrigger(value, ctx, site)
+    case 'bind':
+      return validateBind(value, ctx, site)
     case 'expression': {
       const parsed = parseExpressionAttribute(value)
       if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
+      checkScope(parsed.value.source, parsed.value.offset, ctx, site, scope)
       return ctx.checkPaths({ ...site, offset: parsed.value.offset }, collectStatePaths(parsed.value.expr))
     }
     case 'binding': {
       const parsed = parseBinding(value)
       if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
-      if (parsed.value.kind === 'text' && attr?.values && !attr.values.includes(value)) {
-        const suggestion = closestName(value, attr.values)
-        const message = `At ${site.path}: "${value}" is not a valid ${attr.name} for <${node.type}>${didYouMean(suggestion)}; use one of ${attr.values.join(', ')}`
-        ctx.diagnostics.add(
-          'INVALID_ATTRIBUTE_VALUE',
-          ctx.attributeSpan(site.span, site.attribute),
-          message,
-          suggestion,
-        )
-      }
+      if (parsed.value.kind === 'text' && attr) checkPlainValue(node, attr, value, ctx, site)
+      for (const part of bindingParts(parsed.value)) checkScope(part.source, part.offset, ctx, site, scope)
       return ctx.checkPaths(site, collectBindingPaths(parsed.value))
     }
   }
 }
 
+function bindingParts(binding: Binding): { source: string; offset: number }[] {
+  if (binding.kind === 'text') return []
+  if (binding.kind === 'expr') return [binding.part]
+  return binding.parts.filter((p): p is Exclude<typeof p, string> => typeof p !== 'string')
+}
+
+function checkPlainValue(
+  node: ViewNode,
+  attr: AttributeSpec,
+  value: string,
+  ctx: ValidateContext,
+  site: ExpressionSite,
+) {
+  const span = ctx.attributeSpan(site.span, site.attribute)
+  if (attr.values && !attr.values.includes(value)) {
+    const suggestion = closestName(value, attr.values)
+    const message = `At ${site.path}: "${value}" is not a valid ${attr.name} for <${node.type}>${didYouMean(suggestion)}; use one of ${attr.values.join(', ')}`
+    ctx.diagnostics.add('INVALID_ATTRIBUTE_VALUE', span, message, suggestion)
+    return
+  }
+  const expected = attr.type
+  const wrong =
+    (expected === 'number' && !NUMBER.test(value.trim())) ||
+    (expected === 'boolean' && value !== 'true' && value !== 'false') ||
+    (expected === 'identifier' && !IDENTIFIER.test(value)) ||
+    expected === 'list'
+  if (!wrong) return
+  const want = {
+    number: 'a number',
+    boolean: '"true" or "false"',
+    identifier: 'an identifier (letters, digits, _)',
+    list: 'a {binding} to a list',
+    string: 'text',
+  }[expected!]
+  const suggestion = expected === 'boolean' ? (/^(yes|on|1)$/i.test(value) ? 'true' : undefined) : undefined
+  ctx.diagnostics.add(
+    'WRONG_ATTRIBUTE_TYPE',
+    span,
+    `At ${site.path}: ${attr.name}="${value}" on <${node.type}> must be ${want}`,
+    suggestion,
+  )
+}
+
+function checkScope(source: string, offset: number, ctx: ValidateContext, site: ExpressionSite, scope: ViewScope) {
+  for (const use of memberUses('$scope', blankStringsAndComments(source))) {
+    if (scope.names.has(use.name)) continue
+    const suggestion = closestName(use.name, scope.names)
+    const where = scope.names.size
+      ? `the enclosing <Iterate> binds ${[...scope.names].map((n) => `$scope.${n}`).join(', ')}`
+      : 'there is no enclosing <Iterate>'
+    ctx.diagnostics.add(
+      'UNDEFINED_SCOPE',
+      ctx.spanIn(site, offset + use.at, offset + use.at + use.length),
+      `At ${site.path}: $scope.${use.name} is not defined here: ${where}${didYouMean(suggestion)}`,
+      suggestion,
+    )
+  }
+}
+
+function validateBind(value: string, ctx: ValidateContext, site: ExpressionSite): void {
+  const key = value.replace(/^\$state\./, '').split('.')[0] ?? ''
+  if (ctx.states.has(key)) {
+    ctx.usedStates.add(key)
+    return
+  }
+  const suggestion = closestName(key, ctx.states)
+  ctx.diagnostics.add(
+    'UNDEFINED_STATE',
+    ctx.attributeSpan(site.span, site.attribute),
+    `At ${site.path}: bind="${value}" names no declared state${didYouMean(suggestion)}`,
+    suggestion,
+  )
+}
+
 function validateTrigger(value: string, ctx: ValidateContext, site: ExpressionSite): void {
+  ctx.usedTools.add(value)
   if (ctx.tools.has(value)) return
   const suggestion = closestName(value, ctx.tools)
+  if (suggestion) ctx.usedTools.add(suggestion) // a typo is one mistake: the tool it meant is not "unused"
   const span = ctx.attributeSpan(site.span, site.attribute)
   ctx.diagnostics.add(
     'UNDEFINED_TOOL',

@@ -1,4 +1,5 @@
 import type { Span } from '@nexus/protocol'
+import type { ScannedComment } from './scanner.ts'
 
 /** One `name="value"` on a tag; `value` is entity-decoded, `valueSpan` covers the quoted text. */
 export interface XmlAttribute {
@@ -21,6 +22,10 @@ export interface XmlElement {
   raw?: { text: string; start: number }
   /** The start tag had a syntax error, already reported: later checks stay quiet about this element. */
   malformed: boolean
+  /** Comments between the previous sibling (or the parent's start tag) and this element. */
+  comments?: ScannedComment[]
+  /** Comments after the last child, before the close tag. */
+  trailingComments?: ScannedComment[]
 }
 
 export interface XmlText {
@@ -34,3 +39,6 @@ export type XmlNode = XmlElement | XmlText
 export function attribute(el: XmlElement, name: string): XmlAttribute | undefined {
   return el.attributes.find((a) => a.name === name)
 }
+
+/** View nodes lowered from a start tag with a syntax error: the validator does not repeat the complaint. */
+export const MALFORMED_NODES = new WeakSet<object>()

@@ -59,7 +59,9 @@ export function createStore(initial: JsonObject, computeds: readonly ComputedDec
 class ReactiveStore implements Store {
   private readonly signals = new Map<string, Signal<Json | undefined>>()
   private readonly computeds = new Map<string, ComputedNode>()
-  private readonly listeners = new Set<{ keys: ReadonlySet<string> | '*'; fn: StoreListener }>()
+  /** Listeners by the key they watch ('*' for all), so a patch notifies only its keys' listeners. */
+  private readonly listeners = new Map<string, Set<Listener>>()
+  private listenerSeq = 0
   private readonly evaluating: string[] = []
   private batchDepth = 0
   private pending = new Set<string>()
@@ -141,7 +143,19 @@ class ReactiveStore implements Store {
   }
 
   applyPatch(ops: readonly PatchOp[]): PatchResult {
-    const result = applyJsonPatch(this.getState(), ops)
+    // Patch only the top-level keys the operations name (cost follows the patch, not the state's size);
+    // a root-level operation falls back to the whole state.
+    const heads = patchHeads(ops)
+    let base: JsonObject
+    if (heads === undefined) base = this.getState()
+    else {
+      base = {}
+      for (const key of heads) {
+        const v = this.signals.get(key)?.value
+        if (v !== undefined) setOwn(base, key, v)
+      }
+    }
+    const result = applyJsonPatch(base, ops)
     if (!result.ok) return result
     const next = result.value
     if (next === null || typeof next !== 'object' || Array.isArray(next)) {
@@ -184,15 +198,25 @@ class ReactiveStore implements Store {
     if (this.pending.size === 0) return
     const changed = [...this.pending]
     this.pending = new Set()
-    for (const l of [...this.listeners]) {
-      if (l.keys === '*' || changed.some((k) => (l.keys as ReadonlySet<string>).has(k))) l.fn(changed)
-    }
+    // Each listener once per batch, in subscription order.
+    const due = new Map<number, Listener>()
+    for (const key of [...changed, '*']) for (const l of this.listeners.get(key) ?? []) due.set(l.seq, l)
+    const ordered = due.size > 1 ? [...due.values()].sort((a, b) => a.seq - b.seq) : [...due.values()]
+    for (const l of ordered) if (l.active) l.fn(changed)
   }
 
   subscribe(keys: KeySet, fn: StoreListener): () => void {
-    const entry = { keys: keys === '*' ? ('*' as const) : new Set(keys), fn }
-    this.listeners.add(entry)
-    return () => this.listeners.delete(entry)
+    const entry: Listener = { seq: this.listenerSeq++, fn, active: true }
+    const list = keys === '*' ? ['*'] : [...new Set(keys)]
+    for (const key of list) {
+      let set = this.listeners.get(key)
+      if (!set) this.listeners.set(key, (set = new Set()))
+      set.add(entry)
+    }
+    return () => {
+      entry.active = false
+      for (const key of list) this.listeners.get(key)?.delete(entry)
+    }
   }
 
   versionStamp(keys: KeySet): string {
@@ -220,6 +244,26 @@ class ReactiveStore implements Store {
   debugSignals(): { name: string; version: number }[] {
     return [...this.signals.values()].map((s) => ({ name: s.name, version: s.version }))
   }
+}
+
+interface Listener {
+  seq: number
+  fn: StoreListener
+  active: boolean
+}
+
+/** The top-level keys the operations name (paths and `from`s), or undefined when one targets the root. */
+function patchHeads(ops: readonly PatchOp[]): string[] | undefined {
+  const keys = new Set<string>()
+  for (const op of ops) {
+    for (const pointer of [op.path, 'from' in op ? (op as { from?: string }).from : undefined]) {
+      if (pointer === undefined) continue
+      const head = parsePointer(pointer)[0]
+      if (head === undefined) return undefined
+      keys.add(head)
+    }
+  }
+  return [...keys]
 }
 
 /** Top-level keys an operation list can change; a root-level operation touches every key. */

@@ -1,0 +1,126 @@
+import type { CapabilityDecl, Handler, Span } from '@nexus/protocol'
+import { closestName, didYouMean } from '../util/suggest.ts'
+import type { NxmlPanelAst } from './ast.ts'
+import {
+  blankStringsAndComments,
+  emitUses,
+  FORBIDDEN_GLOBALS,
+  globalUses,
+  memberUses,
+  stateUses,
+} from './handlerCode.ts'
+import type { ValidateContext } from './validateContext.ts'
+
+/** Where `handler.code` starts in the source (after `<Handler>` and an opening CDATA), or undefined. */
+function codeStart(source: string, handler: Handler): number | undefined {
+  const gt = source.indexOf('>', handler.span.start)
+  if (gt === -1) return undefined
+  let at = gt + 1
+  if (source.startsWith('<![CDATA[', at)) at += 9
+  return source.startsWith(handler.code, at) ? at : undefined
+}
+
+/** Static checks of handler code: references, forbidden globals, capabilities against detected effects. */
+export function validateHandlers(ctx: ValidateContext): void {
+  const ast = ctx.ast as NxmlPanelAst
+  const aliases = new Set((ast.extensions ?? []).map((e) => e.alias))
+  for (const tool of ast.tools) {
+    checkHandler(ctx, tool.handler, `tool "${tool.name}"`, {
+      args: new Set(tool.args.map((a) => a.name)),
+      capabilities: tool.capabilities,
+      aliases,
+    })
+  }
+  for (const life of ast.lifecycles ?? []) {
+    checkHandler(ctx, life.handler, `<Lifecycle on="${life.on}">`, {
+      args: new Set(),
+      capabilities: undefined,
+      aliases,
+    })
+  }
+}
+
+interface HandlerContext {
+  args: ReadonlySet<string>
+  capabilities: readonly CapabilityDecl[] | undefined
+  aliases: ReadonlySet<string>
+}
+
+function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc: HandlerContext): void {
+  const code = handler.code
+  if (code.trim() === '') return
+  const start = codeStart(ctx.source, handler)
+  const at = (offset: number, length: number): Span =>
+    start === undefined ? handler.span : { start: start + offset, end: start + offset + length }
+  const blanked = blankStringsAndComments(code)
+
+  for (const use of globalUses(blanked, FORBIDDEN_GLOBALS)) {
+    ctx.diagnostics.add(
+      'FORBIDDEN_GLOBAL',
+      at(use.at, use.length),
+      `In ${owner}: "${use.name}" is not available in a handler; use $state, $args, $computed, $emit, $log, $view, $ext or $panel`,
+    )
+  }
+  const writes = new Set<string>()
+  for (const use of stateUses(code, blanked)) {
+    if (use.kind === 'write') writes.add(use.key)
+    if (ctx.states.has(use.key) || ctx.invalidNames.has(use.key)) continue
+    const suggestion = closestName(use.key, ctx.states)
+    ctx.diagnostics.add(
+      'UNDEFINED_STATE',
+      at(use.at, use.length),
+      `In ${owner}: $state.${use.key} is not a declared state${didYouMean(suggestion)}`,
+      suggestion,
+    )
+  }
+  for (const use of memberUses('$computed', blanked)) {
+    if (ctx.computeds.has(use.name)) continue
+    const suggestion = closestName(use.name, ctx.computeds)
+    ctx.diagnostics.add(
+      'UNDEFINED_COMPUTED',
+      at(use.at, use.length),
+      `In ${owner}: $computed.${use.name} is not a declared computed${didYouMean(suggestion)}`,
+      suggestion,
+    )
+  }
+  for (const use of memberUses('$args', blanked)) {
+    if (hc.args.has(use.name)) continue
+    const suggestion = closestName(use.name, hc.args)
+    ctx.diagnostics.add(
+      'UNDEFINED_ARG',
+      at(use.at, use.length),
+      `In ${owner}: $args.${use.name} is not an <Arg> of this tool${didYouMean(suggestion)}`,
+      suggestion,
+    )
+  }
+  const extensions = memberUses('$ext', blanked)
+  for (const use of extensions) {
+    if (hc.aliases.has(use.name)) continue
+    const suggestion = closestName(use.name, hc.aliases)
+    ctx.diagnostics.add(
+      'UNDEFINED_EXTENSION',
+      at(use.at, use.length),
+      `In ${owner}: no extension has the alias "${use.name}"${didYouMean(suggestion)}; declare <Extension name="..." alias="${use.name}" /> in <Logic>`,
+      suggestion,
+    )
+  }
+  if (hc.capabilities === undefined) return // none declared: the kernel infers them
+  const grants = (type: string, scope: string) =>
+    hc.capabilities!.some((c) => c.type === type && (c.scope === '*' || c.scope === scope))
+  const reported = new Set<string>()
+  const missing = (type: string, scope: string, span: Span, what: string) => {
+    if (grants(type, scope) || reported.has(`${type} ${scope}`)) return
+    reported.add(`${type} ${scope}`)
+    const fix = `<Capability type="${type}" scope="${scope}" />`
+    ctx.diagnostics.add('MISSING_CAPABILITY', span, `In ${owner}: ${what} needs ${fix} in <Capabilities>`, fix)
+  }
+  for (const use of stateUses(code, blanked)) {
+    if (use.kind === 'write' && ctx.states.has(use.key))
+      missing('state:write', use.key, at(use.at, use.length), `writing $state.${use.key}`)
+  }
+  for (const use of emitUses(code, blanked))
+    missing('events:emit', use.name, at(use.at, use.length), `$emit('${use.name}')`)
+  for (const use of extensions) {
+    if (hc.aliases.has(use.name)) missing('extensions:call', use.name, at(use.at, use.length), `$ext.${use.name}`)
+  }
+}

@@ -8,6 +8,7 @@ import { AccountService } from './accounts/AccountService.ts'
 import { loadJwtSecret } from './accounts/secrets.ts'
 import type { KernelConfig } from './config.ts'
 import { openDatabase } from './db/openDatabase.ts'
+import { PanelEditRepository } from './db/PanelEditRepository.ts'
 import { createApp } from './http/createApp.ts'
 import { KernelMetrics } from './metrics.ts'
 import { PanelService } from './panels/PanelService.ts'
@@ -47,6 +48,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
   const panels = new PanelService({
     metrics,
     repository: database.panels,
+    edits: new PanelEditRepository(database.sql),
     sandbox,
     trilog,
     clock,

@@ -4,6 +4,7 @@ import { startPostgres } from './postgres.ts'
 import { accessSuite } from './suites/accessSuite.ts'
 import { concurrencySuite } from './suites/concurrencySuite.ts'
 import { httpSuite } from './suites/httpSuite.ts'
+import { panelEditSuite } from './suites/panelEditSuite.ts'
 import { wsSuite } from './suites/wsSuite.ts'
 
 // The kernel suites again, on PostgreSQL (DATABASE_URL) instead of SQLite.
@@ -17,6 +18,7 @@ if (postgres) {
   wsSuite(open)
   concurrencySuite(open)
   accessSuite(open)
+  panelEditSuite(open)
 } else {
   describe('kernel on PostgreSQL', () => {
     it.skip('needs PostgreSQL from Debian packages (apt-get install -y postgresql)', () => undefined)

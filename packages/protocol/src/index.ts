@@ -58,6 +58,10 @@ export {
   UnsubscribeMessageSchema,
 } from './messages.ts'
 export {
+  DuplicatePanelRequestSchema,
+  LayoutSchema,
+  UpdateNxmlRequestSchema,
+  UpdatePanelRequestSchema,
   CreatePanelRequestSchema,
   MAX_NXML_BYTES,
   StateAtQuerySchema,

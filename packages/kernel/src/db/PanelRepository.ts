@@ -8,11 +8,25 @@ export interface StoredPanel {
   version: number
   /** Null only for panels made before workspaces existed. */
   workspaceId: string | null
+  /** Set while the panel is in the trash. */
+  deletedAt: number | null
+  x: number
+  y: number
+  w: number
+  h: number
   createdAt: number
   updatedAt: number
 }
 
-export type PanelSummary = Pick<StoredPanel, 'id' | 'title' | 'version' | 'workspaceId' | 'updatedAt'>
+export type PanelSummary = Pick<
+  StoredPanel,
+  'id' | 'title' | 'version' | 'workspaceId' | 'deletedAt' | 'x' | 'y' | 'w' | 'h' | 'updatedAt'
+>
+
+export interface StoredChangeWithTool extends StoredChange {
+  /** The tool that made the change; `$edit` for an NXML edit, after which clients need a snapshot. */
+  tool: string
+}
 
 export interface StoredChange {
   version: number
@@ -23,8 +37,8 @@ export interface StoredChange {
 export interface PanelRepository {
   insert(panel: StoredPanel): Promise<void>
   get(id: string): Promise<StoredPanel | undefined>
-  /** Panels of the given workspaces, oldest first. */
-  list(workspaceIds: readonly string[]): Promise<PanelSummary[]>
+  /** Panels of the given workspaces, oldest first: live ones, or with `deleted` those in the trash. */
+  list(workspaceIds: readonly string[], deleted?: boolean): Promise<PanelSummary[]>
   /**
    * Stores a change: the panel moves from `version - 1` to `version`. Resolves false when the stored version
    * is not `version - 1`, so a lost race never overwrites a newer state.
@@ -38,7 +52,7 @@ export interface PanelRepository {
     ts: number,
   ): Promise<boolean>
   /** Changes after `since`, oldest first (at most `limit`). */
-  changesSince(id: string, since: number, limit: number): Promise<StoredChange[]>
+  changesSince(id: string, since: number, limit: number): Promise<StoredChangeWithTool[]>
 }
 
 /** A row's JSON text columns parsed. */
@@ -46,6 +60,6 @@ export function panelFromRow(row: Omit<StoredPanel, 'state'> & { state: string }
   return { ...row, state: JSON.parse(row.state) as JsonObject }
 }
 
-export function changeFromRow(row: { version: number; ops: string }): StoredChange {
-  return { version: row.version, ops: JSON.parse(row.ops) as PatchOp[] }
+export function changeFromRow(row: { version: number; ops: string; tool: string }): StoredChangeWithTool {
+  return { version: row.version, ops: JSON.parse(row.ops) as PatchOp[], tool: row.tool }
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { changeFromRow, panelFromRow, type PanelRepository, type StoredPanel } from './PanelRepository.ts'
 import * as schema from './schema.pg.ts'
@@ -18,13 +18,13 @@ export class PgPanelRepository implements PanelRepository {
     return row && panelFromRow(row)
   }
 
-  async list(workspaceIds: readonly string[]) {
+  async list(workspaceIds: readonly string[], deleted = false) {
     if (workspaceIds.length === 0) return []
-    const { id, title, version, workspaceId, updatedAt } = panels
+    const { id, title, version, workspaceId, deletedAt, x, y, w, h, updatedAt } = panels
     return this.db
-      .select({ id, title, version, workspaceId, updatedAt })
+      .select({ id, title, version, workspaceId, deletedAt, x, y, w, h, updatedAt })
       .from(panels)
-      .where(inArray(panels.workspaceId, [...workspaceIds]))
+      .where(and(inArray(panels.workspaceId, [...workspaceIds]), deleted ? isNotNull(deletedAt) : isNull(deletedAt)))
       .orderBy(asc(panels.createdAt))
   }
 
@@ -50,7 +50,7 @@ export class PgPanelRepository implements PanelRepository {
 
   async changesSince(id: string, since: number, limit: number) {
     const rows = await this.db
-      .select({ version: panelChanges.version, ops: panelChanges.ops })
+      .select({ version: panelChanges.version, ops: panelChanges.ops, tool: panelChanges.tool })
       .from(panelChanges)
       .where(and(eq(panelChanges.panelId, id), gt(panelChanges.version, since)))
       .orderBy(asc(panelChanges.version))

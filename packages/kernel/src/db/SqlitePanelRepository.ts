@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm'
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { changeFromRow, panelFromRow, type PanelRepository, type StoredPanel } from './PanelRepository.ts'
 import * as schema from './schema.sqlite.ts'
@@ -21,13 +21,13 @@ export class SqlitePanelRepository implements PanelRepository {
     return row && panelFromRow(row)
   }
 
-  async list(workspaceIds: readonly string[]) {
+  async list(workspaceIds: readonly string[], deleted = false) {
     if (workspaceIds.length === 0) return []
-    const { id, title, version, workspaceId, updatedAt } = panels
+    const { id, title, version, workspaceId, deletedAt, x, y, w, h, updatedAt } = panels
     return this.db
-      .select({ id, title, version, workspaceId, updatedAt })
+      .select({ id, title, version, workspaceId, deletedAt, x, y, w, h, updatedAt })
       .from(panels)
-      .where(inArray(panels.workspaceId, [...workspaceIds]))
+      .where(and(inArray(panels.workspaceId, [...workspaceIds]), deleted ? isNotNull(deletedAt) : isNull(deletedAt)))
       .orderBy(asc(panels.createdAt))
       .all()
   }
@@ -56,7 +56,7 @@ export class SqlitePanelRepository implements PanelRepository {
 
   async changesSince(id: string, since: number, limit: number) {
     return this.db
-      .select({ version: panelChanges.version, ops: panelChanges.ops })
+      .select({ version: panelChanges.version, ops: panelChanges.ops, tool: panelChanges.tool })
       .from(panelChanges)
       .where(and(eq(panelChanges.panelId, id), gt(panelChanges.version, since)))
       .orderBy(asc(panelChanges.version))

@@ -9,6 +9,13 @@ export const panels = pgTable('panels', {
   state: text('state').notNull(),
   version: integer('version').notNull(),
   workspaceId: text('workspace_id'),
+  /** Soft delete: set when moved to the trash, cleared on restore. */
+  deletedAt: bigint('deleted_at', { mode: 'number' }),
+  /** Position and size on the canvas, in grid units. */
+  x: integer('x').notNull().default(0),
+  y: integer('y').notNull().default(0),
+  w: integer('w').notNull().default(4),
+  h: integer('h').notNull().default(4),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 })

@@ -11,6 +11,13 @@ export const panels = sqliteTable('panels', {
   version: integer('version').notNull(),
   /** Null only for panels made before workspaces existed; the first owner adopts them. */
   workspaceId: text('workspace_id'),
+  /** Soft delete: set when moved to the trash, cleared on restore. */
+  deletedAt: integer('deleted_at'),
+  /** Position and size on the canvas, in grid units. */
+  x: integer('x').notNull().default(0),
+  y: integer('y').notNull().default(0),
+  w: integer('w').notNull().default(4),
+  h: integer('h').notNull().default(4),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })

@@ -1,6 +1,9 @@
 import { Router } from 'express'
 import {
   CreatePanelRequestSchema,
+  DuplicatePanelRequestSchema,
+  UpdateNxmlRequestSchema,
+  UpdatePanelRequestSchema,
   StateAtQuerySchema,
   TriggerRequestSchema,
   ValidateRequestSchema,
@@ -17,9 +20,14 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
   const router = Router()
 
   /** The panel, after checking the caller's role in its workspace. */
-  async function authorised(req: Parameters<typeof requirePrincipal>[0], id: string, needed: 'viewer' | 'editor') {
+  async function authorised(
+    req: Parameters<typeof requirePrincipal>[0],
+    id: string,
+    needed: 'viewer' | 'editor',
+    includeTrashed = false,
+  ) {
     const principal = requirePrincipal(req)
-    const panel = await panels.get(id).catch((error: unknown) => {
+    const panel = await panels.get(id, includeTrashed).catch((error: unknown) => {
       if (error instanceof KernelError && error.code === 'NOT_FOUND') return undefined
       throw error
     })
@@ -39,7 +47,7 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
     const workspaceId = typeof req.query.workspaceId === 'string' ? req.query.workspaceId : undefined
     if (workspaceId) await accounts.requireRole({ userId, via: 'session' }, workspaceId, 'viewer')
     const ids = workspaceId ? [workspaceId] : (await accounts.repository.listWorkspaces(userId)).map((w) => w.id)
-    res.json({ panels: await panels.list(ids) })
+    res.json({ panels: await panels.list(ids, req.query.trashed === 'true') })
   })
 
   router.post('/panels', async (req, res) => {
@@ -53,8 +61,44 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
   })
 
   router.get('/panels/:id', async (req, res) => {
-    const { id, title, nxml, state, version, workspaceId } = await authorised(req, req.params.id, 'viewer')
-    res.json({ id, title, nxml, state, version, workspaceId })
+    const { id, title, nxml, state, version, workspaceId, x, y, w, h } = await authorised(req, req.params.id, 'viewer')
+    res.json({ id, title, nxml, state, version, workspaceId, layout: { x, y, w, h } })
+  })
+
+  router.put('/panels/:id/nxml', async (req, res) => {
+    await authorised(req, req.params.id, 'editor')
+    const { nxml } = parseBody(UpdateNxmlRequestSchema, req)
+    res.json(await panels.updateNxml(req.params.id, nxml))
+  })
+
+  router.patch('/panels/:id', async (req, res) => {
+    await authorised(req, req.params.id, 'editor')
+    const { title, layout } = parseBody(UpdatePanelRequestSchema, req)
+    if (layout) await panels.setLayout(req.params.id, layout)
+    if (title !== undefined) await panels.rename(req.params.id, title)
+    const panel = await panels.get(req.params.id)
+    const { id, x, y, w, h, version } = panel
+    res.json({ id, title: panel.title, version, layout: { x, y, w, h } })
+  })
+
+  router.post('/panels/:id/duplicate', async (req, res) => {
+    const source = await authorised(req, req.params.id, 'viewer')
+    const { workspaceId = source.workspaceId! } = parseBody(DuplicatePanelRequestSchema, req)
+    await accounts.requireRole(requirePrincipal(req), workspaceId, 'editor')
+    const copy = await panels.duplicate(req.params.id, workspaceId)
+    res.status(201).json({ id: copy.id, title: copy.title, version: copy.version, state: copy.state, workspaceId })
+  })
+
+  router.delete('/panels/:id', async (req, res) => {
+    await authorised(req, req.params.id, 'editor')
+    await panels.trash(req.params.id)
+    res.status(204).end()
+  })
+
+  router.post('/panels/:id/restore', async (req, res) => {
+    await authorised(req, req.params.id, 'editor', true)
+    await panels.restore(req.params.id)
+    res.status(204).end()
   })
 
   router.get('/panels/:id/html', async (req, res) => {

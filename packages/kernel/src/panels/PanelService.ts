@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { Json, JsonObject, PanelAst, PatchOp, ToolDecl } from '@nexus/protocol'
 import { compileNxml, createStore, initialState, resolveToolArgs } from '@nexus/reactor'
-import { inferCapabilities, type Sandbox } from '@nexus/sandbox'
+import { diffJson, inferCapabilities, type Sandbox } from '@nexus/sandbox'
 import type { TrilogStore } from '@nexus/trilog'
 import { KernelError, notFound } from '../errors.ts'
 import type { KernelMetrics } from '../metrics.ts'
+import type { Layout, PanelEditRepository } from '../db/PanelEditRepository.ts'
 import type { PanelRepository, StoredPanel } from '../db/PanelRepository.ts'
+import { migrateState, retitle, type DroppedState } from './migrateState.ts'
 import { findTypeViolation } from './stateTypes.ts'
 
 /** A panel as the kernel holds it in memory: its parsed NXML beside the stored row. */
@@ -17,6 +19,14 @@ export interface PanelChange {
   panelId: string
   version: number
   ops: PatchOp[]
+  /** `reset` after an NXML edit: subscribers need a fresh snapshot, not a patch. */
+  kind: 'patch' | 'reset'
+}
+
+export interface EditResult {
+  version: number
+  state: JsonObject
+  dropped: DroppedState[]
 }
 
 export interface TriggerResult {
@@ -27,6 +37,7 @@ export interface TriggerResult {
 
 export interface PanelServiceOptions {
   repository: PanelRepository
+  edits: PanelEditRepository
   sandbox: Sandbox
   trilog: TrilogStore
   metrics: KernelMetrics
@@ -54,26 +65,25 @@ export class PanelService {
     return () => this.listeners.delete(listener)
   }
 
-  async create(nxml: string, workspaceId: string): Promise<StoredPanel> {
-    const compiled = compileNxml(nxml)
-    if (!compiled.ok || !compiled.ast) {
-      throw new KernelError('NXML_INVALID', 'The NXML has errors; fix the diagnostics and try again', 422, {
-        diagnostics: compiled.diagnostics,
-      })
-    }
+  /** A new panel from NXML; `state` (from a duplicate) is kept where it fits the declarations. */
+  async create(nxml: string, workspaceId: string, from?: { state: JsonObject; layout: Layout }): Promise<StoredPanel> {
+    const ast = compileOrThrow(nxml)
     const now = this.clock()
     const panel: LivePanel = {
       id: randomBytes(9).toString('base64url'),
-      title: compiled.ast.title,
+      title: ast.title,
       nxml,
-      state: initialState(compiled.ast),
+      state: from ? migrateState(from.state, ast).state : initialState(ast),
       version: 0,
       workspaceId,
+      deletedAt: null,
+      ...(from?.layout ?? { x: 0, y: 0, w: 4, h: 4 }),
       createdAt: now,
       updatedAt: now,
-      ast: compiled.ast,
+      ast,
     }
-    await this.options.repository.insert(panel)
+    const { ast: _ast, ...row } = panel
+    await this.options.repository.insert(row)
     this.live.set(panel.id, panel)
     this.options.trilog.record([
       { objType: 'Panel', objId: panel.id, ts: now, seq: 0, kind: 'snapshot', attrs: { state: panel.state } },
@@ -81,8 +91,19 @@ export class PanelService {
     return panel
   }
 
-  /** The panel with its parsed NXML, from memory or the database. */
-  async get(id: string): Promise<LivePanel> {
+  /** The panel with its parsed NXML, from memory or the database; trashed panels only with `includeTrashed`. */
+  async get(id: string, includeTrashed = false): Promise<LivePanel> {
+    const panel = await this.load(id)
+    if (panel.deletedAt !== null && !includeTrashed) throw notFound(`Panel "${id}"`)
+    return panel
+  }
+
+  /** The in-memory copy, if the panel is loaded (synchronous, for broadcasting). */
+  cached(id: string): LivePanel | undefined {
+    return this.live.get(id)
+  }
+
+  private async load(id: string): Promise<LivePanel> {
     const cached = this.live.get(id)
     if (cached) return cached
     const stored = await this.options.repository.get(id)
@@ -95,8 +116,8 @@ export class PanelService {
     return panel
   }
 
-  list(workspaceIds: readonly string[]) {
-    return this.options.repository.list(workspaceIds)
+  list(workspaceIds: readonly string[], trashed = false) {
+    return this.options.repository.list(workspaceIds, trashed)
   }
 
   changesSince(id: string, since: number, limit: number) {
@@ -106,22 +127,93 @@ export class PanelService {
   /** Runs `tool` on the panel after every trigger queued before it. */
   async trigger(id: string, tool: string, args: Json[] | JsonObject | undefined): Promise<TriggerResult> {
     await this.get(id) // fail fast on an unknown panel
-    const previous = this.queues.get(id) ?? Promise.resolve()
     const stopTimer = this.options.metrics.triggerSeconds.startTimer()
-    const run = previous.catch(() => undefined).then(() => this.runTool(id, tool, args))
-    this.queues.set(id, run)
+    const run = this.enqueue(id, () => this.runTool(id, tool, args))
     run.then(
       () => this.options.metrics.triggers.inc({ outcome: 'ok' }),
       (error: unknown) =>
         this.options.metrics.triggers.inc({ outcome: (error as { code?: string }).code ?? 'INTERNAL' }),
     )
     void run.finally(stopTimer).catch(() => undefined)
+    return run
+  }
+
+  /** Runs `work` after everything queued on the panel before it: one change at a time per panel. */
+  private enqueue<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(id) ?? Promise.resolve()
+    const run = previous.catch(() => undefined).then(work)
+    this.queues.set(id, run)
     void run
       .finally(() => {
         if (this.queues.get(id) === run) this.queues.delete(id)
       })
       .catch(() => undefined)
     return run
+  }
+
+  /** Replaces the NXML: state is kept where it still fits, and subscribers get a fresh snapshot. */
+  updateNxml(id: string, nxml: string): Promise<EditResult> {
+    return this.enqueue(id, async () => {
+      const panel = await this.get(id)
+      const ast = compileOrThrow(nxml)
+      const { state, dropped } = migrateState(panel.state, ast)
+      const ops = diffJson(panel.state, state)
+      const version = panel.version + 1
+      const ts = this.clock()
+      await this.options.edits.replaceNxml(id, version, nxml, ast.title, state, ops, ts)
+      const stored = await this.options.repository.get(id)
+      if (stored?.version !== version || stored.nxml !== nxml) {
+        this.live.delete(id)
+        throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this edit; reload and retry`, 409)
+      }
+      Object.assign(panel, { nxml, ast, title: ast.title, state, version, updatedAt: ts })
+      for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'reset' })
+      this.options.trilog.record([
+        {
+          objType: 'Panel',
+          objId: id,
+          ts,
+          seq: version,
+          kind: 'state_change',
+          attrs: { tool: '$edit', ops, dropped: dropped.length },
+        },
+      ])
+      return { version, state, dropped }
+    })
+  }
+
+  async rename(id: string, title: string): Promise<EditResult> {
+    const next = retitle((await this.get(id)).nxml, title)
+    if (next === undefined) throw new KernelError('NXML_INVALID', 'The panel has no <NexusPanel> root to rename', 422)
+    return this.updateNxml(id, next)
+  }
+
+  async duplicate(id: string, workspaceId: string): Promise<StoredPanel> {
+    const source = await this.get(id)
+    const nxml = retitle(source.nxml, `${source.title} (copy)`) ?? source.nxml
+    const { x, y, w, h } = source
+    return this.create(nxml, workspaceId, { state: source.state, layout: { x: x + 1, y: y + 1, w, h } })
+  }
+
+  async setLayout(id: string, layout: Layout): Promise<void> {
+    const panel = await this.get(id)
+    if (!(await this.options.edits.setLayout(id, layout, this.clock()))) throw notFound(`Panel "${id}"`)
+    Object.assign(panel, layout)
+  }
+
+  async trash(id: string): Promise<void> {
+    const panel = await this.get(id)
+    const ts = this.clock()
+    if (!(await this.options.edits.trash(id, ts))) throw notFound(`Panel "${id}"`)
+    panel.deletedAt = ts
+  }
+
+  async restore(id: string): Promise<void> {
+    const panel = await this.get(id, true)
+    if (!(await this.options.edits.restore(id))) {
+      throw new KernelError('NOT_TRASHED', `Panel "${id}" is not in the trash`, 409)
+    }
+    panel.deletedAt = null
   }
 
   private async runTool(
@@ -168,7 +260,7 @@ export class PanelService {
       throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this trigger; retry it`, 409)
     }
     Object.assign(panel, { state, version, updatedAt: ts })
-    for (const listener of this.listeners) listener({ panelId: id, version, ops })
+    for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'patch' })
     const { seed, durationMs, logs } = outcome.value
     this.options.trilog.record([
       {
@@ -189,9 +281,19 @@ export class PanelService {
 
   /** The state of a panel at `at` (ms since epoch), rebuilt from TriLog. */
   async stateAt(id: string, at: number): Promise<JsonObject | undefined> {
-    await this.get(id)
+    await this.get(id, true)
     return this.options.trilog.stateAt('Panel', id, at)
   }
+}
+
+function compileOrThrow(nxml: string): PanelAst {
+  const compiled = compileNxml(nxml)
+  if (!compiled.ok || !compiled.ast) {
+    throw new KernelError('NXML_INVALID', 'The NXML has errors; fix the diagnostics and try again', 422, {
+      diagnostics: compiled.diagnostics,
+    })
+  }
+  return compiled.ast
 }
 
 /** Declared capabilities as strings; a tool without a `Capabilities` block gets what its handler uses. */

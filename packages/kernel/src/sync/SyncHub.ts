@@ -8,6 +8,7 @@ import {
   type ServerMessage,
 } from '@nexus/protocol'
 import type { AccountService, Principal } from '../accounts/AccountService.ts'
+import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
 import { KernelError, describeZodError } from '../errors.ts'
 import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
@@ -144,6 +145,12 @@ export class SyncHub {
       while (sent < panel.version) {
         const changes = await this.panels.changesSince(panelId, sent, MAX_RESUME_CHANGES)
         if (changes.length === 0) break
+        if (changes.some((c) => c.tool === EDIT_TOOL && c.version <= panel.version)) {
+          // The NXML changed while the client was away: its view is stale, patches are not enough.
+          const { id, nxml, state, version } = panel
+          this.send(client, { type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
+          break
+        }
         for (const change of changes) {
           if (change.version > panel.version) break
           this.send(client, { type: 'patch', channel, version: change.version, ops: change.ops })
@@ -165,8 +172,21 @@ export class SyncHub {
     const channel = `panel:${change.panelId}`
     const clients = this.subscribers.get(channel)
     if (!clients || clients.size === 0) return
-    const frame = JSON.stringify({ type: 'patch', channel, version: change.version, ops: change.ops })
-    for (const client of clients) this.sendRaw(client, frame)
+    const frame =
+      change.kind === 'patch' ? this.patchFrame(channel, change) : this.snapshotFrame(channel, change.panelId)
+    if (frame) for (const client of clients) this.sendRaw(client, frame)
+  }
+
+  private patchFrame(channel: string, change: PanelChange): string {
+    return JSON.stringify({ type: 'patch', channel, version: change.version, ops: change.ops })
+  }
+
+  /** After an NXML edit the view itself changed: everyone starts again from a snapshot. */
+  private snapshotFrame(channel: string, panelId: string): string | undefined {
+    const panel = this.panels.cached(panelId)
+    if (!panel) return undefined
+    const { id, nxml, state, version } = panel
+    return JSON.stringify({ type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
   }
 
   private fail(client: Client, reqId: string | undefined, error: ErrorBody): void {

@@ -1,0 +1,4 @@
+import { startTestKernel } from './helpers.ts'
+import { panelEditSuite } from './suites/panelEditSuite.ts'
+
+panelEditSuite(() => startTestKernel())

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { Sandbox } from '@nexus/sandbox'
-import { TrilogStore } from '@nexus/trilog'
+import { Trilog, TrilogStore } from '@nexus/trilog'
 import { AccountRepository } from './accounts/AccountRepository.ts'
 import { AccountService } from './accounts/AccountService.ts'
 import { loadJwtSecret } from './accounts/secrets.ts'
@@ -37,6 +37,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
       : { dataDir: options.trilogDir ?? join(options.dataDir, 'trilog') },
   )
   const sandbox = await Sandbox.create()
+  const telemetry = Trilog.start({ store: trilog, serviceName: 'nexus-kernel', clock: options.clock })
   const metrics = new KernelMetrics()
   const clock = options.clock ?? Date.now
   const accounts = new AccountService({
@@ -51,13 +52,14 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     edits: new PanelEditRepository(database.sql),
     sandbox,
     trilog,
+    telemetry,
     clock,
   })
   const ready = () => database.ping()
   const server: Server = createServer(
-    createApp({ panels, accounts, clock, metrics, ready, studioDir: options.studioDir }),
+    createApp({ panels, trilog, telemetry, sandbox, accounts, clock, metrics, ready, studioDir: options.studioDir }),
   )
-  const hub = new SyncHub(server, panels, accounts, metrics)
+  const hub = new SyncHub(server, panels, accounts, metrics, telemetry)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, resolve)
@@ -72,6 +74,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
       await hub.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await telemetry.shutdown()
       await trilog.close()
       sandbox.dispose()
       await database.close()

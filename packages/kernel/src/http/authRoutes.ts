@@ -5,14 +5,19 @@ import {
   RegisterRequestSchema,
   SetupRequestSchema,
 } from '@nexus/protocol'
+import type { JsonObject } from '@nexus/protocol'
+import type { Trilog } from '@nexus/trilog'
 import type { AccountService, Session } from '../accounts/AccountService.ts'
 import { KernelError } from '../errors.ts'
 import { REFRESH_COOKIE, clearSessionCookies, readCookie, requirePrincipal, setSessionCookies } from './auth.ts'
 import { parseBody } from './parseBody.ts'
 
 /** Sign-up, login, token refresh, logout, API keys: `/api/auth/*`, `/api/me`, `/api/keys`. */
-export function authRoutes(accounts: AccountService): Router {
+export function authRoutes(accounts: AccountService, telemetry: Trilog): Router {
   const router = Router()
+  /** UserAuthentication events, anchored to the user (or to the e-mail tried, when there is no user). */
+  const audit = (id: string, name: string, attrs: JsonObject = {}) =>
+    telemetry.anchor({ type: 'User', id }, () => telemetry.event(name, attrs))
   const answer = (session: Session, includeRefresh: boolean) => ({
     user: session.user,
     accessToken: session.accessToken,
@@ -26,19 +31,25 @@ export function authRoutes(accounts: AccountService): Router {
 
   router.post('/auth/setup', async (req, res) => {
     const session = await accounts.setup(parseBody(SetupRequestSchema, req))
+    audit(session.user.id, 'registered', { owner: true })
     setSessionCookies(req, res, session)
     res.status(201).json(answer(session, true))
   })
 
   router.post('/auth/register', async (req, res) => {
     const session = await accounts.register(parseBody(RegisterRequestSchema, req))
+    audit(session.user.id, 'registered')
     setSessionCookies(req, res, session)
     res.status(201).json(answer(session, true))
   })
 
   router.post('/auth/login', async (req, res) => {
     const { email, password } = parseBody(LoginRequestSchema, req)
-    const session = await accounts.login(email, password, clientAddress(req))
+    const session = await accounts.login(email, password, clientAddress(req)).catch((error: unknown) => {
+      audit(`email:${email}`, 'login_failed', { reason: (error as { code?: string }).code ?? 'INTERNAL' })
+      throw error
+    })
+    audit(session.user.id, 'login')
     setSessionCookies(req, res, session)
     res.json(answer(session, true))
   })

@@ -6,13 +6,19 @@ import type { AccountService } from '../accounts/AccountService.ts'
 import { KernelError } from '../errors.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { PanelService } from '../panels/PanelService.ts'
-import { authenticate } from './auth.ts'
+import type { Sandbox } from '@nexus/sandbox'
+import { createOtlpHandler, type Trilog, type TrilogStore } from '@nexus/trilog'
+import { authenticate, requirePrincipal } from './auth.ts'
+import { historyRoutes } from './historyRoutes.ts'
 import { authRoutes } from './authRoutes.ts'
 import { panelRoutes } from './panelRoutes.ts'
 import { workspaceRoutes } from './workspaceRoutes.ts'
 
 export interface AppOptions {
   panels: PanelService
+  trilog: TrilogStore
+  telemetry: Trilog
+  sandbox: Sandbox
   accounts: AccountService
   clock: () => number
   metrics: KernelMetrics
@@ -22,9 +28,26 @@ export interface AppOptions {
 }
 
 /** The HTTP API under `/api`, plus the built studio at `/`. Every error is `{error:{code,message}}`. */
-export function createApp({ panels, accounts, clock, metrics, ready, studioDir }: AppOptions): express.Express {
+export function createApp({
+  panels,
+  trilog,
+  telemetry,
+  sandbox,
+  accounts,
+  clock,
+  metrics,
+  ready,
+  studioDir,
+}: AppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
+  // OTLP/HTTP ingest reads its own body (JSON, gzip); any logged-in caller or API key may send.
+  const otlp = createOtlpHandler(trilog)
+  const otlpAuth = authenticate(accounts)
+  app.post(['/v1/traces', '/v1/logs', '/v1/metrics'], otlpAuth, (req, res) => {
+    requirePrincipal(req)
+    otlp(req, res)
+  })
   app.use('/api', express.json({ limit: MAX_NXML_BYTES * 2 }))
 
   app.get('/healthz', (_req, res) => {
@@ -47,9 +70,10 @@ export function createApp({ panels, accounts, clock, metrics, ready, studioDir }
   app.use(
     '/api',
     authenticate(accounts),
-    authRoutes(accounts),
+    authRoutes(accounts, telemetry),
     workspaceRoutes(accounts, clock),
     panelRoutes(panels, accounts),
+    historyRoutes(panels, accounts, trilog, telemetry, sandbox),
   )
 
   app.use('/api', (req, _res, next) => {

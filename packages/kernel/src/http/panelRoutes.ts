@@ -68,14 +68,14 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
   router.put('/panels/:id/nxml', async (req, res) => {
     await authorised(req, req.params.id, 'editor')
     const { nxml } = parseBody(UpdateNxmlRequestSchema, req)
-    res.json(await panels.updateNxml(req.params.id, nxml))
+    res.json(await panels.updateNxml(req.params.id, nxml, req.principal!.userId))
   })
 
   router.patch('/panels/:id', async (req, res) => {
     await authorised(req, req.params.id, 'editor')
     const { title, layout } = parseBody(UpdatePanelRequestSchema, req)
     if (layout) await panels.setLayout(req.params.id, layout)
-    if (title !== undefined) await panels.rename(req.params.id, title)
+    if (title !== undefined) await panels.rename(req.params.id, title, req.principal!.userId)
     const panel = await panels.get(req.params.id)
     const { id, x, y, w, h, version } = panel
     res.json({ id, title: panel.title, version, layout: { x, y, w, h } })
@@ -109,7 +109,7 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
   router.post('/panels/:id/trigger', async (req, res) => {
     await authorised(req, req.params.id, 'editor')
     const { tool, args } = parseBody(TriggerRequestSchema, req)
-    const { version, state } = await panels.trigger(req.params.id, tool, args)
+    const { version, state } = await panels.trigger(req.params.id, tool, args, req.principal!.userId)
     res.json({ version, state })
   })
 

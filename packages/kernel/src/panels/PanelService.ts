@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import type { Json, JsonObject, PanelAst, PatchOp, ToolDecl } from '@nexus/protocol'
-import { compileNxml, createStore, initialState, resolveToolArgs } from '@nexus/reactor'
-import { diffJson, inferCapabilities, type Sandbox } from '@nexus/sandbox'
-import type { TrilogStore } from '@nexus/trilog'
+import type { Json, JsonObject, PanelAst, PatchOp } from '@nexus/protocol'
+import { compileNxml, initialState } from '@nexus/reactor'
+import { diffJson, type Sandbox } from '@nexus/sandbox'
+import type { Trilog, TrilogStore } from '@nexus/trilog'
 import { KernelError, notFound } from '../errors.ts'
 import type { KernelMetrics } from '../metrics.ts'
-import type { Layout, PanelEditRepository } from '../db/PanelEditRepository.ts'
+import { EDIT_TOOL, type Layout, type PanelEditRepository } from '../db/PanelEditRepository.ts'
 import type { PanelRepository, StoredPanel } from '../db/PanelRepository.ts'
+import { prepareRun } from './handlerRun.ts'
 import { migrateState, retitle, type DroppedState } from './migrateState.ts'
 import { findTypeViolation } from './stateTypes.ts'
 
@@ -40,6 +41,8 @@ export interface PanelServiceOptions {
   edits: PanelEditRepository
   sandbox: Sandbox
   trilog: TrilogStore
+  /** TriLog's SDK: handler runs become PanelExecution spans, changes state_change events with their trace. */
+  telemetry: Trilog
   metrics: KernelMetrics
   clock?: () => number
 }
@@ -85,9 +88,11 @@ export class PanelService {
     const { ast: _ast, ...row } = panel
     await this.options.repository.insert(row)
     this.live.set(panel.id, panel)
-    this.options.trilog.record([
-      { objType: 'Panel', objId: panel.id, ts: now, seq: 0, kind: 'snapshot', attrs: { state: panel.state } },
-    ])
+    const { telemetry } = this.options
+    telemetry.anchor({ type: 'Panel', id: panel.id }, () => {
+      telemetry.snapshot(panel.state, 0)
+      telemetry.event('created', { workspaceId, title: panel.title, ...(from ? { duplicate: true } : {}) })
+    })
     return panel
   }
 
@@ -125,10 +130,15 @@ export class PanelService {
   }
 
   /** Runs `tool` on the panel after every trigger queued before it. */
-  async trigger(id: string, tool: string, args: Json[] | JsonObject | undefined): Promise<TriggerResult> {
+  async trigger(
+    id: string,
+    tool: string,
+    args: Json[] | JsonObject | undefined,
+    actor?: string,
+  ): Promise<TriggerResult> {
     await this.get(id) // fail fast on an unknown panel
     const stopTimer = this.options.metrics.triggerSeconds.startTimer()
-    const run = this.enqueue(id, () => this.runTool(id, tool, args))
+    const run = this.enqueue(id, () => this.runTool(id, tool, args, actor))
     run.then(
       () => this.options.metrics.triggers.inc({ outcome: 'ok' }),
       (error: unknown) =>
@@ -152,7 +162,7 @@ export class PanelService {
   }
 
   /** Replaces the NXML: state is kept where it still fits, and subscribers get a fresh snapshot. */
-  updateNxml(id: string, nxml: string): Promise<EditResult> {
+  updateNxml(id: string, nxml: string, actor?: string): Promise<EditResult> {
     return this.enqueue(id, async () => {
       const panel = await this.get(id)
       const ast = compileOrThrow(nxml)
@@ -168,24 +178,16 @@ export class PanelService {
       }
       Object.assign(panel, { nxml, ast, title: ast.title, state, version, updatedAt: ts })
       for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'reset' })
-      this.options.trilog.record([
-        {
-          objType: 'Panel',
-          objId: id,
-          ts,
-          seq: version,
-          kind: 'state_change',
-          attrs: { tool: '$edit', ops, dropped: dropped.length },
-        },
-      ])
+      const { telemetry } = this.options
+      telemetry.anchor({ type: 'Panel', id }, () => telemetry.stateChange(ops, { version, tool: EDIT_TOOL, actor }))
       return { version, state, dropped }
     })
   }
 
-  async rename(id: string, title: string): Promise<EditResult> {
+  async rename(id: string, title: string, actor?: string): Promise<EditResult> {
     const next = retitle((await this.get(id)).nxml, title)
     if (next === undefined) throw new KernelError('NXML_INVALID', 'The panel has no <NexusPanel> root to rename', 422)
-    return this.updateNxml(id, next)
+    return this.updateNxml(id, next, actor)
   }
 
   async duplicate(id: string, workspaceId: string): Promise<StoredPanel> {
@@ -216,67 +218,47 @@ export class PanelService {
     panel.deletedAt = null
   }
 
-  private async runTool(
-    id: string,
-    toolName: string,
-    rawArgs: Json[] | JsonObject | undefined,
-  ): Promise<TriggerResult> {
-    const panel = await this.get(id)
-    const tool = panel.ast.tools.find((t) => t.name === toolName)
-    if (!tool) {
-      const known = panel.ast.tools.map((t) => `"${t.name}"`).join(', ') || 'none'
-      throw new KernelError('TOOL_NOT_FOUND', `Panel "${id}" has no tool "${toolName}" (tools: ${known})`, 404)
-    }
-    const args = resolveToolArgs(tool, rawArgs)
-    if (!args.ok) throw new KernelError('INVALID_ARGS', args.error.message, 422)
+  private runTool(id: string, toolName: string, rawArgs: Json[] | JsonObject | undefined, actor?: string) {
+    const { telemetry } = this.options
+    return telemetry.anchor({ type: 'Panel', id }, () =>
+      telemetry.process(
+        'PanelExecution',
+        async (span) => {
+          const panel = await this.get(id)
+          const now = this.clock()
+          const run = prepareRun(id, panel.ast, panel.state, toolName, rawArgs, { now })
+          const failed = (error: { code: string; message: string }) =>
+            telemetry.event('trigger_failed', { tool: toolName, args: run.args, error, ...(actor ? { actor } : {}) })
+          const outcome = await this.options.sandbox.run(run.request)
+          if (!outcome.ok) {
+            const { code, message, line, capability, logs } = outcome.error
+            failed({ code, message })
+            throw new KernelError(code, message, SANDBOX_STATUS[code] ?? 422, { line, capability, logs })
+          }
+          const { ops, state, seed, durationMs } = outcome.value
+          span.setAttribute('nexus.seed', seed)
+          const violation = findTypeViolation(panel.ast.states, state)
+          if (violation) {
+            failed({ code: 'STATE_INVALID', message: violation })
+            throw new KernelError('STATE_INVALID', `${violation}; the change was not applied`, 422)
+          }
+          if (ops.length === 0) return { version: panel.version, state: panel.state, ops }
 
-    const now = this.clock()
-    const outcome = await this.options.sandbox.run({
-      code: tool.handler.code,
-      line: tool.handler.line,
-      state: panel.state,
-      args: args.value,
-      computed: computedValues(panel),
-      capabilities: capabilitiesOf(tool),
-      now,
-    })
-    if (!outcome.ok) {
-      const { code, message, line, capability, logs } = outcome.error
-      this.log(panel, now, 'trigger_failed', { tool: toolName, args: args.value, error: { code, message } })
-      throw new KernelError(code, message, SANDBOX_STATUS[code] ?? 422, { line, capability, logs })
-    }
-    const { ops, state } = outcome.value
-    const violation = findTypeViolation(panel.ast.states, state)
-    if (violation) {
-      this.log(panel, now, 'trigger_failed', { tool: toolName, args: args.value, error: { code: 'STATE_INVALID' } })
-      throw new KernelError('STATE_INVALID', `${violation}; the change was not applied`, 422)
-    }
-    if (ops.length === 0) return { version: panel.version, state: panel.state, ops }
-
-    const version = panel.version + 1
-    const ts = this.clock()
-    if (!(await this.options.repository.applyChange(id, version, state, ops, toolName, ts))) {
-      this.live.delete(id) // someone else moved the panel on: reload it next time
-      throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this trigger; retry it`, 409)
-    }
-    Object.assign(panel, { state, version, updatedAt: ts })
-    for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'patch' })
-    const { seed, durationMs, logs } = outcome.value
-    this.options.trilog.record([
-      {
-        objType: 'Panel',
-        objId: id,
-        ts,
-        seq: version,
-        kind: 'state_change',
-        attrs: { tool: toolName, args: args.value, ops, seed, now, durationMs, logs: logs.length },
-      },
-    ])
-    return { version, state, ops }
-  }
-
-  private log(panel: LivePanel, ts: number, kind: 'trigger_failed', attrs: Json): void {
-    this.options.trilog.record([{ objType: 'Panel', objId: panel.id, ts, seq: panel.version, kind, attrs }])
+          const version = panel.version + 1
+          const ts = this.clock()
+          if (!(await this.options.repository.applyChange(id, version, state, ops, toolName, ts))) {
+            this.live.delete(id) // someone else moved the panel on: reload it next time
+            throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this trigger; retry it`, 409)
+          }
+          Object.assign(panel, { state, version, updatedAt: ts })
+          for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'patch' })
+          telemetry.stateChange(ops, { version, tool: toolName, args: run.args, seed, now, durationMs, actor })
+          telemetry.event('handler_run', { tool: toolName, codeHash: run.codeHash, version })
+          return { version, state, ops }
+        },
+        { tool: `${id}/${toolName}`, 'nexus.panel': id },
+      ),
+    )
   }
 
   /** The state of a panel at `at` (ms since epoch), rebuilt from TriLog. */
@@ -286,7 +268,7 @@ export class PanelService {
   }
 }
 
-function compileOrThrow(nxml: string): PanelAst {
+export function compileOrThrow(nxml: string): PanelAst {
   const compiled = compileNxml(nxml)
   if (!compiled.ok || !compiled.ast) {
     throw new KernelError('NXML_INVALID', 'The NXML has errors; fix the diagnostics and try again', 422, {
@@ -294,18 +276,4 @@ function compileOrThrow(nxml: string): PanelAst {
     })
   }
   return compiled.ast
-}
-
-/** Declared capabilities as strings; a tool without a `Capabilities` block gets what its handler uses. */
-function capabilitiesOf(tool: ToolDecl): string[] {
-  if (!tool.capabilities) return inferCapabilities(tool.handler.code)
-  return tool.capabilities.map((c) => `${c.type}:${c.scope}`)
-}
-
-function computedValues(panel: LivePanel): JsonObject {
-  if (panel.ast.computeds.length === 0) return {}
-  const store = createStore(panel.state, panel.ast.computeds)
-  const values: JsonObject = {}
-  for (const c of panel.ast.computeds) values[c.name] = (store.getComputed(c.name) ?? null) as Json
-  return values
 }

@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
+import type { Trilog } from '@nexus/trilog'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import {
   ClientMessageSchema,
   MAX_MESSAGE_BYTES,
   type ClientMessage,
   type ErrorBody,
+  type JsonObject,
   type ServerMessage,
 } from '@nexus/protocol'
 import type { AccountService, Principal } from '../accounts/AccountService.ts'
@@ -40,6 +43,7 @@ export class SyncHub {
     private readonly panels: PanelService,
     private readonly accounts: AccountService,
     private readonly metrics: KernelMetrics,
+    private readonly telemetry: Trilog,
   ) {
     // Frames over the hard cap close the socket (ws code 1009); between the soft and hard caps they get an error.
     this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_MESSAGE_BYTES * 4 })
@@ -51,14 +55,20 @@ export class SyncHub {
     // A bad cookie leaves the connection anonymous; `hello {token}` can still authenticate it.
     const auth = this.accounts.authenticate(credentialOf(request.headers)).catch(() => undefined)
     const client: Client = { socket, channels: new Set(), auth }
+    // WebSocketConnection events in TriLog: who connected, when, and how it ended.
+    const connection = { type: 'WebSocketConnection', id: randomBytes(9).toString('base64url') }
+    const log = (name: string, attrs: JsonObject) =>
+      this.telemetry.anchor(connection, () => this.telemetry.event(name, attrs))
     void auth.then((principal) => {
       client.principal ??= principal
+      log('connected', { userId: client.principal?.userId ?? null })
     })
     this.metrics.wsConnections.inc()
     socket.on('message', (data, isBinary) => {
       void this.receive(client, data, isBinary)
     })
-    socket.on('close', () => {
+    socket.on('close', (code) => {
+      log('disconnected', { userId: client.principal?.userId ?? null, code })
       this.metrics.wsConnections.dec()
       for (const channel of client.channels) this.subscribers.get(channel)?.delete(client)
     })
@@ -119,7 +129,7 @@ export class SyncHub {
         return this.send(client, { type: 'ack', reqId: message.reqId })
       case 'trigger': {
         await this.authorise(client, message.panelId, 'editor')
-        const result = await this.panels.trigger(message.panelId, message.tool, message.args)
+        const result = await this.panels.trigger(message.panelId, message.tool, message.args, client.principal!.userId)
         return this.send(client, { type: 'ack', reqId: message.reqId, result: { version: result.version } })
       }
     }

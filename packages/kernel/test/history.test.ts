@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningKernel } from '../src/index.ts'
+import { COUNTER, api, startTestKernel } from './helpers.ts'
+
+const DICE = `<NexusPanel title="Dice" version="1.0.0">
+  <Data><State name="rolls" type="list" default="[]" /></Data>
+  <Logic>
+    <Tool name="roll">
+      <Capabilities><Capability type="state:write" scope="rolls" /></Capabilities>
+      <Handler>$state.rolls.push({ value: Math.floor(Math.random() * 6) + 1, at: Date.now() })</Handler>
+    </Tool>
+  </Logic>
+  <View><Text content="{$state.rolls.length} rolls" /></View>
+</NexusPanel>`
+
+describe('time travel over TriLog', () => {
+  let kernel: RunningKernel
+  let clock: { now: number }
+  let id: string
+  const times: number[] = []
+  beforeAll(async () => {
+    ;({ kernel, clock } = await startTestKernel())
+    id = (await api(kernel, 'POST', '/api/panels', { nxml: COUNTER })).body.id
+    for (let i = 0; i < 3; i++) {
+      clock.now += 1000
+      times.push(clock.now)
+      await api(kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'increment', args: { step: i + 1 } })
+    }
+  })
+  afterAll(async () => {
+    await kernel.close()
+  })
+
+  it('lists the timeline with who did what', async () => {
+    const { body } = await api(kernel, 'GET', `/api/panels/${id}/timeline`)
+    const kinds = body.entries.map((e: { kind: string }) => e.kind)
+    expect(kinds.filter((k: string) => k === 'state_change')).toHaveLength(3)
+    expect(kinds[0]).toBe('snapshot')
+    const change = body.entries.find((e: { kind: string }) => e.kind === 'state_change')
+    expect(change.attrs).toMatchObject({
+      tool: 'increment',
+      args: { step: 1 },
+      ops: [{ op: 'replace', path: '/count', value: 1 }],
+    })
+    expect(change.attrs.actor).toEqual(expect.any(String))
+    expect(change.traceId).toMatch(/^[0-9a-f]{32}$/)
+  })
+
+  it('diffs two moments and says who changed a path', async () => {
+    const diff = await api(kernel, 'GET', `/api/panels/${id}/diff?from=${times[0]}&to=${times[2]}`)
+    expect(diff.body.ops).toEqual([{ op: 'replace', path: '/count', value: 6 }])
+    const who = await api(kernel, 'GET', `/api/panels/${id}/who-changed?path=/count`)
+    expect(who.body.changes.map((c: { tool: string }) => c.tool)).toEqual(['increment', 'increment', 'increment'])
+    expect((await api(kernel, 'GET', `/api/panels/${id}/who-changed?path=count`)).status).toBe(400)
+  })
+
+  it('finds the process that caused a change and shows its trace', async () => {
+    const cause = await api(kernel, 'GET', `/api/panels/${id}/cause?at=${times[1]! + 10}`)
+    expect(cause.body.change).toMatchObject({ kind: 'state_change', attrs: { args: { step: 2 } } })
+    const traceId = cause.body.change.traceId as string
+    expect(cause.body.spans.map((s: { name: string }) => s.name)).toContain('PanelExecution')
+    const trace = await api(kernel, 'GET', `/api/traces/${traceId}`)
+    expect(trace.body.spans[0]).toMatchObject({ traceId, name: 'PanelExecution', objType: 'Panel', objId: id })
+    expect((await api(kernel, 'GET', `/api/traces/${traceId}`, undefined, null)).status).toBe(401)
+  })
+
+  it('re-executes a recorded run with its seed and clock and gets the same operations', async () => {
+    const dice = (await api(kernel, 'POST', '/api/panels', { nxml: DICE })).body.id
+    for (let i = 0; i < 3; i++) {
+      clock.now += 777
+      await api(kernel, 'POST', `/api/panels/${dice}/trigger`, { tool: 'roll' })
+    }
+    for (const version of [1, 2, 3]) {
+      const replay = await api(kernel, 'POST', `/api/panels/${dice}/changes/${version}/replay`, {})
+      expect(replay.body).toMatchObject({ version, tool: 'roll', identical: true })
+      expect(replay.body.replayed).toEqual(replay.body.recorded)
+    }
+    // Editing the handler means the old run can no longer be re-executed as it was.
+    const nxml = (await api(kernel, 'GET', `/api/panels/${dice}`)).body.nxml as string
+    await api(kernel, 'PUT', `/api/panels/${dice}/nxml`, { nxml: nxml.replace('* 6', '* 20') })
+    expect((await api(kernel, 'POST', `/api/panels/${dice}/changes/2/replay`, {})).body.error.code).toBe(
+      'HANDLER_CHANGED',
+    )
+    expect((await api(kernel, 'POST', `/api/panels/${dice}/changes/4/replay`, {})).body.error.code).toBe(
+      'NOT_A_HANDLER_RUN',
+    )
+  })
+
+  it('computes per-tool baselines for anomaly flags', async () => {
+    // Spans carry real time (OTel measures durations), so the window ends now.
+    const { body } = await api(kernel, 'GET', `/api/panels/${id}/anomalies?from=0&to=${Date.now() + 60_000}`)
+    expect(body.baselines).toEqual([expect.objectContaining({ tool: `${id}/increment`, count: 3, errorRate: 0 })])
+    expect(body.flags).toEqual([])
+  })
+
+  it('ingests OTLP/HTTP JSON on the kernel port for authenticated senders', async () => {
+    const dir = fileURLToPath(new URL('../../../../shared/conformance/otlp/', import.meta.url))
+    const payload = readFileSync(dir + 'trace.json', 'utf8')
+    expect((await api(kernel, 'POST', '/v1/traces', JSON.parse(payload), null)).status).toBe(401)
+    const sent = await api(kernel, 'POST', '/v1/traces', JSON.parse(payload))
+    expect(sent).toEqual({ status: 200, body: { partialSuccess: {} } })
+    const traceId = (JSON.parse(payload).resourceSpans[0].scopeSpans[0].spans[0].traceId as string).toLowerCase()
+    // Spans of no Nexus panel are visible to any signed-in caller.
+    expect((await api(kernel, 'GET', `/api/traces/${traceId}`)).body.spans.length).toBeGreaterThan(0)
+  })
+})

@@ -11,6 +11,7 @@ import { openDatabase } from './db/openDatabase.ts'
 import { PanelEditRepository } from './db/PanelEditRepository.ts'
 import { createApp } from './http/createApp.ts'
 import { KernelMetrics } from './metrics.ts'
+import { NogService } from './nog/NogService.ts'
 import { PanelService } from './panels/PanelService.ts'
 import { SyncHub } from './sync/SyncHub.ts'
 
@@ -25,6 +26,7 @@ export interface RunningKernel {
   port: number
   panels: PanelService
   accounts: AccountService
+  nog: NogService
   close(): Promise<void>
 }
 
@@ -37,6 +39,9 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
       : { dataDir: options.trilogDir ?? join(options.dataDir, 'trilog') },
   )
   const sandbox = await Sandbox.create()
+  const nog = new NogService({ sql: database.sql, clock: options.clock })
+  const expiry = setInterval(() => void nog.expirePatches().catch((e: unknown) => console.error('[nog]', e)), 60_000)
+  expiry.unref()
   const telemetry = Trilog.start({ store: trilog, serviceName: 'nexus-kernel', clock: options.clock })
   const metrics = new KernelMetrics()
   const clock = options.clock ?? Date.now
@@ -53,13 +58,25 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     sandbox,
     trilog,
     telemetry,
+    nog,
     clock,
   })
   const ready = () => database.ping()
   const server: Server = createServer(
-    createApp({ panels, trilog, telemetry, sandbox, accounts, clock, metrics, ready, studioDir: options.studioDir }),
+    createApp({
+      panels,
+      nog,
+      trilog,
+      telemetry,
+      sandbox,
+      accounts,
+      clock,
+      metrics,
+      ready,
+      studioDir: options.studioDir,
+    }),
   )
-  const hub = new SyncHub(server, panels, accounts, metrics, telemetry)
+  const hub = new SyncHub(server, panels, nog, accounts, metrics, telemetry)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, resolve)
@@ -70,7 +87,9 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     port,
     panels,
     accounts,
+    nog,
     async close() {
+      clearInterval(expiry)
       await hub.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

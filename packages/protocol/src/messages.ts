@@ -4,8 +4,10 @@ import { JsonObjectSchema, JsonSchema } from './json.ts'
 import { PatchSchema } from './patch.ts'
 
 const ReqId = z.string().min(1).max(128)
-/** `panel:<id>` subscribes to one panel. */
-export const ChannelSchema = z.string().regex(/^panel:[A-Za-z0-9_-]{1,64}$/, 'channel must look like "panel:<id>"')
+/** `panel:<id>` subscribes to one panel; `nog:<workspaceId>` to the workspace's object graph (with a filter). */
+export const ChannelSchema = z
+  .string()
+  .regex(/^(panel|nog):[A-Za-z0-9_-]{1,64}$/, 'channel must look like "panel:<id>" or "nog:<workspaceId>"')
 
 // Client → server
 export const HelloMessageSchema = z.object({ type: z.literal('hello'), reqId: ReqId, token: z.string().optional() })
@@ -15,6 +17,8 @@ export const SubscribeMessageSchema = z.object({
   channel: ChannelSchema,
   /** The last version the client has; the server answers with a fresh snapshot when it cannot resume. */
   since: z.number().int().nonnegative().optional(),
+  /** For `nog:` channels: which entities, e.g. `{"$and":[{"category":{"eq":"concept"}}]}`. */
+  filter: JsonSchema.optional(),
 })
 export const UnsubscribeMessageSchema = z.object({
   type: z.literal('unsubscribe'),
@@ -53,7 +57,10 @@ export const SnapshotMessageSchema = z.object({
   type: z.literal('snapshot'),
   channel: ChannelSchema,
   version: z.number().int(),
-  panel: PanelSnapshotSchema,
+  /** On `panel:` channels. */
+  panel: PanelSnapshotSchema.optional(),
+  /** On `nog:` channels: the matching entities by id; later patches add, replace and remove members. */
+  entities: z.record(z.string(), JsonSchema).optional(),
 })
 export const PatchMessageSchema = z.object({
   type: z.literal('patch'),

@@ -28,7 +28,7 @@ export function PanelPage({ panelId }: { panelId: string }) {
       connection.request(message).catch((e: ErrorBody) => setError(e.message))
     }
     const offMessage = connection.onMessage((message) => {
-      if (message.type === 'snapshot' && message.channel === channel) {
+      if (message.type === 'snapshot' && message.channel === channel && message.panel) {
         const { ast, diagnostics } = parseNxml(message.panel.nxml)
         if (!ast) {
           setError(`This panel's NXML does not parse: ${diagnostics[0]?.message ?? 'unknown error'}`)

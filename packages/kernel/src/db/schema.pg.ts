@@ -94,3 +94,93 @@ export const memberships = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user').on(t.userId)],
 )
+
+// NOG (Nexus Object Graph, DESIGN.md §5): mirrors the NOG block of schema.sqlite.ts.
+// Imported here rather than on line 1 so the NOG tables stay one appended block.
+import { doublePrecision } from 'drizzle-orm/pg-core'
+
+export const nogEntities = pgTable(
+  'nog_entities',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    category: text('category').notNull(),
+    status: text('status').notNull(),
+    description: text('description').notNull(),
+    /** JSON array of strings. */
+    tags: text('tags').notNull(),
+    /** JSON object. */
+    properties: text('properties').notNull(),
+    sourcePanel: text('source_panel'),
+    /** user | ai | derived (from NXML, owned by the panel sync). */
+    source: text('source').notNull(),
+    version: integer('version').notNull(),
+    /** JSON `{field: [entityVersion, graphVersion]}`: when each field last changed, for rebasing stale edits. */
+    fieldVersions: text('field_versions').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index('nog_entities_panel').on(t.workspaceId, t.sourcePanel)],
+)
+
+export const nogRelationships = pgTable(
+  'nog_relationships',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    fromId: text('from_id').notNull(),
+    toId: text('to_id').notNull(),
+    type: text('type').notNull(),
+    strength: doublePrecision('strength').notNull(),
+    confidence: doublePrecision('confidence').notNull(),
+    source: text('source').notNull(),
+    version: integer('version').notNull(),
+    fieldVersions: text('field_versions').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('nog_relationships_from').on(t.workspaceId, t.fromId),
+    index('nog_relationships_to').on(t.workspaceId, t.toId),
+  ],
+)
+
+/** One row per workspace: the graph version, bumped by every applied change. */
+export const nogVersions = pgTable('nog_versions', {
+  workspaceId: text('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  version: integer('version').notNull(),
+})
+
+/** Proposed changes: pending → approved | rejected → applied | failed | expired. */
+export const nogPatches = pgTable(
+  'nog_patches',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    /** user | ai | sync */
+    source: text('source').notNull(),
+    author: text('author'),
+    summary: text('summary').notNull(),
+    baseVersion: integer('base_version').notNull(),
+    /** JSON array of operations. */
+    ops: text('ops').notNull(),
+    reason: text('reason'),
+    reviewedBy: text('reviewed_by'),
+    appliedVersion: integer('applied_version'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('nog_patches_workspace').on(t.workspaceId, t.status)],
+)

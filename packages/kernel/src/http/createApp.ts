@@ -9,13 +9,16 @@ import type { PanelService } from '../panels/PanelService.ts'
 import type { Sandbox } from '@nexus/sandbox'
 import { createOtlpHandler, type Trilog, type TrilogStore } from '@nexus/trilog'
 import { authenticate, requirePrincipal } from './auth.ts'
+import type { NogService } from '../nog/NogService.ts'
 import { historyRoutes } from './historyRoutes.ts'
+import { nogRoutes } from './nogRoutes.ts'
 import { authRoutes } from './authRoutes.ts'
 import { panelRoutes } from './panelRoutes.ts'
 import { workspaceRoutes } from './workspaceRoutes.ts'
 
 export interface AppOptions {
   panels: PanelService
+  nog: NogService
   trilog: TrilogStore
   telemetry: Trilog
   sandbox: Sandbox
@@ -30,6 +33,7 @@ export interface AppOptions {
 /** The HTTP API under `/api`, plus the built studio at `/`. Every error is `{error:{code,message}}`. */
 export function createApp({
   panels,
+  nog,
   trilog,
   telemetry,
   sandbox,
@@ -73,6 +77,7 @@ export function createApp({
     authRoutes(accounts, telemetry),
     workspaceRoutes(accounts, clock),
     panelRoutes(panels, accounts),
+    nogRoutes(nog, accounts),
     historyRoutes(panels, accounts, trilog, telemetry, sandbox),
   )
 

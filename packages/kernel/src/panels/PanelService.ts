@@ -7,6 +7,7 @@ import { KernelError, notFound } from '../errors.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import { EDIT_TOOL, type Layout, type PanelEditRepository } from '../db/PanelEditRepository.ts'
 import type { PanelRepository, StoredPanel } from '../db/PanelRepository.ts'
+import type { NogService } from '../nog/NogService.ts'
 import { prepareRun } from './handlerRun.ts'
 import { migrateState, retitle, type DroppedState } from './migrateState.ts'
 import { findTypeViolation } from './stateTypes.ts'
@@ -43,6 +44,8 @@ export interface PanelServiceOptions {
   trilog: TrilogStore
   /** TriLog's SDK: handler runs become PanelExecution spans, changes state_change events with their trace. */
   telemetry: Trilog
+  /** Keeps each panel's derived entities (panel, states, computeds, tools) in the workspace graph. */
+  nog: NogService
   metrics: KernelMetrics
   clock?: () => number
 }
@@ -88,6 +91,7 @@ export class PanelService {
     const { ast: _ast, ...row } = panel
     await this.options.repository.insert(row)
     this.live.set(panel.id, panel)
+    await this.syncGraph(panel)
     const { telemetry } = this.options
     telemetry.anchor({ type: 'Panel', id: panel.id }, () => {
       telemetry.snapshot(panel.state, 0)
@@ -178,6 +182,7 @@ export class PanelService {
       }
       Object.assign(panel, { nxml, ast, title: ast.title, state, version, updatedAt: ts })
       for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'reset' })
+      await this.syncGraph(panel)
       const { telemetry } = this.options
       telemetry.anchor({ type: 'Panel', id }, () => telemetry.stateChange(ops, { version, tool: EDIT_TOOL, actor }))
       return { version, state, dropped }
@@ -208,6 +213,7 @@ export class PanelService {
     const ts = this.clock()
     if (!(await this.options.edits.trash(id, ts))) throw notFound(`Panel "${id}"`)
     panel.deletedAt = ts
+    if (panel.workspaceId) await this.options.nog.removePanel(panel.workspaceId, id).catch(logGraphError)
   }
 
   async restore(id: string): Promise<void> {
@@ -216,6 +222,13 @@ export class PanelService {
       throw new KernelError('NOT_TRASHED', `Panel "${id}" is not in the trash`, 409)
     }
     panel.deletedAt = null
+    await this.syncGraph(panel)
+  }
+
+  /** The graph follows the panel; a graph failure is logged, never fails the panel change itself. */
+  private async syncGraph(panel: LivePanel): Promise<void> {
+    if (!panel.workspaceId) return
+    await this.options.nog.syncPanel(panel.workspaceId, panel.id, panel.title, panel.ast).catch(logGraphError)
   }
 
   private runTool(id: string, toolName: string, rawArgs: Json[] | JsonObject | undefined, actor?: string) {
@@ -276,4 +289,8 @@ export function compileOrThrow(nxml: string): PanelAst {
     })
   }
   return compiled.ast
+}
+
+function logGraphError(error: unknown): void {
+  console.error('[nog] could not update the graph for a panel:', error)
 }

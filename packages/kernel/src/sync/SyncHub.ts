@@ -8,23 +8,37 @@ import {
   type ClientMessage,
   type ErrorBody,
   type JsonObject,
+  type PatchOp,
+  escapePointer,
   type ServerMessage,
 } from '@nexus/protocol'
 import type { AccountService, Principal } from '../accounts/AccountService.ts'
 import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
+import { compileFilter, type EntityPredicate } from '../nog/filter.ts'
+import type { NogService } from '../nog/NogService.ts'
+import type { NogChangeEvent } from '../nog/types.ts'
 import { KernelError, describeZodError } from '../errors.ts'
 import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
 
+/** Most entities in one graph snapshot; narrow the filter for more. */
+const MAX_NOG_SNAPSHOT = 10_000
 /** Most changes replayed to a resuming client before a fresh snapshot is cheaper. */
 const MAX_RESUME_CHANGES = 1000
 /** Bytes queued to one socket before it is treated as too slow and asked to reconnect. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
+/** What one client sees of a workspace graph: its filter and the entity ids it holds. */
+interface NogView {
+  matches: EntityPredicate
+  ids: Set<string>
+}
+
 interface Client {
   socket: WebSocket
   channels: Set<string>
+  nogViews: Map<string, NogView>
   /** Settles once the upgrade request's credential (cookie or header) is checked. */
   auth: Promise<Principal | undefined>
   principal?: Principal
@@ -41,6 +55,7 @@ export class SyncHub {
   constructor(
     server: Server,
     private readonly panels: PanelService,
+    private readonly nog: NogService,
     private readonly accounts: AccountService,
     private readonly metrics: KernelMetrics,
     private readonly telemetry: Trilog,
@@ -49,12 +64,13 @@ export class SyncHub {
     this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_MESSAGE_BYTES * 4 })
     this.wss.on('connection', (socket, request) => this.accept(socket, request))
     panels.onChange((change) => this.broadcast(change))
+    nog.onChange((event) => this.broadcastNog(event))
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
     // A bad cookie leaves the connection anonymous; `hello {token}` can still authenticate it.
     const auth = this.accounts.authenticate(credentialOf(request.headers)).catch(() => undefined)
-    const client: Client = { socket, channels: new Set(), auth }
+    const client: Client = { socket, channels: new Set(), nogViews: new Map(), auth }
     // WebSocketConnection events in TriLog: who connected, when, and how it ended.
     const connection = { type: 'WebSocketConnection', id: randomBytes(9).toString('base64url') }
     const log = (name: string, attrs: JsonObject) =>
@@ -121,10 +137,13 @@ export class SyncHub {
       case 'ping':
         return this.send(client, { type: 'pong', reqId: message.reqId })
       case 'subscribe':
+        if (message.channel.startsWith('nog:'))
+          return this.subscribeNog(client, message.reqId, message.channel, message.filter)
         await this.authorise(client, message.channel.slice('panel:'.length), 'viewer')
         return this.subscribe(client, message.reqId, message.channel, message.since)
       case 'unsubscribe':
         client.channels.delete(message.channel)
+        client.nogViews.delete(message.channel)
         this.subscribers.get(message.channel)?.delete(client)
         return this.send(client, { type: 'ack', reqId: message.reqId })
       case 'trigger': {
@@ -171,11 +190,68 @@ export class SyncHub {
       const { id, nxml, state, version } = panel
       this.send(client, { type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
     }
+    this.join(client, channel)
+    this.send(client, { type: 'ack', reqId, result: { version: panel.version } })
+  }
+
+  /** A workspace graph channel: a snapshot of the matching entities, then add/remove patches as they change. */
+  private async subscribeNog(client: Client, reqId: string, channel: string, filter: unknown): Promise<void> {
+    if (!client.principal)
+      throw new KernelError('UNAUTHENTICATED', 'Log in first, or send {"type":"hello","token":…}', 401)
+    const workspaceId = channel.slice('nog:'.length)
+    await this.accounts.requireRole(client.principal, workspaceId, 'viewer')
+    const compiled = compileFilter(filter ?? {})
+    if (!compiled.ok) throw new KernelError('BAD_FILTER', compiled.error, 400)
+    // Read until no change landed between the version and the entities, then join in that same tick,
+    // so the next change the client sees is exactly the one after its snapshot.
+    let version = -1
+    let entities: JsonObject = {}
+    for (let attempt = 0; ; attempt++) {
+      version = (await this.nog.summary(workspaceId)).version
+      entities = {}
+      for (const entity of await this.nog.findEntities(workspaceId, {
+        filter: compiled.value,
+        limit: MAX_NOG_SNAPSHOT,
+      })) {
+        entities[entity.id] = entity as unknown as JsonObject
+      }
+      if ((await this.nog.summary(workspaceId)).version === version || attempt === 5) break
+    }
+    client.nogViews.set(channel, { matches: compiled.value, ids: new Set(Object.keys(entities)) })
+    this.join(client, channel)
+    this.send(client, { type: 'snapshot', channel, version, entities })
+    this.send(client, { type: 'ack', reqId, result: { version, entities: Object.keys(entities).length } })
+  }
+
+  private broadcastNog(event: NogChangeEvent): void {
+    const channel = `nog:${event.workspaceId}`
+    const clients = this.subscribers.get(channel)
+    if (!clients) return
+    for (const client of clients) {
+      const view = client.nogViews.get(channel)
+      if (!view) continue
+      const ops: PatchOp[] = []
+      for (const change of event.changes) {
+        if (!('entity' in change)) continue
+        const { entity } = change
+        const path = `/${escapePointer(entity.id)}`
+        const keep = change.op !== 'delete' && view.matches(entity)
+        if (keep) {
+          ops.push({ op: 'add', path, value: entity as unknown as JsonObject })
+          view.ids.add(entity.id)
+        } else if (view.ids.delete(entity.id)) {
+          ops.push({ op: 'remove', path })
+        }
+      }
+      if (ops.length > 0) this.send(client, { type: 'patch', channel, version: event.version, ops })
+    }
+  }
+
+  private join(client: Client, channel: string): void {
     client.channels.add(channel)
     let set = this.subscribers.get(channel)
     if (!set) this.subscribers.set(channel, (set = new Set()))
     set.add(client)
-    this.send(client, { type: 'ack', reqId, result: { version: panel.version } })
   }
 
   private broadcast(change: PanelChange): void {

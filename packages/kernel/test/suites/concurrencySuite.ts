@@ -25,7 +25,7 @@ export function concurrencySuite(open: KernelFactory): void {
         client.socket.on('message', (data) => {
           const m = JSON.parse(String(data)) as ServerMessage
           const view = views[i]!
-          if (m.type === 'snapshot') Object.assign(view, { state: m.panel.state, version: m.version })
+          if (m.type === 'snapshot' && m.panel) Object.assign(view, { state: m.panel.state, version: m.version })
           if (m.type === 'patch') {
             if (m.version !== view.version + 1) view.gaps++
             const next = applyPatch(view.state, m.ops)

@@ -1,0 +1,261 @@
+import type { EntityPredicate } from './filter.ts'
+import type { NogChangeEvent, NogEntity, NogGraph, NogRelationship, RelationshipType } from './types.ts'
+
+function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
+  let set = map.get(key)
+  if (!set) map.set(key, (set = new Set()))
+  set.add(id)
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, id: string): void {
+  const set = map.get(key)
+  if (!set) return
+  set.delete(id)
+  if (set.size === 0) map.delete(key)
+}
+
+/**
+ * One workspace's graph in memory: entities and relationships by id, an undirected adjacency list and
+ * secondary indexes (category, tag, source panel), so queries never touch the database.
+ */
+export class GraphIndex {
+  readonly entities = new Map<string, NogEntity>()
+  readonly relationships = new Map<string, NogRelationship>()
+  /** Entity id → ids of the relationships that touch it (either direction). */
+  private readonly adjacency = new Map<string, Set<string>>()
+  private readonly categories = new Map<string, Set<string>>()
+  private readonly tags = new Map<string, Set<string>>()
+  private readonly panels = new Map<string, Set<string>>()
+  /** Lower-cased `name\0description`, for case-insensitive substring search. */
+  private readonly text = new Map<string, string>()
+
+  constructor(public version = 0) {}
+
+  static build(version: number, entities: NogEntity[], relationships: NogRelationship[]): GraphIndex {
+    const index = new GraphIndex(version)
+    for (const e of entities) index.putEntity(e)
+    for (const r of relationships) index.putRelationship(r)
+    return index
+  }
+
+  putEntity(entity: NogEntity): void {
+    this.removeEntityIndexes(entity.id)
+    this.entities.set(entity.id, entity)
+    addTo(this.categories, entity.category, entity.id)
+    for (const tag of entity.tags) addTo(this.tags, tag, entity.id)
+    if (entity.sourcePanel !== null) addTo(this.panels, entity.sourcePanel, entity.id)
+    this.text.set(entity.id, `${entity.name}\0${entity.description}`.toLowerCase())
+  }
+
+  removeEntity(id: string): void {
+    this.removeEntityIndexes(id)
+    this.entities.delete(id)
+    for (const relId of this.adjacency.get(id) ?? []) this.removeRelationship(relId)
+    this.adjacency.delete(id)
+  }
+
+  private removeEntityIndexes(id: string): void {
+    const old = this.entities.get(id)
+    if (!old) return
+    removeFrom(this.categories, old.category, id)
+    for (const tag of old.tags) removeFrom(this.tags, tag, id)
+    if (old.sourcePanel !== null) removeFrom(this.panels, old.sourcePanel, id)
+    this.text.delete(id)
+  }
+
+  putRelationship(rel: NogRelationship): void {
+    this.removeRelationship(rel.id)
+    this.relationships.set(rel.id, rel)
+    addTo(this.adjacency, rel.fromId, rel.id)
+    addTo(this.adjacency, rel.toId, rel.id)
+  }
+
+  removeRelationship(id: string): void {
+    const old = this.relationships.get(id)
+    if (!old) return
+    this.relationships.delete(id)
+    this.adjacency.get(old.fromId)?.delete(id)
+    this.adjacency.get(old.toId)?.delete(id)
+  }
+
+  /** Brings the index up to a committed change. */
+  apply(event: NogChangeEvent): void {
+    for (const change of event.changes) {
+      if ('entity' in change) {
+        if (change.op === 'delete') this.removeEntity(change.entity.id)
+        else this.putEntity(change.entity)
+      } else if (change.op === 'delete') this.removeRelationship(change.relationship.id)
+      else this.putRelationship(change.relationship)
+    }
+    this.version = event.version
+  }
+
+  byCategory(category: string, limit: number): NogEntity[] {
+    return this.pick(this.categories.get(category), limit)
+  }
+
+  byTag(tag: string, limit: number): NogEntity[] {
+    return this.pick(this.tags.get(tag), limit)
+  }
+
+  byPanel(panelId: string): NogEntity[] {
+    return this.pick(this.panels.get(panelId), Infinity)
+  }
+
+  /** Entities whose name or description contains `text`, ignoring case. */
+  search(text: string, limit: number): NogEntity[] {
+    const needle = text.toLowerCase()
+    const out: NogEntity[] = []
+    for (const [id, haystack] of this.text) {
+      if (!haystack.includes(needle)) continue
+      out.push(this.entities.get(id)!)
+      if (out.length >= limit) break
+    }
+    return out
+  }
+
+  /** Entities matching every given criterion, scanning the smallest index that applies. */
+  find(query: { category?: string; tag?: string; text?: string; filter?: EntityPredicate }, limit: number) {
+    const candidates: Iterable<string> =
+      query.tag !== undefined
+        ? (this.tags.get(query.tag) ?? [])
+        : query.category !== undefined
+          ? (this.categories.get(query.category) ?? [])
+          : this.entities.keys()
+    const needle = query.text?.toLowerCase()
+    const out: NogEntity[] = []
+    for (const id of candidates) {
+      const e = this.entities.get(id)!
+      if (query.category !== undefined && e.category !== query.category) continue
+      if (query.tag !== undefined && !e.tags.includes(query.tag)) continue
+      if (needle !== undefined && !this.text.get(id)!.includes(needle)) continue
+      if (query.filter && !query.filter(e)) continue
+      out.push(e)
+      if (out.length >= limit) break
+    }
+    return out
+  }
+
+  relationshipsOf(id: string): NogRelationship[] {
+    return [...(this.adjacency.get(id) ?? [])].map((r) => this.relationships.get(r)!)
+  }
+
+  /** Entities within `depth` hops of `id` (either direction), with the relationships among them. */
+  neighbours(id: string, depth: number, types?: ReadonlySet<RelationshipType>, limit = 10_000): NogGraph {
+    const seen = new Set([id])
+    let frontier = [id]
+    for (let d = 0; d < depth && frontier.length > 0 && seen.size < limit; d++) {
+      const next: string[] = []
+      for (const node of frontier) {
+        for (const relId of this.adjacency.get(node) ?? []) {
+          const rel = this.relationships.get(relId)!
+          if (types && !types.has(rel.type)) continue
+          const other = rel.fromId === node ? rel.toId : rel.fromId
+          if (seen.has(other) || seen.size >= limit) continue
+          seen.add(other)
+          next.push(other)
+        }
+      }
+      frontier = next
+    }
+    return this.induced(seen, types)
+  }
+
+  /** The entities in `ids` and every relationship between two of them. */
+  induced(ids: ReadonlySet<string>, types?: ReadonlySet<RelationshipType>): NogGraph {
+    const entities: NogEntity[] = []
+    const relationships = new Map<string, NogRelationship>()
+    for (const id of ids) {
+      const e = this.entities.get(id)
+      if (!e) continue
+      entities.push(e)
+      for (const relId of this.adjacency.get(id) ?? []) {
+        const rel = this.relationships.get(relId)!
+        if (ids.has(rel.fromId) && ids.has(rel.toId) && (!types || types.has(rel.type))) relationships.set(relId, rel)
+      }
+    }
+    return { entities, relationships: [...relationships.values()] }
+  }
+
+  /**
+   * A shortest path over undirected edges: entities from `from` to `to` in order and the relationship
+   * taken at each step; undefined when they are not connected. Bidirectional BFS, so a path in a large
+   * graph costs about the square root of a one-sided search.
+   */
+  shortestPath(from: string, to: string): NogGraph | undefined {
+    if (!this.entities.has(from) || !this.entities.has(to)) return undefined
+    if (from === to) return { entities: [this.entities.get(from)!], relationships: [] }
+    // node → the relationship that reached it (null at the roots), and its distance, one map per side.
+    const parents = [new Map<string, string | null>([[from, null]]), new Map<string, string | null>([[to, null]])]
+    const dist = [new Map([[from, 0]]), new Map([[to, 0]])]
+    const frontiers = [[from], [to]]
+    while (frontiers[0]!.length > 0 && frontiers[1]!.length > 0) {
+      const side = frontiers[0]!.length <= frontiers[1]!.length ? 0 : 1
+      const [mine, mineDist, theirDist] = [parents[side]!, dist[side]!, dist[1 - side]!]
+      const next: string[] = []
+      // Finish the layer and keep the best meeting point: the first one found need not be the shortest.
+      let best: { node: string; length: number } | undefined
+      for (const node of frontiers[side]!) {
+        const d = mineDist.get(node)! + 1
+        for (const relId of this.adjacency.get(node) ?? []) {
+          const rel = this.relationships.get(relId)!
+          const other = rel.fromId === node ? rel.toId : rel.fromId
+          if (mine.has(other)) continue
+          mine.set(other, relId)
+          mineDist.set(other, d)
+          const rest = theirDist.get(other)
+          if (rest !== undefined && (!best || d + rest < best.length)) best = { node: other, length: d + rest }
+          next.push(other)
+        }
+      }
+      if (best) return this.joinPath(best.node, parents[0]!, parents[1]!)
+      frontiers[side] = next
+    }
+    return undefined
+  }
+
+  private joinPath(meet: string, fromSide: Map<string, string | null>, toSide: Map<string, string | null>): NogGraph {
+    const walk = (start: string, parents: Map<string, string | null>) => {
+      const nodes = [start]
+      const rels: NogRelationship[] = []
+      for (let relId = parents.get(start); relId;) {
+        const rel = this.relationships.get(relId)!
+        const prev = rel.fromId === nodes.at(-1) ? rel.toId : rel.fromId
+        rels.push(rel)
+        nodes.push(prev)
+        relId = parents.get(prev)
+      }
+      return { nodes, rels }
+    }
+    const head = walk(meet, fromSide)
+    const tail = walk(meet, toSide)
+    const ids = [...head.nodes.reverse(), ...tail.nodes.slice(1)]
+    return {
+      entities: ids.map((id) => this.entities.get(id)!),
+      relationships: [...head.rels.reverse(), ...tail.rels],
+    }
+  }
+
+  /** A panel's derived entities plus everything one hop away, with the relationships among them. */
+  panelSubgraph(panelId: string): NogGraph {
+    const ids = new Set<string>()
+    for (const e of this.byPanel(panelId)) {
+      ids.add(e.id)
+      for (const relId of this.adjacency.get(e.id) ?? []) {
+        const rel = this.relationships.get(relId)!
+        ids.add(rel.fromId)
+        ids.add(rel.toId)
+      }
+    }
+    return this.induced(ids)
+  }
+
+  private pick(ids: Set<string> | undefined, limit: number): NogEntity[] {
+    const out: NogEntity[] = []
+    for (const id of ids ?? []) {
+      if (out.length >= limit) break
+      out.push(this.entities.get(id)!)
+    }
+    return out
+  }
+}

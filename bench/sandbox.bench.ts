@@ -1,6 +1,7 @@
 // The sandbox against isolated-vm (and node:vm for reference) on the same handler:
 // - warm handler call: the counter's increment, state in as JSON, new state out (ours: through the worker pool,
-//   fresh QuickJS context per run, ops diffed; isolated-vm: a reused isolate + context and a compiled function);
+//   a reused locked-down QuickJS context and cached compiled handler, ops diffed; isolated-vm: a reused isolate +
+//   context and a compiled function);
 // - cold start: a fresh QuickJS runtime + context vs a fresh isolated-vm Isolate + Context;
 // - memory-bomb containment: from start to the typed error for an array-of-arrays bomb.
 import { createRequire } from 'node:module'

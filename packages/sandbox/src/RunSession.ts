@@ -26,9 +26,12 @@ export class RunSession {
   readonly capabilities: readonly string[]
   readonly limits: SandboxLimits
 
-  constructor(capabilities: readonly string[], limits: SandboxLimits) {
+  readonly #onLog: ((entry: LogEntry) => void) | undefined
+
+  constructor(capabilities: readonly string[], limits: SandboxLimits, onLog?: (entry: LogEntry) => void) {
     this.capabilities = capabilities
     this.limits = limits
+    this.#onLog = onLog
   }
 
   /** `$log` from the guest; returns an error message to throw into the guest, if any. */
@@ -39,7 +42,9 @@ export class RunSession {
       return undefined
     }
     const text = message.length > MAX_LOG_CHARS ? `${message.slice(0, MAX_LOG_CHARS)}…` : message
-    this.#logs.push({ level: level as LogEntry['level'], message: text })
+    const entry: LogEntry = { level: level as LogEntry['level'], message: text }
+    this.#logs.push(entry)
+    this.#onLog?.(entry)
     return undefined
   }
 

@@ -62,6 +62,7 @@ export class Sandbox {
         now: req.now ?? Date.now(),
         limits,
         flush: req.host?.onFlush !== undefined,
+        ...(req.wasi ? { wasi: req.wasi.module } : {}),
       },
       req.host,
     )

@@ -1,8 +1,8 @@
 import type { Json } from '@nexus/protocol'
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten'
-import { GUEST_PRELUDE, HANDLER_FILE, PRELUDE_FILE, wrapHandler } from './guestPrelude.ts'
 import type { SandboxLimits } from './limits.ts'
 import type { RunSession } from './RunSession.ts'
+import { WarmContext } from './WarmContext.ts'
 
 /** A guest exception, read out of the VM. `nullish` is set when the thrown value was null or undefined. */
 export interface GuestError {
@@ -36,6 +36,8 @@ export interface HostChannel {
 export interface ExecuteRequest {
   /** A runtime the caller owns; it is left alive unless the outcome says `poisoned`. */
   runtime: QuickJSRuntime
+  /** The warm context to reuse, or undefined to boot a new one on `runtime`. */
+  warm: WarmContext | undefined
   code: string
   stateJson: string
   argsJson: string
@@ -53,9 +55,13 @@ export interface ExecuteOutcome {
   result: ExecuteResult
   /** The engine threw on the host or failed to dispose: drop the whole module, never touch it again. */
   poisoned: boolean
+  /** The context the run used, still alive (unless poisoned); the caller keeps it only when `clean`. */
+  warm: WarmContext | undefined
+  /** The run settled with nothing left behind (no jobs, no host calls, no new globals, no eval). */
+  clean: boolean
 }
 
-/** Runs one handler in a fresh context of `req.runtime`, always under the deadline, memory and stack limits. */
+/** Runs one handler in a warm context of `req.runtime`, always under the deadline, memory and stack limits. */
 export async function execute(req: ExecuteRequest): Promise<ExecuteOutcome> {
   const runtime = req.runtime
   let interrupted = false
@@ -66,88 +72,66 @@ export async function execute(req: ExecuteRequest): Promise<ExecuteOutcome> {
     interrupted = true
     return true
   })
-  let context: QuickJSContext | undefined
+  const finish = (warm: WarmContext, result: ExecuteResult, clean: boolean): ExecuteOutcome => {
+    if (interrupted && result.kind !== 'settled') result = { kind: 'interrupted' }
+    return { result, poisoned: false, warm, clean: clean && !interrupted }
+  }
+  let warm = req.warm
   let result: ExecuteResult
+  const calls = new Map<number, QuickJSDeferredPromise>()
   try {
-    context = runtime.newContext()
-    result = await drive(context, runtime, req)
+    if (!warm) {
+      const booted = WarmContext.boot(runtime)
+      if (!booted.ok) return finish(booted.warm, threw(booted.warm.context, booted.error), false)
+      warm = booted.value
+    }
+    warm.begin({ session: req.session, channel: req.channel, calls })
+    try {
+      result = await drive(warm, runtime, req, calls)
+    } finally {
+      warm.end()
+    }
   } catch (error) {
     // A host-side exception (e.g. V8 stack overflow inside WASM) leaves the runtime corrupt: disposing it
     // aborts, so it is abandoned along with its module.
-    return { result: { kind: 'crashed', error }, poisoned: true }
+    return { result: { kind: 'crashed', error }, poisoned: true, warm: undefined, clean: false }
   }
-  if (interrupted && result.kind !== 'settled') result = { kind: 'interrupted' }
-  try {
-    context.dispose()
-    return { result, poisoned: false }
-  } catch {
-    return { result, poisoned: true }
-  }
+  const settledClean = result.kind === 'settled' && calls.size === 0 && !runtime.hasPendingJob()
+  for (const deferred of calls.values()) if (deferred.alive) deferred.dispose()
+  return finish(warm, result, settledClean && warm.clean())
 }
 
-async function drive(ctx: QuickJSContext, runtime: QuickJSRuntime, req: ExecuteRequest): Promise<ExecuteResult> {
-  const owned: QuickJSHandle[] = []
-  const own = (handle: QuickJSHandle): QuickJSHandle => (owned.push(handle), handle)
-  const calls = new Map<number, QuickJSDeferredPromise>()
-  try {
-    const boot = ctx.evalCode(GUEST_PRELUDE, PRELUDE_FILE)
-    if (boot.error) return threw(ctx, boot.error)
-    own(boot.value)
-    const { session } = req
-    const host = [
-      hostFunction(ctx, 'hostLog', ([level, message]) => session.log(level ?? '', message ?? '')),
-      hostFunction(ctx, 'hostEmit', ([name, payload]) => session.emit(name ?? '', payload ?? 'null')),
-      hostFunction(ctx, 'hostView', ([cmd, id, args]) => session.viewCommand(cmd ?? '', id ?? '', args ?? '[]')),
-      hostCallFunction(ctx, req, calls),
-    ].map(own)
-    const booted = ctx.callFunction(boot.value, ctx.undefined, [
-      own(ctx.newNumber(req.seed)),
-      own(ctx.newNumber(req.now)),
-      ...host,
-    ])
-    if (booted.error) return threw(ctx, booted.error)
-    own(booted.value)
-    const start = own(ctx.getProp(booted.value, 0))
-    const snapshot = own(ctx.getProp(booted.value, 1))
-    const handler = ctx.evalCode(wrapHandler(req.code), HANDLER_FILE)
-    if (handler.error) return threw(ctx, handler.error)
-    own(handler.value)
-    const inputs = [req.stateJson, req.argsJson, req.computedJson].map((json) => own(ctx.newString(json)))
-    const promise = ctx.callFunction(start, ctx.undefined, [handler.value, ...inputs])
-    if (promise.error) return threw(ctx, promise.error)
-    return await settle(ctx, runtime, own(promise.value), req, calls, snapshot)
-  } finally {
-    for (const deferred of calls.values()) if (deferred.alive) deferred.dispose()
-    for (const handle of owned.reverse()) if (handle.alive) handle.dispose()
-  }
-}
-
-/** `hostCall(kind, target, method, argsJson)`: checks the session, sends the call, returns a guest promise. */
-function hostCallFunction(
-  ctx: QuickJSContext,
+async function drive(
+  warm: WarmContext,
+  runtime: QuickJSRuntime,
   req: ExecuteRequest,
   calls: Map<number, QuickJSDeferredPromise>,
-): QuickJSHandle {
-  return ctx.newFunction('hostCall', (...handles) => {
-    try {
-      if (handles.length !== 4 || handles.some((h) => ctx.typeof(h) !== 'string')) {
-        return { error: ctx.newError('hostCall takes string arguments') }
-      }
-      const [kind, target, method, argsJson] = handles.map((h) => ctx.getString(h)) as [string, string, string, string]
-      if (kind !== 'ext' && kind !== 'panel') return { error: ctx.newError('unknown host call') }
-      const args = JSON.parse(argsJson) as Json[]
-      const problem = req.session.hostCall(kind, target, args)
-      if (problem !== undefined) return { error: ctx.newError(problem) }
-      const deferred = ctx.newPromise()
-      const callId = req.session.hostCalls
-      calls.set(callId, deferred)
-      req.channel.call(callId, kind, target, method, args)
-      return deferred.handle
-    } catch {
-      return { error: ctx.newError('hostCall failed in the sandbox host') }
-    }
-  })
+): Promise<ExecuteResult> {
+  const ctx = warm.context
+  const compiled = warm.compile(req.code)
+  if (!compiled.ok) {
+    if (compiled.error !== 'escaped') return threw(ctx, compiled.error)
+    return { kind: 'threw', error: { ...plainError(ESCAPED), name: 'SyntaxError' } }
+  }
+  const inputs = [
+    ctx.newString(req.stateJson),
+    ctx.newString(req.argsJson),
+    ctx.newString(req.computedJson),
+    ctx.newNumber(req.seed),
+    ctx.newNumber(req.now),
+  ]
+  const promise = ctx.callFunction(warm.start, ctx.undefined, [compiled.handle, ...inputs])
+  for (const handle of inputs) handle.dispose()
+  if (promise.error) return threw(ctx, promise.error)
+  try {
+    return await settle(ctx, runtime, promise.value, req, calls, warm.snapshot)
+  } finally {
+    promise.value.dispose()
+  }
 }
+
+const ESCAPED =
+  'the handler body closes its function wrapper ("})") and opens its own; write a function body with balanced braces'
 
 /**
  * Runs pending jobs one at a time until the promise settles, the deadline passes, or nothing can run. When
@@ -208,25 +192,6 @@ function answer(ctx: QuickJSContext, calls: Map<number, QuickJSDeferredPromise>,
   else deferred.reject(value)
   value.dispose()
   deferred.dispose()
-}
-
-type HostImpl = (args: string[]) => string | undefined
-
-/** A guest-callable function taking string arguments; problems become guest exceptions, never host ones. */
-function hostFunction(ctx: QuickJSContext, name: string, impl: HostImpl): QuickJSHandle {
-  return ctx.newFunction(name, (...handles) => {
-    try {
-      const args: string[] = []
-      for (const handle of handles) {
-        if (ctx.typeof(handle) !== 'string') return { error: ctx.newError(`${name} takes string arguments`) }
-        args.push(ctx.getString(handle))
-      }
-      const problem = impl(args)
-      return problem === undefined ? undefined : { error: ctx.newError(problem) }
-    } catch {
-      return { error: ctx.newError(`${name} failed in the sandbox host`) }
-    }
-  })
 }
 
 function threw(ctx: QuickJSContext, handle: QuickJSHandle): ExecuteResult {

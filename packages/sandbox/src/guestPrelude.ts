@@ -7,27 +7,39 @@ export const WRAPPER_LINES_BEFORE = 1
 
 /** Wraps a handler body as an async function; `return` and `await` work at its top level. */
 export function wrapHandler(code: string): string {
-  return `(async function ($state, $args, $computed, $emit, $log, $view, $ext, $panel) {\n${code}\n})`
+  return `(${handlerSource(code)})`
+}
+
+/** The source text of the wrapped function (what `Function.prototype.toString` returns for it). */
+export function handlerSource(code: string): string {
+  return `async function ($state, $args, $computed, $emit, $log, $view, $ext, $panel) {\n${code}\n}`
 }
 
 /**
- * Runs first in every fresh context. Evaluates to `boot(seed, now, hostLog, hostEmit, hostView, hostCall)`,
- * which makes the guest deterministic (seeded `Math.random`, fixed `Date.now()` and `new Date()`), drops
- * GC-timed globals, and returns `[start, snapshot]`: `start(handler, stateJson, argsJson, computedJson)` is
- * a promise for `stateJson + "\n" + returnJson`; `snapshot()` is the current `$state` as JSON (for flushes).
+ * Runs once in every new context. Evaluates to `boot(hostLog, hostEmit, hostView, hostCall)`, which makes the
+ * guest deterministic (seeded `Math.random`, fixed `Date.now()` and `new Date()`, both set per run), drops
+ * GC-timed globals, hardens the realm (see `lockdown` below) and returns
+ * `[start, snapshot, seal, clean]`:
+ * - `start(handler, stateJson, argsJson, computedJson, seed, now)`: a promise for `stateJson + "\n" + returnJson`;
+ * - `snapshot()`: the current `$state` as JSON (for flushes);
+ * - `seal(fn, source)`: true when `fn` is the compiled wrapper, i.e. its source text is exactly `source` (a
+ *   body that closes the wrapper and opens its own function fails this); freezes it for reuse;
+ * - `clean()`: true when no run since the last call could have left anything for the next one to see.
  * Everything it uses later is captured up front, so guest code that rewrites built-ins cannot subvert it;
  * whatever it produces is still validated on the host.
  */
-export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostEmit, hostView, hostCall) {
+export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostView, hostCall) {
   'use strict'
   const G = globalThis
   const stringify = JSON.stringify, parse = JSON.parse, freeze = Object.freeze, keys = Object.keys
   const defineProperty = Object.defineProperty, imul = Math.imul, apply = Reflect.apply
   const construct = Reflect.construct, then = Promise.prototype.then, toStr = String
   const RealDate = Date, ErrorC = Error, TypeErr = TypeError, InternalErr = InternalError
-  const ProxyC = Proxy, create = Object.create
+  const ProxyC = Proxy, create = Object.create, ownKeys = Reflect.ownKeys, getProto = Object.getPrototypeOf
+  const describe = Object.getOwnPropertyDescriptor, isExtensible = Object.isExtensible, SetC = Set
+  const fnToString = Function.prototype.toString, realEval = G.eval
 
-  let a = seed | 0
+  let a = 0, nowValue = 0, dirty = false
   G.Math.random = function random() {
     a = (a + 0x6d2b79f5) | 0
     let t = imul(a ^ (a >>> 15), 1 | a)
@@ -35,17 +47,20 @@ export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostE
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
   function FakeDate(...parts) {
-    if (new.target === undefined) return toStr(construct(RealDate, [now]))
-    return construct(RealDate, parts.length === 0 ? [now] : parts, new.target)
+    if (new.target === undefined) return toStr(construct(RealDate, [nowValue]))
+    return construct(RealDate, parts.length === 0 ? [nowValue] : parts, new.target)
   }
   FakeDate.prototype = RealDate.prototype
-  FakeDate.now = function now_() { return now }
+  FakeDate.now = function now() { return nowValue }
   FakeDate.parse = RealDate.parse
   FakeDate.UTC = RealDate.UTC
   defineProperty(RealDate.prototype, 'constructor', { value: FakeDate, writable: true, configurable: true })
   G.Date = FakeDate
   delete G.WeakRef
   delete G.FinalizationRegistry
+  // Indirect eval can declare global let/const, which no check below can see: a context that ran eval is
+  // never reused. (Every eval through this wrapper is indirect: it sees globals, not the caller's locals.)
+  G.eval = { eval(source) { dirty = true; return realEval(source) } }.eval
 
   function messageOf(e) {
     try { return e instanceof ErrorC ? toStr(e.message) : toStr(e) } catch { return 'unprintable error' }
@@ -124,8 +139,59 @@ export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostE
     return freeze(value)
   }
 
+  // Lockdown: the context is reused across clean runs, so every object reachable from the globals (and the
+  // intrinsics reachable only through syntax) is frozen, and every global binding made read-only. Writable
+  // data properties that ordinary code overrides by assignment (the "override mistake") become accessors
+  // that define an own property on the instance instead, so obj.toString = f keeps working.
+  const OVERRIDE_KEYS = ['constructor', 'toString', 'toLocaleString', 'valueOf', 'name', 'message',
+    'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toJSON']
+  function isObject(v) { return (typeof v === 'object' && v !== null) || typeof v === 'function' }
+  function lockdown() {
+    const hidden = [async function () {}, function* () {}, async function* () {}, (function* () {})(),
+      (async function* () {})(), [][Symbol.iterator](), new Map().entries(), new Set().values(),
+      ''[Symbol.iterator](), /a/g[Symbol.matchAll](''), Int8Array]
+    try { hidden.push([].values().map((x) => x), G.Iterator.from({ next() { return { done: true } } })) } catch {}
+    const seen = new SetC([G])
+    const todo = hidden.map(getProto)
+    for (const k of ownKeys(G)) { const d = describe(G, k); todo.push(d.value, d.get, d.set) }
+    while (todo.length > 0) {
+      const o = todo.pop()
+      if (!isObject(o) || seen.has(o)) continue
+      seen.add(o)
+      todo.push(getProto(o))
+      for (const k of ownKeys(o)) { const d = describe(o, k); todo.push(d.value, d.get, d.set) }
+    }
+    seen.delete(G)
+    for (const o of seen) {
+      for (const k of OVERRIDE_KEYS) {
+        const d = describe(o, k)
+        if (d !== undefined && d.writable && d.configurable) overridable(o, k, d.value, d.enumerable)
+      }
+      freeze(o)
+    }
+    for (const k of ownKeys(G)) {
+      const d = describe(G, k)
+      defineProperty(G, k, 'value' in d ? { writable: false, configurable: false } : { configurable: false })
+    }
+  }
+  function overridable(proto, key, value, enumerable) {
+    defineProperty(proto, key, {
+      get() { return value },
+      set(next) {
+        if (this === proto) throw new TypeErr('Cannot assign to read only property ' + toStr(key))
+        if (isObject(this)) defineProperty(this, key, { value: next, writable: true, enumerable: true, configurable: true })
+      },
+      enumerable,
+      configurable: false,
+    })
+  }
+  lockdown()
+  const globalCount = ownKeys(G).length, globalProto = getProto(G)
+
   let state
-  function start(handler, stateJson, argsJson, computedJson) {
+  function start(handler, stateJson, argsJson, computedJson, seed, now) {
+    a = seed | 0
+    nowValue = now
     state = parse(stateJson)
     const args = deepFreeze(parse(argsJson))
     const computed = deepFreeze(parse(computedJson))
@@ -135,5 +201,16 @@ export const GUEST_PRELUDE = String.raw`(function boot(seed, now, hostLog, hostE
     }])
   }
   function snapshot() { return serialise(state, '$state') }
-  return [start, snapshot]
+  function seal(fn, source) {
+    if (typeof fn !== 'function' || apply(fnToString, fn, []) !== source) { dirty = true; return false }
+    freeze(fn)
+    return true
+  }
+  function clean() {
+    state = undefined
+    const ok = !dirty && ownKeys(G).length === globalCount && getProto(G) === globalProto && isExtensible(G)
+    dirty = false
+    return ok
+  }
+  return [start, snapshot, seal, clean]
 })`

@@ -71,4 +71,31 @@ describe('inferCapabilities', () => {
   test('identifiers that merely contain $state are ignored', () => {
     expect(inferCapabilities('my$state.a = 1; obj.$state.b = 2; $stateful.c = 3')).toEqual([])
   })
+
+  test('$ext aliases, $view, $panel.call ids and $ext.http hosts from string literals', () => {
+    const code = [
+      'const w = await $ext.weather.get($args.city)',
+      "$view.scrollTo('list')",
+      "await $panel.call('inbox', 'add', { x: 1 })",
+      "await $ext.http.get('https://API.example.com/v1?q=1')",
+      'await $ext.http.post("http://b.test:8080/x", {})',
+      '$ext.http.get(url)',
+      '$ext.http.get(`https://${host}/x`)',
+      '$panel.call(panelId, "t")',
+      "$ext.http.get('ftp://files.example.com/a')",
+      '// $ext.hidden.x() and $panel.call("nope")',
+      "const s = '$view.x'",
+      'my$ext.fake.y()',
+    ].join('\n')
+    expect(inferCapabilities(code)).toMatchInlineSnapshot(`
+      [
+        "ext:http",
+        "ext:weather",
+        "net:api.example.com",
+        "net:b.test",
+        "panel:call:inbox",
+        "view:update",
+      ]
+    `)
+  })
 })

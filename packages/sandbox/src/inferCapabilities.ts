@@ -12,12 +12,21 @@ const UPDATE_BEFORE = /(?:\+\+|--|\bdelete)\s*$/
 const MUTATING_METHOD = /\.\s*(?:push|pop|shift|unshift|splice|sort|reverse|fill|copyWithin)\s*$/
 const OBJECT_ASSIGN_TARGET = /Object\s*\.\s*assign\s*\(\s*$/
 const EMIT = /(?<![\w$.])\$emit\s*\(\s*(['"`])([^'"`$]*)\1/g
+const EXT = new RegExp(`(?<![\\w$.])\\$ext\\s*\\.\\s*(${IDENT})\\s*\\.`, 'g')
+const VIEW = /(?<![\w$.])\$view\s*\./
+const PANEL_CALL = /(?<![\w$.])\$panel\s*\.\s*call\s*\(\s*(['"`])([^'"`$]*)\1/g
+const HTTP_CALL = new RegExp(
+  `(?<![\\w$.])\\$ext\\s*\\.\\s*http\\s*\\.\\s*${IDENT}\\s*\\(\\s*(['"\`])([^'"\`$]*)\\1`,
+  'g',
+)
 
 /**
  * Capabilities a handler needs, found statically: `state:write:<key>` for writes to a top-level state key
  * (assignment, compound assignment, `++`/`--`, `delete`, mutating array methods, `Object.assign` target),
- * `state:read:<key>` for other reads, `events:emit:<name>` for `$emit('<name>', …)`. Dynamic keys and
- * names are not found; the runtime check still catches them. Sorted and unique.
+ * `state:read:<key>` for other reads, `events:emit:<name>` for `$emit('<name>', …)`, `ext:<alias>` for
+ * `$ext.<alias>.…`, `view:update` for `$view.…`, `panel:call:<id>` for `$panel.call('<id>', …)` and
+ * `net:<host>` for `$ext.http.<method>('http(s)://<host>/…')` string literals. Dynamic keys, names and URLs
+ * (including template literals with `${}`) are not found; the runtime check still catches them. Sorted and unique.
  *
  * @example inferCapabilities('$state.count += $args.step') // ['state:read:count', 'state:write:count']
  */
@@ -47,7 +56,27 @@ export function inferCapabilities(code: string): string[] {
     const name = literalText(code, masked.indexOf(match[1] as string, match.index), match[2])
     if (name !== '') found.add(`events:emit:${name}`)
   }
+  for (const match of masked.matchAll(EXT)) found.add(`ext:${match[1] as string}`)
+  if (VIEW.test(masked)) found.add('view:update')
+  for (const match of masked.matchAll(PANEL_CALL)) {
+    const id = literalText(code, masked.indexOf(match[1] as string, match.index), match[2])
+    if (id !== '') found.add(`panel:call:${id}`)
+  }
+  for (const match of masked.matchAll(HTTP_CALL)) {
+    const host = urlHost(literalText(code, match.index + match[0].length - 1 - (match[2] ?? '').length - 1, match[2]))
+    if (host) found.add(`net:${host}`)
+  }
   return [...found].sort()
+}
+
+/** The lower-cased host of an absolute http(s) URL literal, as the runtime check computes it. */
+function urlHost(text: string): string | undefined {
+  try {
+    const url = new URL(text)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.hostname.toLowerCase() : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** The original text of a literal whose opening quote is at `quoteAt` (the masked copy has it blanked). */

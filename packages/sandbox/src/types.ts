@@ -5,6 +5,13 @@ import type { SandboxLimits } from './limits.ts'
 export interface HandlerRun {
   /** The handler body: the body of an async function; `await` and `return` are allowed at top level. */
   code: string
+  /**
+   * Runs a WASI command module instead of `code` (which is then ignored): the readable state as JSON on
+   * stdin, `args` as JSON in `argv[1]`; stdout is the new state's JSON (optionally a newline and the return
+   * value's JSON); stderr lines are logs. The module must import `env.memory`, which is capped at
+   * `limits.memoryBytes`; the deadline is the watchdog's; ops are checked like any handler's.
+   */
+  wasi?: { module: Uint8Array }
   /** 1-based NXML line where `code` starts; errors report NXML lines (default 1: lines within `code`). */
   line?: number
   /** The panel state before the run. */

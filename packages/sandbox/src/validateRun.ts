@@ -12,6 +12,9 @@ export function validateRun(req: HandlerRun): void {
   if (!Array.isArray(req.capabilities) || !req.capabilities.every((c) => typeof c === 'string')) {
     throw new SandboxConfigError('run: capabilities must be an array of strings')
   }
+  if (req.wasi !== undefined && !(req.wasi?.module instanceof Uint8Array)) {
+    throw new SandboxConfigError('run: wasi.module must be a Uint8Array holding a WebAssembly module')
+  }
   for (const key of ['line', 'seed', 'now'] as const) {
     const value = req[key]
     if (value !== undefined && !Number.isFinite(value))

@@ -48,3 +48,13 @@ test('dispose() without await leaves no worker keeping the process alive', async
   void other.dispose()
   await expect(other.run(request(''))).rejects.toThrow(/disposed/)
 })
+
+test('a run stopped by the watchdog still reports the logs it wrote before', async () => {
+  const code = "$log('before', 1)\n$log.warn('still here')\n'a'.repeat(2 ** 24).indexOf('a'.repeat(2 ** 12) + 'b')"
+  const failure = await runFail(sandbox, request(code, { limits: { timeoutMs: 50 } }))
+  expect(failure.code).toBe('SANDBOX_TIMEOUT')
+  expect(failure.logs).toEqual([
+    { level: 'info', message: 'before 1' },
+    { level: 'warn', message: 'still here' },
+  ])
+})

@@ -4,7 +4,7 @@ import type { Json } from '@nexus/protocol'
 import { checkHostCall, checkStateWrites } from '../capabilities.ts'
 import { SandboxDisposedError } from '../errors.ts'
 import { WATCHDOG_GRACE_MS } from '../limits.ts'
-import type { HostBridge, RunOutcome, SandboxErrorCode } from '../types.ts'
+import type { HostBridge, LogEntry, RunOutcome, SandboxErrorCode } from '../types.ts'
 import type { FromWorker, ToWorker, WorkerRun } from './messages.ts'
 
 const ENTRY = new URL('../worker/entry.mjs', import.meta.url)
@@ -14,6 +14,8 @@ const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb:
 interface Ticket {
   run: WorkerRun
   host: HostBridge | undefined
+  /** Log entries streamed from the worker so far (already bounded by limits.maxLogs there). */
+  logs: LogEntry[]
   resolve(outcome: RunOutcome): void
 }
 
@@ -51,7 +53,7 @@ export class WorkerPool {
   run(run: WorkerRun, host: HostBridge | undefined): Promise<RunOutcome> {
     if (this.#disposed) return Promise.reject(new SandboxDisposedError())
     return new Promise((resolve) => {
-      this.#queue.push({ run, host, resolve })
+      this.#queue.push({ run, host, logs: [], resolve })
       this.#dispatch()
     })
   }
@@ -129,7 +131,9 @@ export class WorkerPool {
     slot.ticket = undefined
     this.#slots.splice(index, 1)
     void slot.worker.terminate()
-    ticket?.resolve(outcome)
+    // The worker cannot answer any more: report the logs it streamed before it was stopped.
+    if (ticket && !outcome.ok) ticket.resolve({ ok: false, error: { ...outcome.error, logs: ticket.logs } })
+    else ticket?.resolve(outcome)
     if (this.#disposed) return
     this.replaced++
     this.#slots.push(this.#spawn())
@@ -148,6 +152,10 @@ export class WorkerPool {
       slot.worker.unref()
       ticket.resolve(recheck(message.outcome, ticket.run))
       return this.#dispatch()
+    }
+    if (message.t === 'log') {
+      ticket.logs.push(message.entry)
+      return
     }
     if (message.t === 'flush') {
       if (checkStateWrites(message.ops, ticket.run.capabilities)) return

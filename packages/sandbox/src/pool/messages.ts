@@ -1,6 +1,6 @@
 import type { Json, JsonObject, PatchOp } from '@nexus/protocol'
 import type { SandboxLimits } from '../limits.ts'
-import type { RunOutcome } from '../types.ts'
+import type { LogEntry, RunOutcome } from '../types.ts'
 
 /** One run as posted to a worker: plain, structured-cloneable data (the host bridge stays on the main thread). */
 export interface WorkerRun {
@@ -14,6 +14,8 @@ export interface WorkerRun {
   seed: number
   now: number
   limits: SandboxLimits
+  /** A WASI module to run instead of `code` (worker/runWasi.ts). */
+  wasi?: Uint8Array
   /** The host has `onFlush`: flush state ops while the guest waits on host calls. */
   flush: boolean
 }
@@ -27,4 +29,5 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'call'; id: number; callId: number; kind: 'ext' | 'panel'; target: string; method: string; args: Json[] }
   | { t: 'flush'; id: number; ops: PatchOp[]; state: JsonObject }
+  | { t: 'log'; id: number; entry: LogEntry }
   | { t: 'done'; id: number; outcome: RunOutcome }

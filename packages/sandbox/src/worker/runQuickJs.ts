@@ -9,7 +9,7 @@ import { MODULE_MEMORY_BYTES } from '../limits.ts'
 import type { WorkerRun } from '../pool/messages.ts'
 import { readOutput } from '../readOutput.ts'
 import { RunSession } from '../RunSession.ts'
-import type { RunOutcome } from '../types.ts'
+import type { LogEntry, RunOutcome } from '../types.ts'
 import { Baseline } from './Baseline.ts'
 import type { Engine } from './Engine.ts'
 
@@ -18,14 +18,16 @@ export interface RunContext {
   engine: Engine
   channel: Omit<HostChannel, 'flush'>
   flush(ops: PatchOp[], state: JsonObject): void
+  /** Each kept log entry as it is written, so a run the watchdog kills still reports its logs. */
+  log?(entry: LogEntry): void
 }
 
 /** Runs one handler in this worker's engine; expected failures come back as values. */
 export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOutcome> {
   const started = performance.now()
-  const { runtime, memory } = await rc.engine.runtime()
+  const { runtime, memory, warm } = await rc.engine.lease()
   const memoryBefore = memory.buffer.byteLength
-  const session = new RunSession(run.capabilities, run.limits)
+  const session = new RunSession(run.capabilities, run.limits, rc.log)
   const baseline = new Baseline(run.state, run.capabilities)
   let flushes = 0
   const channel: HostChannel = { call: rc.channel.call, next: rc.channel.next }
@@ -39,8 +41,9 @@ export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOut
       rc.flush(output.value.ops, full)
     }
   }
-  const { result, poisoned } = await execute({
+  const executed = await execute({
     runtime,
+    warm,
     code: run.code,
     stateJson: JSON.stringify(baseline.visible),
     argsJson: JSON.stringify(run.args),
@@ -52,6 +55,7 @@ export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOut
     session,
     channel,
   })
+  const { result, poisoned } = executed
   const memoryAfter = memory.buffer.byteLength
   const ctx: ErrorContext = {
     code: run.code,
@@ -60,17 +64,23 @@ export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOut
     memoryPressure: memoryAfter > memoryBefore || memoryAfter >= MODULE_MEMORY_BYTES,
   }
   const failure = failureOf(result, session, ctx)
-  // Memory exhaustion drops the whole module (returning its grown WASM memory); other fatal limits and
-  // unfinished runs drop the runtime; a clean run keeps it for the next one.
+  // Memory exhaustion drops the whole module (returning its grown WASM memory); other fatal limits drop
+  // the runtime; any other failure (or a run that left anything behind) drops the context; a clean,
+  // successful run keeps the context for the next one.
+  const context = executed.warm
+  const reusable = !poisoned && !failure && !ctx.memoryPressure && executed.clean && context !== undefined
   if (poisoned) rc.engine.abandon()
-  else if (failure?.code === 'SANDBOX_MEMORY' || ctx.memoryPressure) rc.engine.retire()
-  else if (failure && FATAL_CODES.has(failure.code)) rc.engine.dropRuntime()
-  else if (result.kind === 'settled' || result.kind === 'threw') rc.engine.release()
-  else rc.engine.dropRuntime()
+  else if (failure?.code === 'SANDBOX_MEMORY' || ctx.memoryPressure) rc.engine.retire(context)
+  else if (failure && FATAL_CODES.has(failure.code)) rc.engine.dropRuntime(context)
+  else if (!reusable) rc.engine.discard(context)
   if (failure) return { ok: false, error: failure.toFailure(session.logs()) }
   const text = (result as { text: string }).text
   const output = readOutput(text, baseline.visible, run.capabilities, run.limits)
-  if (!output.ok) return { ok: false, error: output.error.toFailure(session.logs()) }
+  if (!output.ok) {
+    if (reusable) rc.engine.discard(context)
+    return { ok: false, error: output.error.toFailure(session.logs()) }
+  }
+  if (reusable) rc.engine.keep(context)
   const { ops, returnValue } = output.value
   const state = baseline.fullAfter(output.value.state, ops)
   const value = { ops, state, logs: session.logs(), events: session.events, view: session.view, returnValue }

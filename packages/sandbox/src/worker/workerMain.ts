@@ -2,8 +2,10 @@ import { parentPort } from 'node:worker_threads'
 import type { HostReply } from '../execute.ts'
 import type { FromWorker, ToWorker, WorkerRun } from '../pool/messages.ts'
 import type { RunOutcome } from '../types.ts'
+import { WarmContext } from '../WarmContext.ts'
 import { Engine } from './Engine.ts'
 import { runQuickJs } from './runQuickJs.ts'
+import { runWasi } from './runWasi.ts'
 
 // The worker side of the pool: one run at a time, replies to host calls routed to the run in flight.
 const port = parentPort
@@ -12,6 +14,7 @@ const engine = new Engine()
 let replies: HostReply[] = []
 let wake: (() => void) | undefined
 let current = -1
+let busy = false
 
 function post(message: FromWorker): void {
   port!.postMessage(message)
@@ -35,6 +38,7 @@ function nextReply(deadline: number): Promise<HostReply | undefined> {
 async function handle(run: WorkerRun): Promise<RunOutcome> {
   replies = []
   current = run.id
+  if (run.wasi) return runWasi(run, run.wasi, (entry) => post({ t: 'log', id: run.id, entry }))
   return runQuickJs(run, {
     engine,
     channel: {
@@ -42,6 +46,7 @@ async function handle(run: WorkerRun): Promise<RunOutcome> {
       next: nextReply,
     },
     flush: (ops, state) => post({ t: 'flush', id: run.id, ops, state }),
+    log: (entry) => post({ t: 'log', id: run.id, entry }),
   })
 }
 
@@ -55,9 +60,15 @@ port.on('message', (message: ToWorker) => {
     wake?.()
     return
   }
+  busy = true
   void handle(message.run).then(
-    (outcome) => post({ t: 'done', id: message.run.id, outcome }),
-    (error: unknown) =>
+    (outcome) => {
+      busy = false
+      post({ t: 'done', id: message.run.id, outcome })
+      setImmediate(prewarm)
+    },
+    (error: unknown) => {
+      busy = false
       post({
         t: 'done',
         id: message.run.id,
@@ -70,9 +81,21 @@ port.on('message', (message: ToWorker) => {
             logs: [],
           },
         },
-      }),
+      })
+    },
   )
 })
 
+/** Boots the next warm context while the worker is idle (after a run that could not keep its own). */
+function prewarm(): void {
+  if (busy) return
+  try {
+    engine.prewarm((runtime) => WarmContext.prewarm(runtime))
+  } catch {
+    engine.abandon()
+  }
+}
+
 await engine.module()
+prewarm()
 post({ t: 'ready' })

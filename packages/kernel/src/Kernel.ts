@@ -10,6 +10,10 @@ import type { KernelConfig } from './config.ts'
 import { openDatabase } from './db/openDatabase.ts'
 import { PanelEditRepository } from './db/PanelEditRepository.ts'
 import { createApp } from './http/createApp.ts'
+import { ExtensionRegistry } from './extensions/ExtensionRegistry.ts'
+import { httpExtension } from './extensions/httpExtension.ts'
+import { parseSqlSources, sqlExtension } from './extensions/sqlExtension.ts'
+import { storageExtension } from './extensions/storageExtension.ts'
 import { KernelMetrics } from './metrics.ts'
 import { NogService } from './nog/NogService.ts'
 import { PanelService } from './panels/PanelService.ts'
@@ -39,12 +43,17 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
       : { dataDir: options.trilogDir ?? join(options.dataDir, 'trilog') },
   )
   const sandbox = await Sandbox.create()
+  const clock = options.clock ?? Date.now
+  const extensions = new ExtensionRegistry()
+  extensions.register(httpExtension({ allow: options.httpAllow ?? ['*'], allowPrivate: options.httpAllowPrivate }))
+  extensions.register(storageExtension(database.sql, clock))
+  extensions.register(sqlExtension(parseSqlSources(options.sqlSources)))
+  await extensions.start()
   const nog = new NogService({ sql: database.sql, clock: options.clock })
   const expiry = setInterval(() => void nog.expirePatches().catch((e: unknown) => console.error('[nog]', e)), 60_000)
   expiry.unref()
   const telemetry = Trilog.start({ store: trilog, serviceName: 'nexus-kernel', clock: options.clock })
   const metrics = new KernelMetrics()
-  const clock = options.clock ?? Date.now
   const accounts = new AccountService({
     repository: new AccountRepository(database.sql),
     jwtSecret: loadJwtSecret(options.dataDir, options.jwtSecret),
@@ -59,9 +68,14 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     trilog,
     telemetry,
     nog,
+    extensions,
     clock,
   })
-  const ready = () => database.ping()
+  const ready = async () => {
+    await database.ping()
+    const unhealthy = Object.entries(await extensions.health()).filter(([, h]) => !h.ok)
+    if (unhealthy.length > 0) throw new Error(`extension ${unhealthy.map(([n, h]) => `${n}: ${h.detail}`).join('; ')}`)
+  }
   const server: Server = createServer(
     createApp({
       panels,
@@ -93,6 +107,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
       await hub.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await extensions.stop()
       await telemetry.shutdown()
       await trilog.close()
       sandbox.dispose()

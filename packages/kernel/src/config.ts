@@ -14,6 +14,11 @@ export interface KernelConfig {
   jwtSecret?: string
   /** `closed` stops self-registration once the owner exists. */
   registration?: 'open' | 'closed'
+  /** `nexus.http`: hosts allowed (`*`: every public host), and whether private addresses are reachable. */
+  httpAllow?: string[]
+  httpAllowPrivate?: boolean
+  /** `nexus.sql` data sources, `name=sqlite:/path.db,other=postgres://…`. */
+  sqlSources?: string
 }
 
 /**
@@ -33,5 +38,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KernelConfi
     databaseUrl: env.DATABASE_URL || undefined,
     jwtSecret: env.JWT_SECRET || undefined,
     registration: env.NEXUS_REGISTRATION === 'closed' ? 'closed' : 'open',
+    httpAllow: (env.NEXUS_HTTP_ALLOW ?? '*')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+    httpAllowPrivate: env.NEXUS_HTTP_ALLOW_PRIVATE === '1' || env.NEXUS_HTTP_ALLOW_PRIVATE === 'true',
+    sqlSources: env.NEXUS_SQL_SOURCES || undefined,
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import type { ServerMessage } from '@nexus/protocol'
-import { startKernel, type RunningKernel } from '../src/index.ts'
+import { startKernel, type KernelOptions, type RunningKernel } from '../src/index.ts'
 
 export const COUNTER = readFileSync(
   fileURLToPath(new URL('../../reactor/test/cases/counter.nxml', import.meta.url)),
@@ -34,7 +34,9 @@ const TRILOG_DIR = mkdtempSync(join(tmpdir(), 'nexus-trilog-'))
  * A kernel on a free loopback port with a fresh data dir (or the given PostgreSQL database) and a clock
  * the test moves by hand.
  */
-export async function startTestKernel(options: { databaseUrl?: string } = {}): Promise<TestKernel> {
+export async function startTestKernel(
+  options: { databaseUrl?: string } & Partial<Omit<KernelOptions, 'clock'>> = {},
+): Promise<TestKernel> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nexus-kernel-'))
   const clock = { now: 1_700_000_000_000 }
   const kernel = await startKernel({
@@ -42,7 +44,7 @@ export async function startTestKernel(options: { databaseUrl?: string } = {}): P
     port: 0,
     dataDir,
     trilogDir: TRILOG_DIR,
-    databaseUrl: options.databaseUrl,
+    ...options,
     clock: () => clock.now,
   })
   const setup = await api(kernel, 'POST', '/api/auth/setup', OWNER, null)

@@ -184,3 +184,15 @@ export const nogPatches = pgTable(
   },
   (t) => [index('nog_patches_workspace').on(t.workspaceId, t.status)],
 )
+
+/** `nexus.storage`: a small key/value store per panel. */
+export const panelStorage = pgTable(
+  'panel_storage',
+  {
+    panelId: text('panel_id').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.panelId, t.key] })],
+)

@@ -190,3 +190,16 @@ export const nogPatches = sqliteTable(
   },
   (t) => [index('nog_patches_workspace').on(t.workspaceId, t.status)],
 )
+
+/** `nexus.storage`: a small key/value store per panel. */
+export const panelStorage = sqliteTable(
+  'panel_storage',
+  {
+    panelId: text('panel_id').notNull(),
+    key: text('key').notNull(),
+    /** JSON text. */
+    value: text('value').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.panelId, t.key] })],
+)

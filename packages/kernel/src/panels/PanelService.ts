@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Json, JsonObject, PanelAst, PatchOp } from '@nexus/protocol'
-import { compileNxml, initialState } from '@nexus/reactor'
+import type { EmittedEvent } from '@nexus/sandbox'
+import { compileNxml, initialState, type NxmlPanelAst } from '@nexus/reactor'
 import { diffJson, type Sandbox } from '@nexus/sandbox'
 import type { Trilog, TrilogStore } from '@nexus/trilog'
 import { KernelError, notFound } from '../errors.ts'
@@ -8,7 +9,9 @@ import type { KernelMetrics } from '../metrics.ts'
 import { EDIT_TOOL, type Layout, type PanelEditRepository } from '../db/PanelEditRepository.ts'
 import type { PanelRepository, StoredPanel } from '../db/PanelRepository.ts'
 import type { NogService } from '../nog/NogService.ts'
-import { prepareRun } from './handlerRun.ts'
+import type { ExtensionRegistry } from '../extensions/ExtensionRegistry.ts'
+import { LIFECYCLE_PREFIX, prepareRun } from './handlerRun.ts'
+import { MAX_CALL_DEPTH, hostBridge } from './hostBridge.ts'
 import { migrateState, retitle, type DroppedState } from './migrateState.ts'
 import { findTypeViolation } from './stateTypes.ts'
 
@@ -46,6 +49,8 @@ export interface PanelServiceOptions {
   telemetry: Trilog
   /** Keeps each panel's derived entities (panel, states, computeds, tools) in the workspace graph. */
   nog: NogService
+  /** `$ext.<alias>` calls go to these, by the name each panel's `<Extension>` gives its alias. */
+  extensions: ExtensionRegistry
   metrics: KernelMetrics
   clock?: () => number
 }
@@ -139,10 +144,18 @@ export class PanelService {
     tool: string,
     args: Json[] | JsonObject | undefined,
     actor?: string,
+    chain: readonly string[] = [],
   ): Promise<TriggerResult> {
     await this.get(id) // fail fast on an unknown panel
+    if (tool.startsWith(LIFECYCLE_PREFIX) && chain.length === 0) {
+      throw new KernelError(
+        'TOOL_NOT_FOUND',
+        `"${tool}" is a lifecycle handler; it runs on its event, not on request`,
+        404,
+      )
+    }
     const stopTimer = this.options.metrics.triggerSeconds.startTimer()
-    const run = this.enqueue(id, () => this.runTool(id, tool, args, actor))
+    const run = this.enqueue(id, () => this.runTool(id, tool, args, actor, chain))
     run.then(
       () => this.options.metrics.triggers.inc({ outcome: 'ok' }),
       (error: unknown) =>
@@ -225,13 +238,76 @@ export class PanelService {
     await this.syncGraph(panel)
   }
 
+  /** `$panel.call`: a tool on another live panel of the same workspace; outsiders look missing. */
+  private async callPanel(
+    from: LivePanel,
+    targetId: string,
+    tool: string,
+    args: Json,
+    actor: string | undefined,
+    chain: string[],
+  ): Promise<JsonObject> {
+    const target = await this.get(targetId).catch(() => undefined)
+    if (!target || target.workspaceId !== from.workspaceId) throw notFound(`Panel "${targetId}"`)
+    const given = args === null ? undefined : typeof args === 'object' ? args : [args]
+    const result = await this.trigger(targetId, tool, given, actor, chain)
+    return { version: result.version, state: result.state }
+  }
+
+  /**
+   * `$emit(name, payload)` reaches every other panel of the workspace with `<Lifecycle on="event:name">`;
+   * each runs its handler in its own queue with `$args = {event, payload, from}`. Delivery never blocks the
+   * emitting run, and chains of events stop at the call depth limit.
+   */
+  private deliver(
+    source: LivePanel,
+    events: readonly EmittedEvent[],
+    actor: string | undefined,
+    chain: string[],
+  ): void {
+    const workspaceId = source.workspaceId
+    if (!workspaceId || chain.length > MAX_CALL_DEPTH) return
+    void (async () => {
+      const listeners = await this.eventListeners(workspaceId)
+      for (const event of events) {
+        for (const target of listeners.get(event.name) ?? []) {
+          if (chain.includes(target)) continue
+          const args = { event: event.name, payload: event.payload, from: source.id }
+          await this.trigger(target, `${LIFECYCLE_PREFIX}event:${event.name}`, args, actor, chain).catch(
+            (error: unknown) => console.error(`[events] ${event.name} → ${target}:`, (error as Error).message),
+          )
+        }
+      }
+    })()
+  }
+
+  /** Which panels of a workspace listen to which events. */
+  private async eventListeners(workspaceId: string): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>()
+    for (const summary of await this.list([workspaceId])) {
+      const panel = await this.get(summary.id).catch(() => undefined)
+      for (const lc of (panel?.ast as NxmlPanelAst | undefined)?.lifecycles ?? []) {
+        if (!lc.on.startsWith('event:')) continue
+        const name = lc.on.slice('event:'.length)
+        map.set(name, [...(map.get(name) ?? []), summary.id])
+      }
+    }
+    return map
+  }
+
   /** The graph follows the panel; a graph failure is logged, never fails the panel change itself. */
   private async syncGraph(panel: LivePanel): Promise<void> {
     if (!panel.workspaceId) return
     await this.options.nog.syncPanel(panel.workspaceId, panel.id, panel.title, panel.ast).catch(logGraphError)
   }
 
-  private runTool(id: string, toolName: string, rawArgs: Json[] | JsonObject | undefined, actor?: string) {
+  private runTool(
+    id: string,
+    toolName: string,
+    rawArgs: Json[] | JsonObject | undefined,
+    actor: string | undefined,
+    chain: readonly string[],
+  ) {
     const { telemetry } = this.options
     return telemetry.anchor({ type: 'Panel', id }, () =>
       telemetry.process(
@@ -240,6 +316,17 @@ export class PanelService {
           const panel = await this.get(id)
           const now = this.clock()
           const run = prepareRun(id, panel.ast, panel.state, toolName, rawArgs, { now })
+          run.request.host = hostBridge(
+            {
+              panelId: id,
+              workspaceId: panel.workspaceId ?? '',
+              ast: panel.ast as NxmlPanelAst,
+              capabilities: run.request.capabilities,
+              chain,
+            },
+            this.options.extensions,
+            (target, tool, args, next) => this.callPanel(panel, target, tool, args, actor, next),
+          )
           const failed = (error: { code: string; message: string }) =>
             telemetry.event('trigger_failed', { tool: toolName, args: run.args, error, ...(actor ? { actor } : {}) })
           const outcome = await this.options.sandbox.run(run.request)
@@ -248,7 +335,8 @@ export class PanelService {
             failed({ code, message })
             throw new KernelError(code, message, SANDBOX_STATUS[code] ?? 422, { line, capability, logs })
           }
-          const { ops, state, seed, durationMs } = outcome.value
+          const { ops, state, seed, durationMs, events } = outcome.value
+          if (events.length > 0) this.deliver(panel, events, actor, [...chain, id])
           span.setAttribute('nexus.seed', seed)
           const violation = findTypeViolation(panel.ast.states, state)
           if (violation) {

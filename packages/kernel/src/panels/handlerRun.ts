@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Json, JsonObject, PanelAst, ToolDecl } from '@nexus/protocol'
-import { createStore, resolveToolArgs } from '@nexus/reactor'
+import { createStore, resolveToolArgs, type NxmlPanelAst } from '@nexus/reactor'
 import { inferCapabilities, type HandlerRun } from '@nexus/sandbox'
 import { KernelError } from '../errors.ts'
 
@@ -13,6 +13,24 @@ export interface RunInputs {
   codeHash: string
 }
 
+/** `<Lifecycle on="…">` handlers run like tools named `lifecycle:<on>`; their args pass through as given. */
+export const LIFECYCLE_PREFIX = 'lifecycle:'
+
+/** The tool a name refers to: a declared `<Tool>`, or a `<Lifecycle>` handler as `lifecycle:<on>`. */
+export function findHandler(panelId: string, ast: NxmlPanelAst, toolName: string): ToolDecl {
+  if (toolName.startsWith(LIFECYCLE_PREFIX)) {
+    const on = toolName.slice(LIFECYCLE_PREFIX.length)
+    const lc = ast.lifecycles?.find((l) => l.on === on)
+    if (lc) return { kind: 'Tool', name: toolName, args: [], handler: lc.handler, span: lc.span }
+  }
+  const tool = ast.tools.find((t) => t.name === toolName)
+  if (!tool) {
+    const known = ast.tools.map((t) => `"${t.name}"`).join(', ') || 'none'
+    throw new KernelError('TOOL_NOT_FOUND', `Panel "${panelId}" has no tool "${toolName}" (tools: ${known})`, 404)
+  }
+  return tool
+}
+
 /** Resolves the tool and its arguments and builds the sandbox request for one run. */
 export function prepareRun(
   panelId: string,
@@ -22,12 +40,12 @@ export function prepareRun(
   rawArgs: Json[] | JsonObject | undefined,
   clock: { now: number; seed?: number },
 ): RunInputs {
-  const tool = ast.tools.find((t) => t.name === toolName)
-  if (!tool) {
-    const known = ast.tools.map((t) => `"${t.name}"`).join(', ') || 'none'
-    throw new KernelError('TOOL_NOT_FOUND', `Panel "${panelId}" has no tool "${toolName}" (tools: ${known})`, 404)
-  }
-  const args = resolveToolArgs(tool, rawArgs)
+  const tool = findHandler(panelId, ast, toolName)
+  const args: { ok: true; value: JsonObject } | ReturnType<typeof resolveToolArgs> = toolName.startsWith(
+    LIFECYCLE_PREFIX,
+  )
+    ? { ok: true, value: rawArgs && !Array.isArray(rawArgs) ? rawArgs : {} }
+    : resolveToolArgs(tool, rawArgs)
   if (!args.ok) throw new KernelError('INVALID_ARGS', args.error.message, 422)
   return {
     tool,

@@ -144,11 +144,12 @@ function lowerExtension(el: XmlElement, ctx: LowerContext): ExtensionDecl {
 function lowerLifecycle(el: XmlElement, ctx: LowerContext): LifecycleDecl {
   ctx.checkAttributes(el, ['on'])
   const on = ctx.required(el, 'on') ?? ''
-  if (on !== '' && on !== 'mount' && on !== 'unmount')
+  // `event:<name>` runs when another panel of the workspace does `$emit('<name>', payload)`.
+  if (on !== '' && on !== 'mount' && on !== 'unmount' && !/^event:[A-Za-z_][\w.-]*$/.test(on))
     ctx.diagnostics.add(
       'INVALID_ATTRIBUTE_VALUE',
       ctx.valueSpan(el, 'on'),
-      `on="${on}" must be "mount" or "unmount"`,
+      `on="${on}" must be "mount", "unmount" or "event:<name>"`,
       on.startsWith('un') ? 'unmount' : 'mount',
     )
   let handler: LifecycleDecl['handler'] | undefined

@@ -33,7 +33,8 @@ export function validateHandlers(ctx: ValidateContext): void {
   }
   for (const life of ast.lifecycles ?? []) {
     checkHandler(ctx, life.handler, `<Lifecycle on="${life.on}">`, {
-      args: new Set(),
+      // An event handler receives the event: `$args.event`, `$args.payload`, `$args.from` (the emitting panel).
+      args: new Set(life.on.startsWith('event:') ? ['event', 'payload', 'from'] : []),
       capabilities: undefined,
       aliases,
     })

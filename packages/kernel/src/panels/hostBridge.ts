@@ -1,0 +1,47 @@
+import type { Json, JsonObject } from '@nexus/protocol'
+import type { NxmlPanelAst } from '@nexus/reactor'
+import type { HostBridge } from '@nexus/sandbox'
+import { ExtensionError } from '../extensions/Extension.ts'
+import type { ExtensionRegistry } from '../extensions/ExtensionRegistry.ts'
+
+/** How deep `$panel.call` and cross-panel events may nest: A → B → C → D. */
+export const MAX_CALL_DEPTH = 4
+
+export interface BridgeContext {
+  panelId: string
+  workspaceId: string
+  ast: NxmlPanelAst
+  capabilities: readonly string[]
+  /** The panels already waiting further up this chain of calls and events (cycles would deadlock). */
+  chain: readonly string[]
+}
+
+/** What `$panel.call` does: run a tool on another panel of the same workspace and answer with its result. */
+export type PanelCaller = (targetId: string, tool: string, args: Json, chain: string[]) => Promise<JsonObject>
+
+/** The sandbox's host bridge for one run: `$ext.<alias>` through declared extensions, `$panel.call`. */
+export function hostBridge(context: BridgeContext, extensions: ExtensionRegistry, callPanel: PanelCaller): HostBridge {
+  const aliases = new Map((context.ast.extensions ?? []).map((e) => [e.alias, e.name]))
+  const callContext = { panelId: context.panelId, workspaceId: context.workspaceId, capabilities: context.capabilities }
+  return {
+    async ext(alias, method, args) {
+      const name = aliases.get(alias)
+      if (!name) {
+        throw new ExtensionError(
+          'EXTENSION_NOT_DECLARED',
+          `Declare <Extension name="…" alias="${alias}" /> to use $ext.${alias}`,
+        )
+      }
+      return extensions.call(name, method, args, callContext)
+    },
+    async panelCall(targetId, tool, args) {
+      const chain = [...context.chain, context.panelId]
+      if (chain.includes(targetId)) {
+        throw new ExtensionError('CALL_CYCLE', `$panel.call to ${targetId} would wait on itself (${chain.join(' → ')})`)
+      }
+      if (chain.length >= MAX_CALL_DEPTH)
+        throw new ExtensionError('CALL_TOO_DEEP', `Panel calls nest at most ${MAX_CALL_DEPTH} deep`)
+      return callPanel(targetId, tool, args, chain)
+    },
+  }
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
-import type { Trilog } from '@nexus/trilog'
+import { decode } from '@msgpack/msgpack'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import {
   ClientMessageSchema,
@@ -8,105 +8,99 @@ import {
   type ClientMessage,
   type ErrorBody,
   type JsonObject,
-  type PatchOp,
-  escapePointer,
   type ServerMessage,
 } from '@nexus/protocol'
-import type { AccountService, Principal } from '../accounts/AccountService.ts'
+import type { Trilog } from '@nexus/trilog'
+import type { AccountService } from '../accounts/AccountService.ts'
 import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
-import { compileFilter, type EntityPredicate } from '../nog/filter.ts'
-import type { NogService } from '../nog/NogService.ts'
-import type { NogChangeEvent } from '../nog/types.ts'
 import { KernelError, describeZodError } from '../errors.ts'
 import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
+import type { NogService } from '../nog/NogService.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
+import type { Client } from './Client.ts'
+import { NogChannels } from './NogChannels.ts'
+import { Frame, Outbox, type Encoding } from './Outbox.ts'
 
-/** Most entities in one graph snapshot; narrow the filter for more. */
-const MAX_NOG_SNAPSHOT = 10_000
 /** Most changes replayed to a resuming client before a fresh snapshot is cheaper. */
 const MAX_RESUME_CHANGES = 1000
-/** Bytes queued to one socket before it is treated as too slow and asked to reconnect. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
-
-/** What one client sees of a workspace graph: its filter and the entity ids it holds. */
-interface NogView {
-  matches: EntityPredicate
-  ids: Set<string>
-}
-
-interface Client {
-  socket: WebSocket
-  channels: Set<string>
-  nogViews: Map<string, NogView>
-  /** Settles once the upgrade request's credential (cookie or header) is checked. */
-  auth: Promise<Principal | undefined>
-  principal?: Principal
-}
 
 /**
- * The WebSocket side of sync: validates every frame, answers each request with `ack` or `error`,
- * and fans each panel change out to its subscribers, serialised once per change.
+ * The WebSocket side of sync: validates every frame (JSON text or MessagePack binary), answers each request
+ * with `ack` or `error`, and fans each change out to its subscribers, encoded once per encoding. Slow
+ * clients get a fresh snapshot once they drain instead of an unbounded queue (see `Outbox`).
  */
 export class SyncHub {
   private readonly wss: WebSocketServer
   private readonly subscribers = new Map<string, Set<Client>>()
+  private readonly nogChannels: NogChannels
 
   constructor(
     server: Server,
     private readonly panels: PanelService,
-    private readonly nog: NogService,
+    nog: NogService,
     private readonly accounts: AccountService,
     private readonly metrics: KernelMetrics,
     private readonly telemetry: Trilog,
   ) {
+    this.nogChannels = new NogChannels(nog, accounts)
     // Frames over the hard cap close the socket (ws code 1009); between the soft and hard caps they get an error.
     this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_MESSAGE_BYTES * 4 })
     this.wss.on('connection', (socket, request) => this.accept(socket, request))
     panels.onChange((change) => this.broadcast(change))
-    nog.onChange((event) => this.broadcastNog(event))
+    nog.onChange((event) => this.nogChannels.broadcast(event, this.subscribers.get(`nog:${event.workspaceId}`) ?? []))
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
+    const encoding: Encoding =
+      new URL(request.url ?? '/', 'http://x').searchParams.get('encoding') === 'msgpack' ? 'msgpack' : 'json'
     // A bad cookie leaves the connection anonymous; `hello {token}` can still authenticate it.
     const auth = this.accounts.authenticate(credentialOf(request.headers)).catch(() => undefined)
-    const client: Client = { socket, channels: new Set(), nogViews: new Map(), auth }
+    const client: Client = {
+      socket,
+      outbox: new Outbox(
+        socket,
+        encoding,
+        (channels) => void this.resnapshot(client, channels),
+        () => this.metrics.wsFramesSent.inc(),
+      ),
+      channels: new Set(),
+      nogViews: new Map(),
+      auth,
+    }
     // WebSocketConnection events in TriLog: who connected, when, and how it ended.
     const connection = { type: 'WebSocketConnection', id: randomBytes(9).toString('base64url') }
     const log = (name: string, attrs: JsonObject) =>
       this.telemetry.anchor(connection, () => this.telemetry.event(name, attrs))
     void auth.then((principal) => {
       client.principal ??= principal
-      log('connected', { userId: client.principal?.userId ?? null })
+      log('connected', { userId: client.principal?.userId ?? null, encoding })
     })
     this.metrics.wsConnections.inc()
-    socket.on('message', (data, isBinary) => {
-      void this.receive(client, data, isBinary)
-    })
+    socket.on('message', (data, isBinary) => void this.receive(client, data, isBinary))
     socket.on('close', (code) => {
       log('disconnected', { userId: client.principal?.userId ?? null, code })
       this.metrics.wsConnections.dec()
+      client.outbox.stop()
       for (const channel of client.channels) this.subscribers.get(channel)?.delete(client)
     })
     socket.on('error', () => socket.terminate())
   }
 
   private async receive(client: Client, data: RawData, isBinary: boolean): Promise<void> {
-    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength
-    if (size > MAX_MESSAGE_BYTES) {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+    if (bytes.byteLength > MAX_MESSAGE_BYTES) {
       return this.fail(client, undefined, {
         code: 'MESSAGE_TOO_LARGE',
-        message: `Messages are limited to ${MAX_MESSAGE_BYTES} bytes; this one had ${size}`,
+        message: `Messages are limited to ${MAX_MESSAGE_BYTES} bytes; this one had ${bytes.byteLength}`,
       })
-    }
-    if (isBinary) {
-      return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: 'Send JSON text frames' })
     }
     let raw: unknown
     try {
-      raw = JSON.parse(data.toString())
+      raw = isBinary ? decode(bytes) : JSON.parse(bytes.toString())
     } catch {
-      return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: 'The message is not valid JSON' })
+      const what = isBinary ? 'valid MessagePack' : 'valid JSON'
+      return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: `The message is not ${what}` })
     }
     const parsed = ClientMessageSchema.safeParse(raw)
     if (!parsed.success) {
@@ -118,11 +112,11 @@ export class SyncHub {
       await client.auth
       await this.handle(client, parsed.data)
     } catch (error) {
+      if (!(error instanceof KernelError)) console.error('[sync]', error)
       const body =
         error instanceof KernelError
           ? error.toBody()
           : { code: 'INTERNAL', message: 'The kernel failed to handle this message' }
-      if (!(error instanceof KernelError)) console.error('[sync]', error)
       this.fail(client, parsed.data.reqId, body)
     }
   }
@@ -136,11 +130,16 @@ export class SyncHub {
       }
       case 'ping':
         return this.send(client, { type: 'pong', reqId: message.reqId })
-      case 'subscribe':
-        if (message.channel.startsWith('nog:'))
-          return this.subscribeNog(client, message.reqId, message.channel, message.filter)
-        await this.authorise(client, message.channel.slice('panel:'.length), 'viewer')
-        return this.subscribe(client, message.reqId, message.channel, message.since)
+      case 'subscribe': {
+        const { reqId, channel } = message
+        if (channel.startsWith('nog:')) {
+          const result = await this.nogChannels.subscribe(client, channel, message.filter)
+          this.join(client, channel)
+          return this.send(client, { type: 'ack', reqId, result })
+        }
+        await this.authorise(client, channel.slice('panel:'.length), 'viewer')
+        return this.subscribe(client, reqId, channel, message.since)
+      }
       case 'unsubscribe':
         client.channels.delete(message.channel)
         client.nogViews.delete(message.channel)
@@ -156,9 +155,8 @@ export class SyncHub {
 
   /** Checks the client's role on the panel's workspace, on every message: roles can change mid-connection. */
   private async authorise(client: Client, panelId: string, needed: 'viewer' | 'editor'): Promise<void> {
-    if (!client.principal) {
+    if (!client.principal)
       throw new KernelError('UNAUTHENTICATED', 'Log in first, or send {"type":"hello","token":…}', 401)
-    }
     const panel = await this.panels.get(panelId).catch(() => undefined)
     await this.accounts.requireRole(client.principal, panel?.workspaceId ?? null, needed)
   }
@@ -167,83 +165,38 @@ export class SyncHub {
     const panelId = channel.slice('panel:'.length)
     const panel = await this.panels.get(panelId)
     const missed = since !== undefined && since <= panel.version ? panel.version - since : Infinity
-    if (missed <= MAX_RESUME_CHANGES) {
-      // Read the log up to the live version, then subscribe in the same tick as the last check, so
-      // nothing committed meanwhile is missed or sent twice.
-      let sent = since ?? 0
-      while (sent < panel.version) {
-        const changes = await this.panels.changesSince(panelId, sent, MAX_RESUME_CHANGES)
-        if (changes.length === 0) break
-        if (changes.some((c) => c.tool === EDIT_TOOL && c.version <= panel.version)) {
-          // The NXML changed while the client was away: its view is stale, patches are not enough.
-          const { id, nxml, state, version } = panel
-          this.send(client, { type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
-          break
-        }
-        for (const change of changes) {
-          if (change.version > panel.version) break
-          this.send(client, { type: 'patch', channel, version: change.version, ops: change.ops })
-          sent = change.version
-        }
+    let resumed = missed <= MAX_RESUME_CHANGES
+    // Read the log up to the live version, then join in the same tick as the last check, so nothing
+    // committed meanwhile is missed or sent twice.
+    let sent = since ?? 0
+    while (resumed && sent < panel.version) {
+      const changes = await this.panels.changesSince(panelId, sent, MAX_RESUME_CHANGES)
+      if (changes.length === 0) break
+      // An NXML edit while the client was away: its view is stale, patches are not enough.
+      if (changes.some((c) => c.tool === EDIT_TOOL && c.version <= panel.version)) resumed = false
+      for (const change of resumed ? changes : []) {
+        if (change.version > panel.version) break
+        this.send(client, { type: 'patch', channel, version: change.version, ops: change.ops })
+        sent = change.version
       }
-    } else {
-      const { id, nxml, state, version } = panel
-      this.send(client, { type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
     }
+    if (!resumed) this.sendPanelSnapshot(client, channel)
     this.join(client, channel)
     this.send(client, { type: 'ack', reqId, result: { version: panel.version } })
   }
 
-  /** A workspace graph channel: a snapshot of the matching entities, then add/remove patches as they change. */
-  private async subscribeNog(client: Client, reqId: string, channel: string, filter: unknown): Promise<void> {
-    if (!client.principal)
-      throw new KernelError('UNAUTHENTICATED', 'Log in first, or send {"type":"hello","token":…}', 401)
-    const workspaceId = channel.slice('nog:'.length)
-    await this.accounts.requireRole(client.principal, workspaceId, 'viewer')
-    const compiled = compileFilter(filter ?? {})
-    if (!compiled.ok) throw new KernelError('BAD_FILTER', compiled.error, 400)
-    // Read until no change landed between the version and the entities, then join in that same tick,
-    // so the next change the client sees is exactly the one after its snapshot.
-    let version = -1
-    let entities: JsonObject = {}
-    for (let attempt = 0; ; attempt++) {
-      version = (await this.nog.summary(workspaceId)).version
-      entities = {}
-      for (const entity of await this.nog.findEntities(workspaceId, {
-        filter: compiled.value,
-        limit: MAX_NOG_SNAPSHOT,
-      })) {
-        entities[entity.id] = entity as unknown as JsonObject
-      }
-      if ((await this.nog.summary(workspaceId)).version === version || attempt === 5) break
-    }
-    client.nogViews.set(channel, { matches: compiled.value, ids: new Set(Object.keys(entities)) })
-    this.join(client, channel)
-    this.send(client, { type: 'snapshot', channel, version, entities })
-    this.send(client, { type: 'ack', reqId, result: { version, entities: Object.keys(entities).length } })
+  private sendPanelSnapshot(client: Client, channel: string): void {
+    const frame = this.snapshotFrame(channel)
+    if (frame) client.outbox.send(frame)
   }
 
-  private broadcastNog(event: NogChangeEvent): void {
-    const channel = `nog:${event.workspaceId}`
-    const clients = this.subscribers.get(channel)
-    if (!clients) return
-    for (const client of clients) {
+  /** After the client drained: a fresh snapshot of every channel whose patches it missed. */
+  private async resnapshot(client: Client, channels: string[]): Promise<void> {
+    for (const channel of channels) {
+      if (!client.channels.has(channel)) continue
+      if (channel.startsWith('panel:')) this.sendPanelSnapshot(client, channel)
       const view = client.nogViews.get(channel)
-      if (!view) continue
-      const ops: PatchOp[] = []
-      for (const change of event.changes) {
-        if (!('entity' in change)) continue
-        const { entity } = change
-        const path = `/${escapePointer(entity.id)}`
-        const keep = change.op !== 'delete' && view.matches(entity)
-        if (keep) {
-          ops.push({ op: 'add', path, value: entity as unknown as JsonObject })
-          view.ids.add(entity.id)
-        } else if (view.ids.delete(entity.id)) {
-          ops.push({ op: 'remove', path })
-        }
-      }
-      if (ops.length > 0) this.send(client, { type: 'patch', channel, version: event.version, ops })
+      if (view) await this.nogChannels.snapshot(client, channel, view.matches).catch(() => undefined)
     }
   }
 
@@ -258,21 +211,25 @@ export class SyncHub {
     const channel = `panel:${change.panelId}`
     const clients = this.subscribers.get(channel)
     if (!clients || clients.size === 0) return
-    const frame =
-      change.kind === 'patch' ? this.patchFrame(channel, change) : this.snapshotFrame(channel, change.panelId)
-    if (frame) for (const client of clients) this.sendRaw(client, frame)
+    if (change.kind === 'reset') {
+      // After an NXML edit the view itself changed: everyone starts again from a snapshot.
+      const frame = this.snapshotFrame(channel)
+      if (!frame) return
+      for (const client of clients) {
+        client.outbox.behind.delete(channel)
+        client.outbox.send(frame)
+      }
+      return
+    }
+    const frame = new Frame({ type: 'patch', channel, version: change.version, ops: change.ops })
+    for (const client of clients) client.outbox.sendPatch(channel, frame)
   }
 
-  private patchFrame(channel: string, change: PanelChange): string {
-    return JSON.stringify({ type: 'patch', channel, version: change.version, ops: change.ops })
-  }
-
-  /** After an NXML edit the view itself changed: everyone starts again from a snapshot. */
-  private snapshotFrame(channel: string, panelId: string): string | undefined {
-    const panel = this.panels.cached(panelId)
+  private snapshotFrame(channel: string): Frame | undefined {
+    const panel = this.panels.cached(channel.slice('panel:'.length))
     if (!panel) return undefined
     const { id, nxml, state, version } = panel
-    return JSON.stringify({ type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
+    return new Frame({ type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
   }
 
   private fail(client: Client, reqId: string | undefined, error: ErrorBody): void {
@@ -282,18 +239,7 @@ export class SyncHub {
   }
 
   private send(client: Client, message: ServerMessage): void {
-    this.sendRaw(client, JSON.stringify(message))
-  }
-
-  private sendRaw(client: Client, frame: string): void {
-    if (client.socket.readyState !== client.socket.OPEN) return
-    if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      // A client this far behind resumes from its last version after reconnecting.
-      client.socket.close(1013, 'too far behind; reconnect and resume')
-      return
-    }
-    client.socket.send(frame)
-    this.metrics.wsFramesSent.inc()
+    client.outbox.send(new Frame(message))
   }
 
   close(): Promise<void> {

@@ -1,0 +1,21 @@
+import type { WebSocket } from 'ws'
+import type { Principal } from '../accounts/AccountService.ts'
+import type { EntityPredicate } from '../nog/filter.ts'
+import type { Outbox } from './Outbox.ts'
+
+/** What one client sees of a workspace graph: its filter and the entity ids it holds. */
+export interface NogView {
+  matches: EntityPredicate
+  ids: Set<string>
+}
+
+/** One WebSocket connection: its channels, graph views, outgoing side and who it is. */
+export interface Client {
+  socket: WebSocket
+  outbox: Outbox
+  channels: Set<string>
+  nogViews: Map<string, NogView>
+  /** Settles once the upgrade request's credential (cookie or header) is checked. */
+  auth: Promise<Principal | undefined>
+  principal?: Principal
+}

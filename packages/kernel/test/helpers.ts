@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { randomBytes } from 'node:crypto'
 import WebSocket from 'ws'
 import type { ServerMessage } from '@nexus/protocol'
 import { startKernel, type KernelOptions, type RunningKernel } from '../src/index.ts'
+import { createDatabase } from './postgres.ts'
 
 export const COUNTER = readFileSync(
   fileURLToPath(new URL('../../reactor/test/cases/counter.nxml', import.meta.url)),
@@ -39,6 +41,11 @@ export async function startTestKernel(
 ): Promise<TestKernel> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nexus-kernel-'))
   const clock = { now: 1_700_000_000_000 }
+  // `npm run test:services` runs every kernel suite again on PostgreSQL (see postgresGlobalSetup.ts).
+  const pgAdmin = process.env.NEXUS_TEST_POSTGRES
+  if (pgAdmin && options.databaseUrl === undefined) {
+    options = { ...options, databaseUrl: await createDatabase(pgAdmin, `nexus_${randomBytes(6).toString('hex')}`) }
+  }
   const kernel = await startKernel({
     host: '127.0.0.1',
     port: 0,

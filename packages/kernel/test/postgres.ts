@@ -6,6 +6,8 @@ import { join } from 'node:path'
 import pg from 'pg'
 
 export interface TestPostgres {
+  /** The `postgres` database, for creating others. */
+  adminUrl: string
   /** A connection string for a fresh database named `name`. */
   createDatabase(name: string): Promise<string>
   stop(): void
@@ -60,16 +62,22 @@ export async function startPostgres(): Promise<TestPostgres | undefined> {
   run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', 'start'])
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`
   return {
-    async createDatabase(name) {
-      const client = new pg.Client({ connectionString: admin })
-      await client.connect()
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`)
-      await client.end()
-      return `postgres://postgres@127.0.0.1:${port}/${name}`
-    },
+    adminUrl: admin,
+    createDatabase: (name) => createDatabase(admin, name),
     stop() {
       // pg_ctl stops the postmaster recorded in this cluster's own postmaster.pid: only what we started.
       run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop'])
     },
   }
+}
+
+/** Creates database `name` on the server of `adminUrl` and returns its connection string. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`)
+  await client.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
 }

@@ -3,7 +3,7 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerMessage } from '@nexus/protocol'
 import type { RunningKernel } from '../src/index.ts'
-import { COUNTER, api, startTestKernel } from './helpers.ts'
+import { COUNTER, TestClient, api, startTestKernel } from './helpers.ts'
 
 const BLOB = `<NexusPanel title="Blob" version="1.0.0">
   <Data><State name="blob" type="string" default="" /><State name="n" type="number" default="0" /></Data>
@@ -29,8 +29,9 @@ function connect(kernel: RunningKernel, key: string, query = ''): Promise<WebSoc
 describe('sync encodings and slow clients', () => {
   let kernel: RunningKernel
   let key: string
+  let workspaceId: string
   beforeAll(async () => {
-    ;({ kernel, ownerKey: key } = await startTestKernel())
+    ;({ kernel, ownerKey: key, workspaceId } = await startTestKernel())
   })
   afterAll(async () => {
     await kernel.close()
@@ -103,4 +104,38 @@ describe('sync encodings and slow clients', () => {
     expect(bytes).toBeLessThan(TRIGGERS * 100_000)
     slow.close()
   }, 60_000)
+
+  it('keeps every device of a user in step with the workspace panel list', async () => {
+    const devices = [await TestClient.connect(kernel), await TestClient.connect(kernel)]
+    for (const d of devices) {
+      d.send({ type: 'subscribe', reqId: 'w', channel: `workspace:${workspaceId}` })
+      expect(await d.next((m) => m.type === 'snapshot')).toMatchObject({ channel: `workspace:${workspaceId}` })
+      await d.next((m) => m.type === 'ack')
+    }
+    const id = (await api(kernel, 'POST', '/api/panels', { nxml: COUNTER })).body.id as string
+    for (const d of devices) {
+      expect(await d.next((m) => m.type === 'patch')).toMatchObject({
+        ops: [{ op: 'add', path: `/${id}`, value: { id, title: 'Counter', version: 0 } }],
+      })
+    }
+    await api(kernel, 'PATCH', `/api/panels/${id}`, { title: 'Tally' })
+    expect(await devices[0]!.next((m) => m.type === 'patch')).toMatchObject({
+      ops: [{ value: { title: 'Tally', version: 1 } }],
+    })
+    await api(kernel, 'DELETE', `/api/panels/${id}`)
+    expect(await devices[1]!.until((m) => m.type === 'patch' && m.ops[0]?.op === 'remove')).toBeTruthy()
+    const outsider = (
+      await api(
+        kernel,
+        'POST',
+        '/api/auth/register',
+        { email: 'x@example.com', password: 'password-x', name: 'X' },
+        null,
+      )
+    ).body.accessToken as string
+    const stranger = await TestClient.connect(kernel, outsider)
+    stranger.send({ type: 'subscribe', reqId: 'w', channel: `workspace:${workspaceId}` })
+    expect(await stranger.next((m) => m.type === 'error')).toMatchObject({ error: { code: 'NOT_FOUND' } })
+    for (const c of [...devices, stranger]) c.close()
+  })
 })

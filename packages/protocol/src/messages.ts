@@ -4,10 +4,16 @@ import { JsonObjectSchema, JsonSchema } from './json.ts'
 import { PatchSchema } from './patch.ts'
 
 const ReqId = z.string().min(1).max(128)
-/** `panel:<id>` subscribes to one panel; `nog:<workspaceId>` to the workspace's object graph (with a filter). */
+/**
+ * `panel:<id>` subscribes to one panel; `workspace:<id>` to the list of a workspace's panels;
+ * `nog:<workspaceId>` to the workspace's object graph (with a filter).
+ */
 export const ChannelSchema = z
   .string()
-  .regex(/^(panel|nog):[A-Za-z0-9_-]{1,64}$/, 'channel must look like "panel:<id>" or "nog:<workspaceId>"')
+  .regex(
+    /^(panel|workspace|nog):[A-Za-z0-9_-]{1,64}$/,
+    'channel must look like "panel:<id>", "workspace:<id>" or "nog:<workspaceId>"',
+  )
 
 // Client → server
 export const HelloMessageSchema = z.object({ type: z.literal('hello'), reqId: ReqId, token: z.string().optional() })
@@ -59,7 +65,10 @@ export const SnapshotMessageSchema = z.object({
   version: z.number().int(),
   /** On `panel:` channels. */
   panel: PanelSnapshotSchema.optional(),
-  /** On `nog:` channels: the matching entities by id; later patches add, replace and remove members. */
+  /**
+   * On `nog:` channels the matching entities by id, on `workspace:` channels the panels by id; later
+   * patches add (or replace) and remove members.
+   */
   entities: z.record(z.string(), JsonSchema).optional(),
 })
 export const PatchMessageSchema = z.object({

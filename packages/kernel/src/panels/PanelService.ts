@@ -65,10 +65,21 @@ export class PanelService {
   private readonly live = new Map<string, LivePanel>()
   private readonly queues = new Map<string, Promise<unknown>>()
   private readonly listeners = new Set<(change: PanelChange) => void>()
+  private readonly listListeners = new Set<(workspaceId: string, panelId: string) => void>()
   private readonly clock: () => number
 
   constructor(private readonly options: PanelServiceOptions) {
     this.clock = options.clock ?? Date.now
+  }
+
+  /** A panel of a workspace appeared, changed its title, version or layout, or went to/came from the trash. */
+  onListChange(listener: (workspaceId: string, panelId: string) => void): () => void {
+    this.listListeners.add(listener)
+    return () => this.listListeners.delete(listener)
+  }
+
+  private listChanged(panel: LivePanel): void {
+    if (panel.workspaceId) for (const listener of this.listListeners) listener(panel.workspaceId, panel.id)
   }
 
   onChange(listener: (change: PanelChange) => void): () => void {
@@ -97,6 +108,7 @@ export class PanelService {
     await this.options.repository.insert(row)
     this.live.set(panel.id, panel)
     await this.syncGraph(panel)
+    this.listChanged(panel)
     const { telemetry } = this.options
     telemetry.anchor({ type: 'Panel', id: panel.id }, () => {
       telemetry.snapshot(panel.state, 0)
@@ -195,6 +207,7 @@ export class PanelService {
       }
       Object.assign(panel, { nxml, ast, title: ast.title, state, version, updatedAt: ts })
       for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'reset' })
+      this.listChanged(panel)
       await this.syncGraph(panel)
       const { telemetry } = this.options
       telemetry.anchor({ type: 'Panel', id }, () => telemetry.stateChange(ops, { version, tool: EDIT_TOOL, actor }))
@@ -219,6 +232,7 @@ export class PanelService {
     const panel = await this.get(id)
     if (!(await this.options.edits.setLayout(id, layout, this.clock()))) throw notFound(`Panel "${id}"`)
     Object.assign(panel, layout)
+    this.listChanged(panel)
   }
 
   async trash(id: string): Promise<void> {
@@ -226,6 +240,7 @@ export class PanelService {
     const ts = this.clock()
     if (!(await this.options.edits.trash(id, ts))) throw notFound(`Panel "${id}"`)
     panel.deletedAt = ts
+    this.listChanged(panel)
     if (panel.workspaceId) await this.options.nog.removePanel(panel.workspaceId, id).catch(logGraphError)
   }
 
@@ -235,6 +250,7 @@ export class PanelService {
       throw new KernelError('NOT_TRASHED', `Panel "${id}" is not in the trash`, 409)
     }
     panel.deletedAt = null
+    this.listChanged(panel)
     await this.syncGraph(panel)
   }
 
@@ -353,6 +369,7 @@ export class PanelService {
           }
           Object.assign(panel, { state, version, updatedAt: ts })
           for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'patch' })
+          this.listChanged(panel)
           telemetry.stateChange(ops, { version, tool: toolName, args: run.args, seed, now, durationMs, actor })
           telemetry.event('handler_run', { tool: toolName, codeHash: run.codeHash, version })
           return { version, state, ops }

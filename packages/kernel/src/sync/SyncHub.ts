@@ -20,6 +20,7 @@ import type { NogService } from '../nog/NogService.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
 import type { Client } from './Client.ts'
 import { NogChannels } from './NogChannels.ts'
+import { WorkspaceChannels } from './WorkspaceChannels.ts'
 import { Frame, Outbox, type Encoding } from './Outbox.ts'
 
 /** Most changes replayed to a resuming client before a fresh snapshot is cheaper. */
@@ -34,6 +35,7 @@ export class SyncHub {
   private readonly wss: WebSocketServer
   private readonly subscribers = new Map<string, Set<Client>>()
   private readonly nogChannels: NogChannels
+  private readonly workspaceChannels: WorkspaceChannels
 
   constructor(
     server: Server,
@@ -44,6 +46,10 @@ export class SyncHub {
     private readonly telemetry: Trilog,
   ) {
     this.nogChannels = new NogChannels(nog, accounts)
+    this.workspaceChannels = new WorkspaceChannels(panels, accounts)
+    panels.onListChange((workspaceId, panelId) =>
+      this.workspaceChannels.broadcast(workspaceId, panelId, this.subscribers.get(`workspace:${workspaceId}`) ?? []),
+    )
     // Frames over the hard cap close the socket (ws code 1009); between the soft and hard caps they get an error.
     this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_MESSAGE_BYTES * 4 })
     this.wss.on('connection', (socket, request) => this.accept(socket, request))
@@ -132,6 +138,11 @@ export class SyncHub {
         return this.send(client, { type: 'pong', reqId: message.reqId })
       case 'subscribe': {
         const { reqId, channel } = message
+        if (channel.startsWith('workspace:')) {
+          const result = await this.workspaceChannels.subscribe(client, channel)
+          this.join(client, channel)
+          return this.send(client, { type: 'ack', reqId, result })
+        }
         if (channel.startsWith('nog:')) {
           const result = await this.nogChannels.subscribe(client, channel, message.filter)
           this.join(client, channel)
@@ -195,6 +206,8 @@ export class SyncHub {
     for (const channel of channels) {
       if (!client.channels.has(channel)) continue
       if (channel.startsWith('panel:')) this.sendPanelSnapshot(client, channel)
+      if (channel.startsWith('workspace:'))
+        await this.workspaceChannels.snapshot(client, channel).catch(() => undefined)
       const view = client.nogViews.get(channel)
       if (view) await this.nogChannels.snapshot(client, channel, view.matches).catch(() => undefined)
     }

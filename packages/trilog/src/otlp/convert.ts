@@ -1,6 +1,6 @@
 import type { Json, JsonObject } from '@nexus/protocol'
 import type { LogRow, MetricRow, SpanRow, TrilogEvent } from '../events.ts'
-import type { AnyValue, KeyValue, LogsRequest, MetricsRequest, OtlpSpan, TracesRequest } from './schema.ts'
+import type { AnyValue, KeyValue, MetricsRequest } from './schema.ts'
 
 /** Attribute keys that anchor a span or log record to a TriLog object. */
 export const OBJ_TYPE_ATTR = 'trilog.obj_type'
@@ -55,17 +55,6 @@ export function nanosToMs(nanos: string | number | undefined): number {
   if (nanos === undefined) return 0
   return Number(BigInt(nanos) / 1_000_000n)
 }
-function nanosDiffUs(start: string | number, end: string | number | undefined): number {
-  if (end === undefined) return 0
-  const diff = BigInt(end) - BigInt(start)
-  return diff > 0n ? Number(diff / 1_000n) : 0
-}
-
-function enumValue(value: number | string | undefined, names: Record<string, number>): number {
-  if (value === undefined) return 0
-  return typeof value === 'number' ? value : (names[value] ?? 0)
-}
-
 function scopeName(scope: { name?: string; version?: string } | undefined): string {
   return scope?.name ? `${scope.name}${scope.version ? `@${scope.version}` : ''}` : ''
 }
@@ -74,107 +63,385 @@ function text(value: Json | undefined): string {
   return typeof value === 'string' ? value : ''
 }
 
-/** Every span in an ExportTraceServiceRequest as rows; throws RangeError with a path on a bad id. */
-export function spansFromOtlp(request: TracesRequest): SpanRow[] {
+// --- Traces and logs: shapes checked while converting (the hot ingest path: no zod, no intermediate trees).
+// A malformed payload throws `OtlpShapeError` (a RangeError) whose message starts with the JSON path. The
+// path is assembled only on failure: each level catches a `Fault` and prepends its segment.
+// `null` counts as absent, as the protobuf JSON mapping asks; unknown fields are ignored.
+
+/** A payload that does not have the OTLP/HTTP JSON shape; the message starts with `At <path>: `. */
+export class OtlpShapeError extends RangeError {}
+
+class Fault {
+  constructor(
+    public path: string,
+    readonly detail: string,
+  ) {}
+}
+/** Rethrows a `Fault` with `segment` in front of its path (anything else as it is). */
+function at(error: unknown, segment: string): never {
+  if (error instanceof Fault) error.path = segment + error.path
+  throw error
+}
+function shapeError(error: unknown): never {
+  if (!(error instanceof Fault)) throw error
+  throw new OtlpShapeError(`At ${error.path.replace(/^\./, '') || '(root)'}: ${error.detail}`)
+}
+
+type Obj = Record<string, unknown>
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
+}
+function object(value: unknown, segment: string): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Fault(segment, `expected an object, got ${describe(value)}`)
+  return value as Obj
+}
+function optObject(value: unknown, segment: string): Obj | undefined {
+  return value === undefined || value === null ? undefined : object(value, segment)
+}
+const NONE: readonly unknown[] = []
+function optArray(value: unknown, segment: string): readonly unknown[] {
+  if (value === undefined || value === null) return NONE
+  if (!Array.isArray(value)) throw new Fault(segment, `expected an array, got ${describe(value)}`)
+  return value
+}
+function str(value: unknown, segment: string): string {
+  if (typeof value !== 'string') throw new Fault(segment, `expected a string, got ${describe(value)}`)
+  return value
+}
+function optStr(value: unknown, segment: string): string {
+  return value === undefined || value === null ? '' : str(value, segment)
+}
+const INT = /^-?\d+$/
+const UINT = /^\d+$/
+/** An int64 (string or integer number) as JSON: a number when exact, else the digits as a string. */
+function int64Json(value: unknown, segment: string): string {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw new Fault(segment, `expected an integer, got ${value}`)
+    return String(value)
+  }
+  if (typeof value !== 'string' || !INT.test(value))
+    throw new Fault(
+      segment,
+      `expected an integer, got ${typeof value === 'string' ? JSON.stringify(value) : describe(value)}`,
+    )
+  const n = Number(value)
+  return Number.isSafeInteger(n) ? String(n) : JSON.stringify(value)
+}
+/** A fixed64 nanosecond time in whole microseconds (absent: 0); `nanosRest` gets the nanoseconds left over. */
+let nanosRest = 0
+function micros(value: unknown, segment: string): number {
+  nanosRest = 0
+  if (value === undefined || value === null) return 0
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) throw new Fault(segment, `expected a non-negative integer, got ${value}`)
+    nanosRest = value % 1000
+    return Math.floor(value / 1000)
+  }
+  if (typeof value !== 'string' || !UINT.test(value))
+    throw new Fault(segment, `expected a non-negative integer (string or number), got ${describe(value)}`)
+  const cut = value.length - 3
+  if (cut <= 0) return ((nanosRest = Number(value)), 0)
+  nanosRest = Number(value.slice(cut))
+  return Number(value.slice(0, cut))
+}
+function enumOf(value: unknown, names: Record<string, number>, segment: string): number {
+  if (value === undefined || value === null) return 0
+  if (typeof value === 'number' && Number.isInteger(value)) return value
+  if (typeof value === 'string') return names[value] ?? 0
+  throw new Fault(segment, `expected an enum number or name, got ${describe(value)}`)
+}
+/** A hex/base64 id as lowercase hex; a bad one is reported at `segment`, empty when optional and absent. */
+function id(value: unknown, bytes: 8 | 16, segment: string, optional: boolean): string {
+  if ((value === undefined || value === null) && optional) return ''
+  const text = str(value, segment)
+  try {
+    return normalizeId(text, bytes)
+  } catch (error) {
+    throw new Fault(segment, (error as Error).message)
+  }
+}
+
+/** What an attribute list says about the anchoring object and the service, picked up while converting. */
+interface Picked {
+  service: string
+  objType: string | undefined
+  objId: string | undefined
+  kind: string | undefined
+  seq: number
+}
+const picked = (): Picked => ({ service: '', objType: undefined, objId: undefined, kind: undefined, seq: 0 })
+
+/** An AnyValue as JSON text (the same mapping as `fromAnyValue`). */
+function anyValueJson(value: unknown): string {
+  if (value === undefined || value === null) return 'null'
+  const v = object(value, '')
+  if (v.stringValue !== undefined && v.stringValue !== null) return JSON.stringify(str(v.stringValue, '.stringValue'))
+  if (v.boolValue !== undefined && v.boolValue !== null) {
+    if (typeof v.boolValue !== 'boolean')
+      throw new Fault('.boolValue', `expected a boolean, got ${describe(v.boolValue)}`)
+    return v.boolValue ? 'true' : 'false'
+  }
+  if (v.intValue !== undefined && v.intValue !== null) return int64Json(v.intValue, '.intValue')
+  if (v.doubleValue !== undefined && v.doubleValue !== null) {
+    if (typeof v.doubleValue !== 'number' && typeof v.doubleValue !== 'string')
+      throw new Fault('.doubleValue', `expected a number, got ${describe(v.doubleValue)}`)
+    return JSON.stringify(v.doubleValue)
+  }
+  if (v.arrayValue !== undefined && v.arrayValue !== null) {
+    const values = optArray(object(v.arrayValue, '.arrayValue').values, '.arrayValue.values')
+    let out = '['
+    for (let i = 0; i < values.length; i++) {
+      try {
+        out += (i ? ',' : '') + anyValueJson(values[i])
+      } catch (error) {
+        at(error, `.arrayValue.values[${i}]`)
+      }
+    }
+    return out + ']'
+  }
+  if (v.kvlistValue !== undefined && v.kvlistValue !== null)
+    return attributesJson(object(v.kvlistValue, '.kvlistValue').values, '.kvlistValue.values', undefined)
+  if (v.bytesValue !== undefined && v.bytesValue !== null) return JSON.stringify(str(v.bytesValue, '.bytesValue'))
+  return 'null'
+}
+
+/**
+ * OTLP attributes as one JSON object text (a repeated key: the last value wins when read back). Into `pick`
+ * go `service.name`, `trilog.obj_type`/`obj_id`/`kind` (strings) and `trilog.seq` (a number).
+ */
+function attributesJson(list: unknown, segment: string, pick: Picked | undefined): string {
+  const attributes = optArray(list, segment)
+  let out = '{'
+  for (let i = 0; i < attributes.length; i++) {
+    try {
+      const kv = object(attributes[i], '')
+      const key = str(kv.key, '.key')
+      let value: string
+      try {
+        value = anyValueJson(kv.value)
+      } catch (error) {
+        at(error, '.value')
+      }
+      out += (i ? ',' : '') + JSON.stringify(key) + ':' + value
+      const c = key.charCodeAt(0) // only `trilog.*` and `service.name` are picked
+      if (pick && (c === 116 || c === 115)) pickAttribute(pick, key, kv.value as Obj | null | undefined, value)
+    } catch (error) {
+      at(error, `${segment}[${i}]`)
+    }
+  }
+  return out + '}'
+}
+
+function pickAttribute(pick: Picked, key: string, value: Obj | null | undefined, json: string): void {
+  const text = typeof value?.stringValue === 'string' ? value.stringValue : undefined
+  if (key === OBJ_TYPE_ATTR) pick.objType = text
+  else if (key === OBJ_ID_ATTR) pick.objId = text
+  else if (key === KIND_ATTR) pick.kind = text
+  else if (key === SERVICE_ATTR) pick.service = text ?? ''
+  else if (key === SEQ_ATTR) {
+    const n = value?.intValue != null || value?.doubleValue != null ? Number(json) : NaN
+    pick.seq = Number.isFinite(n) ? n : 0
+  }
+}
+const SERVICE_ATTR = 'service.name'
+
+function scopeOf(value: unknown): string {
+  const scope = optObject(value, '.scope')
+  if (!scope) return ''
+  const name = optStr(scope.name, '.scope.name')
+  const version = optStr(scope.version, '.scope.version')
+  optArray(scope.attributes, '.scope.attributes')
+  return name ? `${name}${version ? `@${version}` : ''}` : ''
+}
+
+/**
+ * Every span of an ExportTraceServiceRequest (parsed OTLP/HTTP JSON) as rows, checking the shape as it goes.
+ * Throws `OtlpShapeError` (a RangeError) with the path of the first malformed field.
+ */
+export function spansFromOtlp(request: unknown): SpanRow[] {
   const rows: SpanRow[] = []
-  request.resourceSpans?.forEach((rs, i) => {
-    const resource = fromAttributes(rs.resource?.attributes)
-    rs.scopeSpans?.forEach((ss, j) => {
-      ss.spans?.forEach((span, k) => {
-        try {
-          rows.push(spanRow(span, resource, scopeName(ss.scope)))
-        } catch (error) {
-          throw new RangeError(`At resourceSpans[${i}].scopeSpans[${j}].spans[${k}]: ${(error as Error).message}`)
+  try {
+    const resourceSpans = optArray(object(request, '').resourceSpans, 'resourceSpans')
+    for (let i = 0; i < resourceSpans.length; i++) {
+      try {
+        const rs = object(resourceSpans[i], '')
+        const resourcePick = picked()
+        const res = optObject(rs.resource, '.resource')
+        const resource = attributesJson(res?.attributes, '.resource.attributes', resourcePick)
+        const scopeSpans = optArray(rs.scopeSpans, '.scopeSpans')
+        for (let j = 0; j < scopeSpans.length; j++) {
+          try {
+            const ss = object(scopeSpans[j], '')
+            const scope = scopeOf(ss.scope)
+            const spans = optArray(ss.spans, '.spans')
+            for (let k = 0; k < spans.length; k++) {
+              try {
+                rows.push(spanRow(object(spans[k], ''), resource, resourcePick.service, scope))
+              } catch (error) {
+                at(error, `.spans[${k}]`)
+              }
+            }
+          } catch (error) {
+            at(error, `.scopeSpans[${j}]`)
+          }
         }
-      })
-    })
-  })
+      } catch (error) {
+        at(error, `resourceSpans[${i}]`)
+      }
+    }
+  } catch (error) {
+    shapeError(error)
+  }
   return rows
 }
 
-function spanRow(span: OtlpSpan, resource: JsonObject, scope: string): SpanRow {
-  const attrs = fromAttributes(span.attributes)
+function spanRow(span: Obj, resource: string, service: string, scope: string): SpanRow {
+  // Ids are reported at the span (`At …spans[k]: "zz" is not a 16-byte id …`).
+  const traceId = id(str(span.traceId, '.traceId'), 16, '', false)
+  const spanId = id(str(span.spanId, '.spanId'), 8, '', false)
+  const parentSpanId = id(optStr(span.parentSpanId, '.parentSpanId'), 8, '', true)
+  optStr(span.traceState, '.traceState')
+  const name = str(span.name, '.name')
+  const kind = enumOf(span.kind, SPAN_KINDS, '.kind')
+  if (span.startTimeUnixNano === undefined || span.startTimeUnixNano === null)
+    throw new Fault('.startTimeUnixNano', 'expected an integer, got undefined')
+  const startUs = micros(span.startTimeUnixNano, '.startTimeUnixNano')
+  const startNs = nanosRest
+  const hasEnd = span.endTimeUnixNano !== undefined && span.endTimeUnixNano !== null
+  const endUs = hasEnd ? micros(span.endTimeUnixNano, '.endTimeUnixNano') : startUs
+  const endNs = hasEnd ? nanosRest : startNs
+  const pick = picked()
+  const attrs = attributesJson(span.attributes, '.attributes', pick)
+  const status = optObject(span.status, '.status')
+  const spanEvents = optArray(span.events, '.events')
+  let events = '['
+  for (let i = 0; i < spanEvents.length; i++) {
+    try {
+      const e = object(spanEvents[i], '')
+      const ts = Math.floor(micros(e.timeUnixNano, '.timeUnixNano') / 1000)
+      const name = JSON.stringify(optStr(e.name, '.name'))
+      events += `${i ? ',' : ''}{"ts":${ts},"name":${name},"attrs":${attributesJson(e.attributes, '.attributes', undefined)}}`
+    } catch (error) {
+      at(error, `.events[${i}]`)
+    }
+  }
+  const spanLinks = optArray(span.links, '.links')
+  let links = '['
+  for (let i = 0; i < spanLinks.length; i++) {
+    try {
+      const l = object(spanLinks[i], '')
+      const linkTrace = id(l.traceId, 16, '.traceId', false)
+      const linkSpan = id(l.spanId, 8, '.spanId', false)
+      optStr(l.traceState, '.traceState')
+      links += `${i ? ',' : ''}{"traceId":"${linkTrace}","spanId":"${linkSpan}","attrs":${attributesJson(l.attributes, '.attributes', undefined)}}`
+    } catch (error) {
+      at(error, `.links[${i}]`)
+    }
+  }
+  const durationUs = endUs - startUs + Math.floor((endNs - startNs) / 1000)
   return {
-    trace_id: normalizeId(span.traceId, 16),
-    span_id: normalizeId(span.spanId, 8),
-    parent_span_id: normalizeId(span.parentSpanId, 8),
-    name: span.name,
-    kind: enumValue(span.kind, SPAN_KINDS),
-    start_ts: nanosToMs(span.startTimeUnixNano),
-    end_ts: nanosToMs(span.endTimeUnixNano ?? span.startTimeUnixNano),
-    duration_us: nanosDiffUs(span.startTimeUnixNano, span.endTimeUnixNano),
-    status_code: enumValue(span.status?.code, STATUS_CODES),
-    status_message: span.status?.message ?? '',
-    service: text(resource['service.name']),
+    trace_id: traceId,
+    span_id: spanId,
+    parent_span_id: parentSpanId,
+    name,
+    kind,
+    start_ts: Math.floor(startUs / 1000),
+    end_ts: Math.floor(endUs / 1000),
+    duration_us: hasEnd && durationUs > 0 ? durationUs : 0,
+    status_code: status ? enumOf(status.code, STATUS_CODES, '.status.code') : 0,
+    status_message: status ? optStr(status.message, '.status.message') : '',
+    service,
     scope,
-    obj_type: text(attrs[OBJ_TYPE_ATTR]),
-    obj_id: text(attrs[OBJ_ID_ATTR]),
-    attrs: JSON.stringify(attrs),
-    events: JSON.stringify(
-      (span.events ?? []).map((e) => ({
-        ts: nanosToMs(e.timeUnixNano),
-        name: e.name ?? '',
-        attrs: fromAttributes(e.attributes),
-      })),
-    ),
-    links: JSON.stringify(
-      (span.links ?? []).map((l) => ({
-        traceId: normalizeId(l.traceId, 16),
-        spanId: normalizeId(l.spanId, 8),
-        attrs: fromAttributes(l.attributes),
-      })),
-    ),
-    resource: JSON.stringify(resource),
+    obj_type: pick.objType ?? '',
+    obj_id: pick.objId ?? '',
+    attrs,
+    events: events + ']',
+    links: links + ']',
+    resource,
   }
 }
 
 /** Log records as rows, plus TriLog events for records anchored with `trilog.obj_type`/`trilog.obj_id`/`trilog.kind`. */
-export function logsFromOtlp(request: LogsRequest): { logs: LogRow[]; events: TrilogEvent[] } {
+export function logsFromOtlp(request: unknown): { logs: LogRow[]; events: TrilogEvent[] } {
   const logs: LogRow[] = []
   const events: TrilogEvent[] = []
-  request.resourceLogs?.forEach((rl, i) => {
-    const resource = fromAttributes(rl.resource?.attributes)
-    rl.scopeLogs?.forEach((sl, j) => {
-      sl.logRecords?.forEach((record, k) => {
-        try {
-          const attrs = fromAttributes(record.attributes)
-          const body = fromAnyValue(record.body)
-          const ts = nanosToMs(record.timeUnixNano ?? record.observedTimeUnixNano)
-          const traceId = normalizeId(record.traceId, 16)
-          logs.push({
-            ts,
-            observed_ts: nanosToMs(record.observedTimeUnixNano ?? record.timeUnixNano),
-            trace_id: traceId,
-            span_id: normalizeId(record.spanId, 8),
-            severity_number: enumValue(record.severityNumber, {}),
-            severity_text: record.severityText ?? '',
-            event_name: record.eventName ?? '',
-            body: JSON.stringify(body),
-            service: text(resource['service.name']),
-            scope: scopeName(sl.scope),
-            attrs: JSON.stringify(attrs),
-            resource: JSON.stringify(resource),
-          })
-          const [type, id, kind] = [attrs[OBJ_TYPE_ATTR], attrs[OBJ_ID_ATTR], attrs[KIND_ATTR]]
-          if (typeof type === 'string' && typeof id === 'string' && typeof kind === 'string') {
-            const seq = attrs[SEQ_ATTR]
-            events.push({
-              objType: type,
-              objId: id,
-              ts,
-              seq: typeof seq === 'number' ? seq : 0,
-              kind,
-              traceId,
-              attrs: body,
-            })
+  try {
+    const resourceLogs = optArray(object(request, '').resourceLogs, 'resourceLogs')
+    for (let i = 0; i < resourceLogs.length; i++) {
+      try {
+        const rl = object(resourceLogs[i], '')
+        const resourcePick = picked()
+        const res = optObject(rl.resource, '.resource')
+        const resource = attributesJson(res?.attributes, '.resource.attributes', resourcePick)
+        const scopeLogs = optArray(rl.scopeLogs, '.scopeLogs')
+        for (let j = 0; j < scopeLogs.length; j++) {
+          try {
+            const sl = object(scopeLogs[j], '')
+            const scope = scopeOf(sl.scope)
+            const records = optArray(sl.logRecords, '.logRecords')
+            for (let k = 0; k < records.length; k++) {
+              try {
+                logRow(object(records[k], ''), resource, resourcePick.service, scope, logs, events)
+              } catch (error) {
+                at(error, `.logRecords[${k}]`)
+              }
+            }
+          } catch (error) {
+            at(error, `.scopeLogs[${j}]`)
           }
-        } catch (error) {
-          throw new RangeError(`At resourceLogs[${i}].scopeLogs[${j}].logRecords[${k}]: ${(error as Error).message}`)
         }
-      })
-    })
-  })
+      } catch (error) {
+        at(error, `resourceLogs[${i}]`)
+      }
+    }
+  } catch (error) {
+    shapeError(error)
+  }
   return { logs, events }
+}
+
+function logRow(record: Obj, resource: string, service: string, scope: string, logs: LogRow[], events: TrilogEvent[]) {
+  const hasTime = record.timeUnixNano !== undefined && record.timeUnixNano !== null
+  const hasObserved = record.observedTimeUnixNano !== undefined && record.observedTimeUnixNano !== null
+  const timeUs = micros(record.timeUnixNano, '.timeUnixNano')
+  const observedUs = micros(record.observedTimeUnixNano, '.observedTimeUnixNano')
+  const ts = Math.floor((hasTime ? timeUs : observedUs) / 1000)
+  const pick = picked()
+  const attrs = attributesJson(record.attributes, '.attributes', pick)
+  let body: string
+  try {
+    body = anyValueJson(record.body)
+  } catch (error) {
+    at(error, '.body')
+  }
+  const traceId = id(record.traceId, 16, '', true)
+  logs.push({
+    ts,
+    observed_ts: Math.floor((hasObserved ? observedUs : timeUs) / 1000),
+    trace_id: traceId,
+    span_id: id(record.spanId, 8, '', true),
+    severity_number: enumOf(record.severityNumber, {}, '.severityNumber'),
+    severity_text: optStr(record.severityText, '.severityText'),
+    event_name: optStr(record.eventName, '.eventName'),
+    body,
+    service,
+    scope,
+    attrs,
+    resource,
+  })
+  if (pick.objType !== undefined && pick.objId !== undefined && pick.kind !== undefined) {
+    events.push({
+      objType: pick.objType,
+      objId: pick.objId,
+      ts,
+      seq: pick.seq,
+      kind: pick.kind,
+      traceId,
+      attrs: JSON.parse(body) as Json,
+    })
+  }
 }
 
 const METRIC_TYPES = ['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'] as const

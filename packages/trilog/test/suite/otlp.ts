@@ -148,6 +148,63 @@ export function otlp(store: () => TrilogStore): void {
     const missing = await post('/v1/traces', noName)
     expect(missing.status).toBe(400)
     expect(missing.body.message).toMatch(/^At resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.name: /)
+    const badValue = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: 'a'.repeat(32),
+                  spanId: 'b'.repeat(16),
+                  name: 'x',
+                  startTimeUnixNano: '1',
+                  attributes: [{ key: 'n', value: { intValue: 'many' } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    })
+    expect(await post('/v1/traces', badValue)).toEqual({
+      status: 400,
+      body: {
+        code: 3,
+        message:
+          'At resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue: expected an integer, got "many"',
+      },
+    })
+    const negativeTime = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            { spans: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'x', startTimeUnixNano: -1 }] },
+          ],
+        },
+      ],
+    })
+    expect((await post('/v1/traces', negativeTime)).body.message).toMatch(
+      /^At resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.startTimeUnixNano: /,
+    )
+    expect(await post('/v1/traces', '[]')).toMatchObject({
+      status: 400,
+      body: { message: /^At \(root\): expected an object/ },
+    })
+    const badLog = JSON.stringify({
+      resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { kvlistValue: { values: [{}] } } }] }] }],
+    })
+    expect(await post('/v1/logs', badLog)).toEqual({
+      status: 400,
+      body: {
+        code: 3,
+        message:
+          'At resourceLogs[0].scopeLogs[0].logRecords[0].body.kvlistValue.values[0].key: expected a string, got undefined',
+      },
+    })
+    expect((await post('/v1/traces', JSON.stringify({ resourceSpans: {} }))).body.message).toBe(
+      'At resourceSpans: expected an array, got object',
+    )
     expect((await post('/v1/traces', 'x', { 'content-type': 'application/x-protobuf' })).status).toBe(415)
     expect((await post('/v1/traces', read('trace.json'), {}, smallBase)).status).toBe(413)
     expect((await post('/v1/nothing', '{}')).status).toBe(404)

@@ -53,6 +53,15 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
   const expiry = setInterval(() => void nog.expirePatches().catch((e: unknown) => console.error('[nog]', e)), 60_000)
   expiry.unref()
   const telemetry = Trilog.start({ store: trilog, serviceName: 'nexus-kernel', clock: options.clock })
+  // NOGUpdate: every committed graph change, anchored to its workspace.
+  nog.onChange(({ workspaceId, version, changes }) =>
+    telemetry.anchor({ type: 'Workspace', id: workspaceId }, () =>
+      telemetry.event('nog_update', {
+        version,
+        changes: changes.map((c) => ({ op: c.op, id: 'entity' in c ? c.entity.id : c.relationship.id })),
+      }),
+    ),
+  )
   const metrics = new KernelMetrics()
   const accounts = new AccountService({
     repository: new AccountRepository(database.sql),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningKernel } from '../src/index.ts'
-import { COUNTER, api, startTestKernel } from './helpers.ts'
+import { COUNTER, TestClient, api, startTestKernel } from './helpers.ts'
 
 const DICE = `<NexusPanel title="Dice" version="1.0.0">
   <Data><State name="rolls" type="list" default="[]" /></Data>
@@ -18,10 +18,11 @@ const DICE = `<NexusPanel title="Dice" version="1.0.0">
 describe('time travel over TriLog', () => {
   let kernel: RunningKernel
   let clock: { now: number }
+  let ownerKey: string
   let id: string
   const times: number[] = []
   beforeAll(async () => {
-    ;({ kernel, clock } = await startTestKernel())
+    ;({ kernel, clock, ownerKey } = await startTestKernel())
     id = (await api(kernel, 'POST', '/api/panels', { nxml: COUNTER })).body.id
     for (let i = 0; i < 3; i++) {
       clock.now += 1000
@@ -46,6 +47,9 @@ describe('time travel over TriLog', () => {
     })
     expect(change.attrs.actor).toEqual(expect.any(String))
     expect(change.traceId).toMatch(/^[0-9a-f]{32}$/)
+    const newest = await api(kernel, 'GET', `/api/panels/${id}/timeline?last=2`)
+    expect(newest.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['state_change', 'handler_run'])
+    expect(newest.body.entries[0].attrs.args).toEqual({ step: 3 })
   })
 
   it('diffs two moments and says who changed a path', async () => {
@@ -64,6 +68,38 @@ describe('time travel over TriLog', () => {
     const trace = await api(kernel, 'GET', `/api/traces/${traceId}`)
     expect(trace.body.spans[0]).toMatchObject({ traceId, name: 'PanelExecution', objType: 'Panel', objId: id })
     expect((await api(kernel, 'GET', `/api/traces/${traceId}`, undefined, null)).status).toBe(401)
+  })
+
+  it('joins the trace of a caller that sends traceparent, over HTTP and WebSocket', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
+    const res = await fetch(`${kernel.url}/api/panels/${id}/trigger`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ownerKey}`,
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      },
+      body: JSON.stringify({ tool: 'increment' }),
+    })
+    expect(res.status).toBe(200)
+    const { body } = await api(kernel, 'GET', `/api/panels/${id}/timeline?last=2`)
+    expect(body.entries[0]).toMatchObject({ kind: 'state_change', traceId })
+    const trace = await api(kernel, 'GET', `/api/traces/${traceId}`)
+    expect(trace.body.spans[0]).toMatchObject({ name: 'PanelExecution', parentSpanId: '00f067aa0ba902b7' })
+
+    const wsTrace = 'aaaabbbbccccddddeeeeffff00001111'
+    const c = await TestClient.connect(kernel)
+    c.send({
+      type: 'trigger',
+      reqId: 't',
+      panelId: id,
+      tool: 'increment',
+      traceparent: `00-${wsTrace}-1111222233334444-01`,
+    })
+    await c.next((m) => m.type === 'ack')
+    c.close()
+    const after = await api(kernel, 'GET', `/api/panels/${id}/timeline?last=2`)
+    expect(after.body.entries[0]).toMatchObject({ kind: 'state_change', traceId: wsTrace })
   })
 
   it('re-executes a recorded run with its seed and clock and gets the same operations', async () => {
@@ -91,7 +127,7 @@ describe('time travel over TriLog', () => {
   it('computes per-tool baselines for anomaly flags', async () => {
     // Spans carry real time (OTel measures durations), so the window ends now.
     const { body } = await api(kernel, 'GET', `/api/panels/${id}/anomalies?from=0&to=${Date.now() + 60_000}`)
-    expect(body.baselines).toEqual([expect.objectContaining({ tool: `${id}/increment`, count: 3, errorRate: 0 })])
+    expect(body.baselines).toEqual([expect.objectContaining({ tool: `${id}/increment`, count: 5, errorRate: 0 })])
     expect(body.flags).toEqual([])
   })
 

@@ -26,6 +26,8 @@ export interface TimelineOptions {
   to?: number
   offset?: number
   limit?: number
+  /** The newest `last` events instead of a page from `offset` (still oldest first). */
+  last?: number
 }
 
 /** The object's events between `from` and `to` (ms, inclusive), oldest first, a page at a time. */
@@ -36,11 +38,17 @@ export async function timeline(
   options: TimelineOptions = {},
 ): Promise<TimelinePage> {
   await store.flush()
-  const { from = 0, to = Number.MAX_SAFE_INTEGER, offset = 0, limit = 100 } = options
-  const rows = await store.eventRows(`${objectWhere(objType, objId)} AND ts >= ${uint(from)} AND ts <= ${uint(to)}`, {
-    offset,
-    count: limit + 1,
-  })
+  const { from = 0, to = Number.MAX_SAFE_INTEGER, last } = options
+  const where = `${objectWhere(objType, objId)} AND ts >= ${uint(from)} AND ts <= ${uint(to)}`
+  let { offset = 0, limit = 100 } = options
+  if (last !== undefined) {
+    const [counted] = await store.select<{ n: string | number }>(
+      `SELECT count() AS n FROM trilog_events WHERE ${where}`,
+    )
+    limit = last
+    offset = Math.max(0, Number(counted?.n ?? 0) - last)
+  }
+  const rows = await store.eventRows(where, { offset, count: limit + 1 })
   const entries = rows.slice(0, limit).map(toEntry)
   return rows.length > limit ? { entries, nextOffset: offset + limit } : { entries }
 }

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import type { Json, JsonObject } from '@nexus/protocol'
+import { injectTraceHeaders } from '@nexus/trilog'
 import { ExtensionError, granted, type CallContext, type Extension } from './Extension.ts'
 
 export interface HttpExtensionOptions {
@@ -66,6 +67,7 @@ export function httpExtension(options: HttpExtensionOptions): Extension {
     if (init.headers && typeof init.headers === 'object' && !Array.isArray(init.headers)) {
       for (const [k, v] of Object.entries(init.headers)) if (typeof v === 'string') headers[k] = v
     }
+    injectTraceHeaders(headers) // the called service joins the handler's trace
     let body: string | undefined
     if (init.body !== undefined && init.body !== null) {
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body)

@@ -7,7 +7,8 @@ import { KernelError } from '../errors.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { PanelService } from '../panels/PanelService.ts'
 import type { Sandbox } from '@nexus/sandbox'
-import { createOtlpHandler, type Trilog, type TrilogStore } from '@nexus/trilog'
+import { context as otelContext } from '@opentelemetry/api'
+import { createOtlpHandler, extractTraceHeaders, type Trilog, type TrilogStore } from '@nexus/trilog'
 import { authenticate, requirePrincipal } from './auth.ts'
 import type { NogService } from '../nog/NogService.ts'
 import { historyRoutes } from './historyRoutes.ts'
@@ -45,6 +46,8 @@ export function createApp({
 }: AppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
+  // W3C trace context from callers (`traceparent`, baggage): kernel spans join the caller's trace.
+  app.use((req, _res, next) => otelContext.with(extractTraceHeaders(req.headers), next))
   // OTLP/HTTP ingest reads its own body (JSON, gzip); any logged-in caller or API key may send.
   const otlp = createOtlpHandler(trilog)
   const otlpAuth = authenticate(accounts)

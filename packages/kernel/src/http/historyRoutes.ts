@@ -53,6 +53,7 @@ export function historyRoutes(
       to: intParam(req, 'to', Number.MAX_SAFE_INTEGER),
       offset: intParam(req, 'offset', 0),
       limit: Math.min(intParam(req, 'limit', 100), 1000),
+      ...(req.query.last === undefined ? {} : { last: Math.min(intParam(req, 'last'), 1000) }),
     }
     res.json(await timeline(store, 'Panel', id, options))
   })

@@ -10,7 +10,8 @@ import {
   type JsonObject,
   type ServerMessage,
 } from '@nexus/protocol'
-import type { Trilog } from '@nexus/trilog'
+import { context as otelContext } from '@opentelemetry/api'
+import { extractTraceMessage, type TraceCarrier, type Trilog } from '@nexus/trilog'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
 import { KernelError, describeZodError } from '../errors.ts'
@@ -116,7 +117,9 @@ export class SyncHub {
     }
     try {
       await client.auth
-      await this.handle(client, parsed.data)
+      // A message may carry `traceparent` (and baggage): what it causes joins the sender's trace.
+      const trace = extractTraceMessage(raw as TraceCarrier)
+      await otelContext.with(trace, () => this.handle(client, parsed.data))
     } catch (error) {
       if (!(error instanceof KernelError)) console.error('[sync]', error)
       const body =

@@ -84,6 +84,13 @@ describe('the counter panel, live in two browsers', () => {
     }
     await waitForMetric(b, '3')
     expect(await b.getByText('Double: 6').count()).toBe(1)
+    // TriLog's history beside the panel: the three runs, their baseline, and the state at a moment.
+    await a.waitForFunction(() => document.querySelectorAll('.timeline li').length >= 3, undefined, { timeout: 20_000 })
+    await a.locator('.baselines td', { hasText: 'increment' }).waitFor()
+    await a.locator('.timeline li button').nth(1).click() // the second newest: after the second click
+    await a.locator('.state-at pre').waitFor()
+    expect(JSON.parse((await a.locator('.state-at pre').textContent()) ?? '{}')).toEqual({ count: 2 })
+    await a.screenshot({ path: join(RESULTS, 'counter-history.png') })
     await a.screenshot({ path: join(RESULTS, 'counter-page-a.png') })
     await b.screenshot({ path: join(RESULTS, 'counter-page-b.png') })
 

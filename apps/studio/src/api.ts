@@ -92,3 +92,36 @@ export function createPanel(
 ): Promise<{ id: string; version: number; state: JsonObject }> {
   return request('/api/panels', { method: 'POST', body: JSON.stringify({ nxml, workspaceId }) })
 }
+
+export interface TimelineEntry {
+  ts: number
+  seq: number
+  kind: string
+  traceId: string
+  summary: string
+  attrs: Record<string, unknown>
+}
+
+export interface ToolBaseline {
+  tool: string
+  count: number
+  medianMs: number
+  madMs: number
+  errorRate: number
+}
+
+export type AnomalyFlag =
+  | { kind: 'latency'; tool: string; ts: number; durationMs: number; score: number; traceId: string }
+  | { kind: 'error_rate'; tool: string; recentRate: number; baselineRate: number; recentCount: number }
+
+export function timeline(panelId: string, last: number): Promise<{ entries: TimelineEntry[] }> {
+  return request(`/api/panels/${panelId}/timeline?last=${last}`)
+}
+
+export function anomalies(panelId: string): Promise<{ baselines: ToolBaseline[]; flags: AnomalyFlag[] }> {
+  return request(`/api/panels/${panelId}/anomalies`)
+}
+
+export function stateAt(panelId: string, at: number): Promise<{ at: number; state: JsonObject }> {
+  return request(`/api/panels/${panelId}/state?at=${at}`)
+}

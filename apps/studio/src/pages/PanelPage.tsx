@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { ErrorBody, Json, JsonObject, PanelAst } from '@nexus/protocol'
 import { PanelView, createStore, parseNxml } from '@nexus/reactor'
+import { HistoryPanel } from '../components/HistoryPanel.tsx'
 import { useStudio } from '../store.ts'
 
 type Store = ReturnType<typeof createStore>
@@ -67,20 +68,23 @@ export function PanelPage({ panelId }: { panelId: string }) {
   if (error) return <p className="error">{error}</p>
   if (!live) return <p className="muted">Loading panel…</p>
   return (
-    <article className="panel-card" aria-label={live.ast.title}>
-      <header className="panel-card-header">
-        <h2>{live.ast.title}</h2>
-        <span className="muted" data-testid="panel-version">
-          v{version}
-        </span>
-      </header>
-      <PanelView ast={live.ast} store={live.store} onTrigger={trigger} />
-      {notice && (
-        <p className="error" role="alert">
-          {notice}
-        </p>
-      )}
-    </article>
+    <div className="panel-page">
+      <article className="panel-card" aria-label={live.ast.title}>
+        <header className="panel-card-header">
+          <h2>{live.ast.title}</h2>
+          <span className="muted" data-testid="panel-version">
+            v{version}
+          </span>
+        </header>
+        <PanelView ast={live.ast} store={live.store} onTrigger={trigger} />
+        {notice && (
+          <p className="error" role="alert">
+            {notice}
+          </p>
+        )}
+      </article>
+      <HistoryPanel panelId={panelId} version={version} />
+    </div>
   )
 }
 

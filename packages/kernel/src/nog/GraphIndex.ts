@@ -116,6 +116,9 @@ export class GraphIndex {
 
   /** Entities matching every given criterion, scanning the smallest index that applies. */
   find(query: { category?: string; tag?: string; text?: string; filter?: EntityPredicate }, limit: number) {
+    if (query.category === undefined && query.filter?.category !== undefined) {
+      query = { ...query, category: query.filter.category }
+    }
     const candidates: Iterable<string> =
       query.tag !== undefined
         ? (this.tags.get(query.tag) ?? [])

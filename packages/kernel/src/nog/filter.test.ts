@@ -96,3 +96,12 @@ describe('compileFilter', () => {
     expect(errorOf(wide)).toBe('At $or[255]: a filter may have at most 256 conditions')
   })
 })
+
+describe('category hints', () => {
+  it('marks filters that pin a category so queries can use the category index', () => {
+    const pinned = compileFilter({ $and: [{ category: { eq: 'concept' } }, { 'properties.size': { gt: 3 } }] })
+    const free = compileFilter({ $or: [{ category: { eq: 'concept' } }, { category: { eq: 'data' } }] })
+    expect(pinned.ok && pinned.value.category).toBe('concept')
+    expect(free.ok && free.value.category).toBeUndefined()
+  })
+})

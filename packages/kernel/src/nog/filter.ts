@@ -9,7 +9,11 @@ import type { NogEntity } from './types.ts'
  */
 export type NogFilter = { $and: NogFilter[] } | { $or: NogFilter[] } | Record<string, Record<string, Json>>
 
-export type EntityPredicate = (entity: NogEntity) => boolean
+/**
+ * A compiled filter. `category` is set when every match must have that category (a top-level
+ * `category: {eq}`), so queries can start from the category index instead of scanning the graph.
+ */
+export type EntityPredicate = ((entity: NogEntity) => boolean) & { category?: string }
 
 export type FilterResult = { ok: true; value: EntityPredicate } | { ok: false; error: string }
 
@@ -41,7 +45,12 @@ class FilterError extends Error {}
 export function compileFilter(input: unknown): FilterResult {
   const budget = { nodes: 0 }
   try {
-    return { ok: true, value: compileNode(input, '', 0, budget) }
+    const predicate: EntityPredicate = compileNode(input, '', 0, budget)
+    const category = requiredCategory(input)
+    return {
+      ok: true,
+      value: category === undefined ? predicate : Object.assign((e: NogEntity) => predicate(e), { category }),
+    }
   } catch (error) {
     if (error instanceof FilterError) return { ok: false, error: error.message }
     throw error
@@ -160,4 +169,18 @@ function test(kind: FieldKind, op: Op, operand: Json): (v: unknown) => boolean {
     case 'lte':
       return (v) => typeof v === typeof operand && (v as number) <= (operand as number)
   }
+}
+
+/** The category every match must have: `{category: {eq}}` at the top or inside a top-level `$and`. */
+function requiredCategory(node: unknown): string | undefined {
+  if (!isObject(node)) return undefined
+  if (Array.isArray(node.$and)) {
+    for (const part of node.$and) {
+      const found = requiredCategory(part)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  const condition = node.category
+  return isObject(condition) && typeof condition.eq === 'string' ? condition.eq : undefined
 }

@@ -5,15 +5,18 @@ import type { ServerMessage } from '@nexus/protocol'
 /** Frames a client can take: JSON text, or MessagePack binary (`/ws?encoding=msgpack`). */
 export type Encoding = 'json' | 'msgpack'
 
-/** One server message, encoded at most once per encoding however many clients receive it. */
+/**
+ * One server message, encoded at most once per encoding however many clients receive it. JSON is kept as
+ * UTF-8 bytes too, so `ws` does not convert the same string again for every socket.
+ */
 export class Frame {
-  private text: string | undefined
+  private text: Buffer | undefined
   private binary: Uint8Array | undefined
 
   constructor(readonly message: ServerMessage) {}
 
-  as(encoding: Encoding): string | Uint8Array {
-    if (encoding === 'json') return (this.text ??= JSON.stringify(this.message))
+  as(encoding: Encoding): Uint8Array {
+    if (encoding === 'json') return (this.text ??= Buffer.from(JSON.stringify(this.message)))
     return (this.binary ??= encode(this.message, { ignoreUndefined: true }))
   }
 }
@@ -49,7 +52,7 @@ export class Outbox {
       this.socket.close(1013, 'too far behind; reconnect and resume')
       return
     }
-    this.socket.send(frame.as(this.encoding))
+    this.socket.send(frame.as(this.encoding), { binary: this.encoding === 'msgpack' })
     this.onSent()
   }
 

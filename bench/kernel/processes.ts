@@ -1,22 +1,12 @@
 // Child processes of the kernel bench: the kernel as `npm start` runs it, the floor server and the client
 // workers. Every child is tracked so `stopAll` ends each one by its PID, also when the bench fails.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const started = new Set<ChildProcess>()
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
+export { freePort } from '../../packages/kernel/test/process.ts'
 
 /** A TypeScript file under `node --import tsx`; resolves once its output matches `ready`. */
 export async function spawnTs(

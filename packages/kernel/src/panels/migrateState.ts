@@ -1,6 +1,5 @@
 import type { JsonObject, PanelAst } from '@nexus/protocol'
-import { initialState } from '@nexus/reactor'
-import { fitsType } from './stateTypes.ts'
+import { initialState, matchesType } from '@nexus/reactor'
 
 export interface DroppedState {
   key: string
@@ -18,7 +17,7 @@ export function migrateState(previous: JsonObject, ast: PanelAst): { state: Json
   for (const decl of ast.states) {
     if (!(decl.name in previous)) continue
     const value = previous[decl.name]!
-    if (fitsType(decl.type, value)) state[decl.name] = value
+    if (matchesType(decl.type, value)) state[decl.name] = value
     else
       dropped.push({ key: decl.name, reason: `its value does not fit the new type ${decl.type}; reset to the default` })
   }

@@ -1,4 +1,5 @@
 import type { EntityPredicate } from './filter.ts'
+import { TrigramIndex } from './TrigramIndex.ts'
 import type { NogChangeEvent, NogEntity, NogGraph, NogRelationship, RelationshipType } from './types.ts'
 
 function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
@@ -26,8 +27,8 @@ export class GraphIndex {
   private readonly categories = new Map<string, Set<string>>()
   private readonly tags = new Map<string, Set<string>>()
   private readonly panels = new Map<string, Set<string>>()
-  /** Lower-cased `name\0description`, for case-insensitive substring search. */
-  private readonly text = new Map<string, string>()
+  /** `name\0description`, for case-insensitive substring search. */
+  private readonly text = new TrigramIndex()
 
   constructor(public version = 0) {}
 
@@ -44,7 +45,7 @@ export class GraphIndex {
     addTo(this.categories, entity.category, entity.id)
     for (const tag of entity.tags) addTo(this.tags, tag, entity.id)
     if (entity.sourcePanel !== null) addTo(this.panels, entity.sourcePanel, entity.id)
-    this.text.set(entity.id, `${entity.name}\0${entity.description}`.toLowerCase())
+    this.text.set(entity.id, `${entity.name}\0${entity.description}`)
   }
 
   removeEntity(id: string): void {
@@ -104,10 +105,8 @@ export class GraphIndex {
 
   /** Entities whose name or description contains `text`, ignoring case. */
   search(text: string, limit: number): NogEntity[] {
-    const needle = text.toLowerCase()
     const out: NogEntity[] = []
-    for (const [id, haystack] of this.text) {
-      if (!haystack.includes(needle)) continue
+    for (const id of this.text.search(text)) {
       out.push(this.entities.get(id)!)
       if (out.length >= limit) break
     }
@@ -124,14 +123,16 @@ export class GraphIndex {
         ? (this.tags.get(query.tag) ?? [])
         : query.category !== undefined
           ? (this.categories.get(query.category) ?? [])
-          : this.entities.keys()
+          : query.text !== undefined
+            ? this.text.search(query.text)
+            : this.entities.keys()
     const needle = query.text?.toLowerCase()
     const out: NogEntity[] = []
     for (const id of candidates) {
       const e = this.entities.get(id)!
       if (query.category !== undefined && e.category !== query.category) continue
       if (query.tag !== undefined && !e.tags.includes(query.tag)) continue
-      if (needle !== undefined && !this.text.get(id)!.includes(needle)) continue
+      if (needle !== undefined && !this.text.get(id)?.includes(needle)) continue
       if (query.filter && !query.filter(e)) continue
       out.push(e)
       if (out.length >= limit) break

@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url'
 import { RESULTS_DIR, type BenchResult, type Metric } from './lib.ts'
 
 const dir = fileURLToPath(new URL('.', import.meta.url))
-const wanted = process.argv.slice(2)
+// `--table` only rebuilds bench/README.md from the stored results.
+const tableOnly = process.argv.includes('--table')
+const wanted = process.argv.slice(2).filter((a) => a !== '--table')
 const benches = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => f.replace(/\.bench\.ts$/, ''))
-  .filter((name) => wanted.length === 0 || wanted.includes(name))
-if (wanted.length && benches.length === 0) {
+  .filter((name) => !tableOnly && (wanted.length === 0 || wanted.includes(name)))
+if (!tableOnly && wanted.length && benches.length === 0) {
   console.error(
     `No benchmark named ${wanted.join(', ')}; have: ${readdirSync(dir)
       .filter((f) => f.endsWith('.bench.ts'))

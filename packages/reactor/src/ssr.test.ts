@@ -19,7 +19,7 @@ describe('renderPanelToString', () => {
       <Layout strategy="grid" gap="lg"><Button label="{'Go ' + $state.n}" trigger="go" variant="danger" /></Layout>
     </View></NexusPanel>`)
     expect(renderPanelToString(ast!, {}, { theme: 'dark' })).toMatchInlineSnapshot(
-      `"<section class="nx-panel" data-nx="Panel" aria-label="P" data-theme="dark"><figure class="nx-chart" role="img" aria-label="line chart of y by x" style="width:480px;height:240px" data-nx="Chart"><div width="480" height="240" class="recharts-wrapper" style="position:relative;cursor:default;width:480px;height:240px"></div></figure><div class="nx-layout nx-layout--grid nx-gap--lg" style="grid-template-columns:repeat(3, minmax(0, 1fr))" data-nx="Layout"><div class="nx-cell" style="grid-column:1 / span 1;grid-row:1"><button type="button" class="nx-button nx-button--danger" data-nx="Button">Go 0</button></div></div></section>"`,
+      `"<section class="nx-panel" data-nx="Panel" aria-label="P" data-theme="dark"><figure class="nx-chart" role="img" aria-label="line chart of y by x" style="width:480px;height:240px" data-nx="Chart"><div class="nx-chart__placeholder" style="width:480px;height:240px"></div></figure><div class="nx-layout nx-layout--grid nx-gap--lg" style="grid-template-columns:repeat(3, minmax(0, 1fr))" data-nx="Layout"><div class="nx-cell" style="grid-column:1 / span 1;grid-row:1"><button type="button" class="nx-button nx-button--danger" data-nx="Button">Go 0</button></div></div></section>"`,
     )
   })
 })

@@ -15,6 +15,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts'
+import { useEffect, useState } from 'react'
 import { toJson } from '../expr/toJson.ts'
 import { CHART_TYPES } from '../nxml/componentSpecs.ts'
 import { asList, asNumber, choice, displayText, nxAttributes } from './display.ts'
@@ -23,11 +24,14 @@ import { useBindings } from './useBindings.ts'
 const PALETTE = ['--nx-chart-1', '--nx-chart-2', '--nx-chart-3', '--nx-chart-4', '--nx-chart-5'].map((v) => `var(${v})`)
 
 /**
- * Line, bar, area and pie charts (recharts) at a fixed size, so server and browser render the same SVG;
- * animations are off. The figure carries `role="img"` and a label naming the chart.
+ * Line, bar, area and pie charts (recharts) at a fixed size; animations are off. Recharts draws nothing on
+ * the server, so server and first browser render show the same sized placeholder and the chart appears once
+ * mounted (no hydration mismatch). The figure carries `role="img"` and a label naming the chart.
  */
 export function Chart({ node }: { node: ViewNode }) {
   const attrs = useBindings(node)
+  const [mounted, setMounted] = useState(false)
+  useEffect(() => setMounted(true), [])
   const type = choice(attrs.get('type'), CHART_TYPES, 'line')
   const data = asList(attrs.get('data')).map((d) => toJson(d)) as Record<string, unknown>[]
   const x = displayText(attrs.get('x')) || 'x'
@@ -51,7 +55,7 @@ export function Chart({ node }: { node: ViewNode }) {
           data={data}
           dataKey={ys[0]!}
           nameKey={x}
-          outerRadius={Math.min(width, height) / 2 - 16}
+          outerRadius={Math.min(width, height) / 2 - 32}
           isAnimationActive={false}
           label
         >
@@ -112,7 +116,7 @@ export function Chart({ node }: { node: ViewNode }) {
       style={{ width, height }}
       {...nxAttributes('Chart', displayText(attrs.get('id')), attrs.error)}
     >
-      {chart}
+      {mounted ? chart : <div className="nx-chart__placeholder" style={{ width, height }} />}
     </figure>
   )
 }

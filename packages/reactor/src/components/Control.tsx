@@ -1,8 +1,9 @@
 import type { Json, JsonObject, ViewNode } from '@nexus/protocol'
-import { useMemo } from 'react'
+import { memo, useMemo } from 'react'
 import { parseExpressionAttribute } from '../expr/binding.ts'
 import { evaluateExpression } from '../expr/evaluate.ts'
 import { truthy } from '../expr/methods.ts'
+import type { Value } from '../expr/values.ts'
 import { setOwn, toJson } from '../expr/toJson.ts'
 import { displayText } from './display.ts'
 import { ScopeContext } from './PanelContext.ts'
@@ -34,22 +35,44 @@ export function Iterate({ node }: { node: ViewNode }) {
   return (
     <div className="nx-iterate" role="list" data-nx="Iterate">
       {list.map((item, i) => {
-        const scope: JsonObject = { ...parent }
-        setOwn(scope, as, (toJson(item) ?? null) as Json)
-        setOwn(scope, index, i)
         let key: string | number = i
         if (keyExpr) {
+          const scope: JsonObject = { ...parent }
+          setOwn(scope, as, (toJson(item) ?? null) as Json)
+          setOwn(scope, index, i)
           const r = evaluateExpression(keyExpr, { $scope: scope })
           if (r.ok && (typeof r.value === 'string' || typeof r.value === 'number')) key = r.value
         }
-        return (
-          <div className="nx-iterate__item" role="listitem" key={key}>
-            <ScopeContext.Provider value={scope}>
-              <ViewChildren nodes={node.children} />
-            </ScopeContext.Provider>
-          </div>
-        )
+        return <IterateItem key={key} node={node} item={item} at={i} as={as} index={index} parent={parent} />
       })}
     </div>
   )
 }
+
+/**
+ * One item, memoised on the item's identity: the store patches copy-on-write, so a patch to one item of a
+ * big list re-renders that item's components only (the others keep their `$scope` object).
+ */
+const IterateItem = memo(function IterateItem(props: {
+  node: ViewNode
+  item: Value
+  at: number
+  as: string
+  index: string
+  parent: JsonObject | undefined
+}) {
+  const { item, at, as, index, parent } = props
+  const scope = useMemo(() => {
+    const s: JsonObject = { ...parent }
+    setOwn(s, as, (toJson(item) ?? null) as Json)
+    setOwn(s, index, at)
+    return s
+  }, [item, at, as, index, parent])
+  return (
+    <div className="nx-iterate__item" role="listitem">
+      <ScopeContext.Provider value={scope}>
+        <ViewChildren nodes={props.node.children} />
+      </ScopeContext.Provider>
+    </div>
+  )
+})

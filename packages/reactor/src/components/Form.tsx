@@ -1,5 +1,6 @@
 import type { Json, JsonObject, ViewNode } from '@nexus/protocol'
 import { type FormEvent, useMemo, useState } from 'react'
+import { evaluateBinding, parseBinding } from '../expr/binding.ts'
 import { setOwn, toJson } from '../expr/toJson.ts'
 import type { Value } from '../expr/values.ts'
 import { asBoolean, displayText, nxAttributes, valueAt } from './display.ts'
@@ -42,7 +43,7 @@ export function Form({ node }: { node: ViewNode }) {
       return toJson(valueAt(store.get(path[0] ?? '') as Value, path.slice(1)))
     }
     const key = fieldKey(f)!
-    return Object.hasOwn(values, key) ? values[key] : (f.attrs['value'] ?? defaultOf(f))
+    return Object.hasOwn(values, key) ? values[key] : initialOf(f, store.getState())
   }
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
@@ -78,6 +79,18 @@ export function Form({ node }: { node: ViewNode }) {
       </div>
     </form>
   )
+}
+
+/** An untouched field's value: its `value` binding evaluated (a Slider's as a number), else its type's zero. */
+function initialOf(f: ViewNode, $state: JsonObject): Json {
+  const raw = f.attrs['value']
+  if (raw === undefined) return defaultOf(f)
+  const parsed = parseBinding(raw)
+  const result = parsed.ok ? evaluateBinding(parsed.value, { $state, $computed: {} }) : undefined
+  const value = result?.ok ? (toJson(result.value) ?? null) : raw
+  if (f.type === 'Slider') return Number(value)
+  if (f.type === 'Switch') return value === true || value === 'true'
+  return value
 }
 
 function defaultOf(f: ViewNode): Json {

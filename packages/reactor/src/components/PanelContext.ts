@@ -1,4 +1,4 @@
-import type { Json, JsonObject, ToolDecl } from '@nexus/protocol'
+import type { Json, JsonObject, ToolDecl, ViewNode } from '@nexus/protocol'
 import { createContext, useContext } from 'react'
 import type { Store } from '../state/store.ts'
 
@@ -14,6 +14,8 @@ export interface PanelContextValue {
   tools: ReadonlyMap<string, ToolDecl>
   trigger: TriggerHandler
   bind: BindHandler
+  /** Called on every render of a bound component (see `PanelViewProps.onComponentRender`). */
+  onRender: ((node: ViewNode) => void) | undefined
 }
 
 export const PanelContext = createContext<PanelContextValue | undefined>(undefined)

@@ -1,4 +1,4 @@
-import type { Json, PanelAst } from '@nexus/protocol'
+import type { Json, PanelAst, ViewNode } from '@nexus/protocol'
 import { useEffect, useMemo, useRef } from 'react'
 import type { Store } from '../state/store.ts'
 import { type BindHandler, PanelContext, type PanelContextValue, type TriggerHandler } from './PanelContext.ts'
@@ -16,10 +16,15 @@ export interface PanelViewProps {
   onBind?: BindHandler
   /** Sets `data-theme` on the panel; omit to inherit from the page. */
   theme?: 'light' | 'dark'
+  /**
+   * Called each time a component bound to state renders (twice under StrictMode): a probe for tests and
+   * devtools that shows which components a patch re-renders. Read once, when the view mounts.
+   */
+  onComponentRender?: (node: ViewNode) => void
 }
 
 /** Renders a panel's view against a store. Components subscribe to the keys they read, nothing more. */
-export function PanelView({ ast, store, onTrigger, onBind, theme }: PanelViewProps) {
+export function PanelView({ ast, store, onTrigger, onBind, theme, onComponentRender }: PanelViewProps) {
   // The latest handlers without changing the context value, which would re-render every component.
   const handler = useRef(onTrigger)
   const binder = useRef(onBind)
@@ -39,6 +44,7 @@ export function PanelView({ ast, store, onTrigger, onBind, theme }: PanelViewPro
           if (!result.ok) console.warn(`[nexus] bind "${key}": ${result.error.message}`)
         }
       },
+      onRender: onComponentRender,
     }),
     [store, ast.tools],
   )

@@ -31,7 +31,7 @@ describe('planBindings: each component subscribes to exactly the keys it reads',
         "todo": [
           "Layout: []",
           "Metric: ["todos"]",
-          "Text: ["todos"]",
+          "Text: ["/todos/length","/todos/0/text"]",
           "Layout: []",
           "Button: []",
           "Button: []",

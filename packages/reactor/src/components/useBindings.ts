@@ -1,4 +1,4 @@
-import type { JsonObject, ViewNode } from '@nexus/protocol'
+import { type JsonObject, parsePointer, type ViewNode } from '@nexus/protocol'
 import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import type { ExprResult } from '../expr/ast.ts'
 import {
@@ -80,7 +80,8 @@ export function scopeFor(store: Store, plan: BindingPlan, $scope?: JsonObject, p
   let $state: JsonObject
   if (partial && plan.keys !== '*') {
     $state = {}
-    for (const key of plan.keys) {
+    for (const k of plan.keys) {
+      const key = k.startsWith('/') ? (parsePointer(k)[0] ?? '') : k
       const v = store.get(key)
       if (v !== undefined) setOwn($state, key, v)
     }
@@ -102,8 +103,9 @@ export interface BoundAttributes {
  * Evaluates a node's attributes and re-renders the component only when a state key they read changes.
  */
 export function useBindings(node: ViewNode): BoundAttributes {
-  const { store } = usePanel()
+  const { store, onRender } = usePanel()
   const $scope = useScope()
+  onRender?.(node)
   const plan = useMemo(() => planBindings(node, store), [node, store])
   const subscribe = useCallback((onChange: () => void) => store.subscribe(plan.keys, onChange), [store, plan])
   const getSnapshot = useCallback(() => store.versionStamp(plan.keys), [store, plan])

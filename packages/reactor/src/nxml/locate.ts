@@ -5,13 +5,25 @@ import type { Span } from '@nexus/protocol'
  * attribute values but not their offsets). Returns the span of the quoted value's text, or undefined.
  */
 export function locateAttributeValue(source: string, span: Span, name: string): Span | undefined {
-  const text = source.slice(span.start, span.end)
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const match = new RegExp(`\\s${escaped}\\s*=\\s*(["'])`).exec(text)
-  if (!match) return undefined
-  const start = span.start + match.index + match[0].length
-  const close = source.indexOf(match[1]!, start)
-  return { start, end: close === -1 ? start : close }
+  // A scan with indexOf (no RegExp built per call): `name` preceded by whitespace, then `\s*=\s*` and a quote.
+  for (let at = source.indexOf(name, span.start); at !== -1 && at < span.end; at = source.indexOf(name, at + 1)) {
+    if (!isSpace(source.charCodeAt(at - 1))) continue
+    let i = at + name.length
+    while (i < span.end && isSpace(source.charCodeAt(i))) i++
+    if (source.charCodeAt(i) !== 61 /* = */) continue
+    i++
+    while (i < span.end && isSpace(source.charCodeAt(i))) i++
+    const quote = source[i]
+    if (i >= span.end || (quote !== '"' && quote !== "'")) continue
+    const start = i + 1
+    const close = source.indexOf(quote, start)
+    return { start, end: close === -1 ? start : close }
+  }
+  return undefined
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11
 }
 
 /**

@@ -3,7 +3,7 @@ import { createElement, type ReactElement } from 'react'
 import { renderToString } from 'react-dom/server'
 import { resolveToolArgs } from '../args.ts'
 import { bindPatch } from '../components/useBoundValue.ts'
-import { PanelView } from '../components/PanelView.tsx'
+import { PanelView, type PanelViewProps } from '../components/PanelView.tsx'
 import { NxmlCompileError } from '../errors.ts'
 import { setOwn } from '../expr/toJson.ts'
 import type { NxmlPanelAst } from '../nxml/ast.ts'
@@ -41,7 +41,7 @@ export interface Panel {
   bind(key: string, value: Json): PatchResult
   subscribe(listener: StoreListener): () => void
   /** A `<PanelView>` element wired to this panel's store and `trigger`. */
-  element(props?: { theme?: 'light' | 'dark' }): ReactElement
+  element(props?: { theme?: 'light' | 'dark'; onComponentRender?: PanelViewProps['onComponentRender'] }): ReactElement
   /** Server-side HTML of the current state; hydrate it in the browser with `element()`. */
   renderToString(props?: { theme?: 'light' | 'dark' }): string
 }

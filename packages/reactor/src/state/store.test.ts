@@ -224,7 +224,7 @@ describe('createStore', () => {
           "c",
         ],
         "direct": [
-          "c",
+          "/c/x",
         ],
         "dynamic": "*",
         "none": [],
@@ -266,5 +266,41 @@ describe('createStore', () => {
         },
       }
     `)
+  })
+})
+
+describe('path subscriptions', () => {
+  it('wakes the readers of a written path, its ancestors and descendants only, and shares untouched items', () => {
+    const items = Array.from({ length: 5 }, (_, i) => ({ id: i, done: false }))
+    const store = createStore({ items, title: 'T' })
+    const woken: string[] = []
+    for (const key of ['items', '/items/1', '/items/1/done', '/items/3/done', '/items/length', 'title'])
+      store.subscribe([key], () => woken.push(key))
+    const before = store.get('items') as typeof items
+    const stamps = () => ['/items/1', '/items/3/done', '/items/length'].map((k) => store.versionStamp([k]))
+    const s0 = stamps()
+    expect(store.applyPatch([{ op: 'replace', path: '/items/1/done', value: true }]).ok).toBe(true)
+    expect(woken).toEqual(['items', '/items/1', '/items/1/done'])
+    const after = store.get('items') as typeof items
+    expect(after[3]).toBe(before[3])
+    expect(after[1]).not.toBe(before[1])
+    expect(before[1]!.done).toBe(false)
+    const s1 = stamps()
+    expect([s1[0] !== s0[0], s1[1] !== s0[1], s1[2] !== s0[2]]).toEqual([true, false, false])
+    woken.length = 0
+    store.applyPatch([{ op: 'remove', path: '/items/0' }])
+    expect(woken).toEqual(['items', '/items/1', '/items/1/done', '/items/3/done', '/items/length'])
+    woken.length = 0
+    store.applyPatch([{ op: 'replace', path: '/items', value: [] }])
+    expect(woken).toEqual(['items', '/items/1', '/items/1/done', '/items/3/done', '/items/length'])
+  })
+
+  it('falls back to the reference patcher for move/copy/test and reports its errors', () => {
+    const store = createStore({ a: { x: 1 }, b: {} })
+    expect(store.applyPatch([{ op: 'move', from: '/a/x', path: '/b/x' }]).ok).toBe(true)
+    expect(store.getState()).toEqual({ a: {}, b: { x: 1 } })
+    const bad = store.applyPatch([{ op: 'replace', path: '/a/missing/deep', value: 1 }])
+    expect(bad.ok).toBe(false)
+    expect(store.getState()).toEqual({ a: {}, b: { x: 1 } })
   })
 })

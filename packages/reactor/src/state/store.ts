@@ -3,6 +3,7 @@ import {
   type ComputedDecl,
   type Json,
   type JsonObject,
+  escapePointer,
   parsePointer,
   type PatchOp,
 } from '@nexus/protocol'
@@ -10,6 +11,8 @@ import { evaluateExpression } from '../expr/evaluate.ts'
 import type { StatePath } from '../expr/collect.ts'
 import { setOwn, toJson } from '../expr/toJson.ts'
 import { ComputedNode, type ComputedResult } from './ComputedNode.ts'
+import { PathIndex } from './pathIndex.ts'
+import { applyShared } from './sharedPatch.ts'
 import { Signal } from './Signal.ts'
 
 export type { ComputedResult } from './ComputedNode.ts'
@@ -21,7 +24,10 @@ export type PatchResult =
 /** Called with the top-level state keys that changed (once per batch). */
 export type StoreListener = (changed: readonly string[]) => void
 
-/** Keys to listen to: top-level state keys, or `'*'` for every change. */
+/**
+ * What to listen to: top-level state keys (`items`), JSON Pointers to deeper paths (`/items/3/done`: woken
+ * only by writes at, above or below that path), or `'*'` for every change.
+ */
 export type KeySet = readonly string[] | '*'
 
 export interface Store {
@@ -41,7 +47,7 @@ export interface Store {
   reset(state: JsonObject): void
   /** A string that changes whenever one of `keys` changes: a `useSyncExternalStore` snapshot. */
   versionStamp(keys: KeySet): string
-  /** The state keys a set of read paths depends on, through computeds. */
+  /** The keys (pointers for deep `$state` paths) a set of read paths depends on, through computeds. */
   dependenciesOf(paths: readonly StatePath[]): KeySet
   /** Names and versions of every signal, for debugging. */
   debugSignals(): { name: string; version: number }[]
@@ -59,8 +65,9 @@ export function createStore(initial: JsonObject, computeds: readonly ComputedDec
 class ReactiveStore implements Store {
   private readonly signals = new Map<string, Signal<Json | undefined>>()
   private readonly computeds = new Map<string, ComputedNode>()
-  /** Listeners by the key they watch ('*' for all), so a patch notifies only its keys' listeners. */
-  private readonly listeners = new Map<string, Set<Listener>>()
+  /** Listeners by the path they watch (the root for '*'), so a patch wakes only readers of what it wrote. */
+  private readonly index = new PathIndex<Listener>()
+  private due = new Set<Listener>()
   private listenerSeq = 0
   private readonly evaluating: string[] = []
   private batchDepth = 0
@@ -155,15 +162,25 @@ class ReactiveStore implements Store {
         if (v !== undefined) setOwn(base, key, v)
       }
     }
-    const result = applyJsonPatch(base, ops)
-    if (!result.ok) return result
-    const next = result.value
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
-      return { ok: false, error: { code: 'STATE_INVALID', message: 'The state must stay an object' } }
+    const written: string[][] = []
+    let next: Json | undefined = heads === undefined ? undefined : applyShared(base, ops, written)
+    let changed: string[]
+    if (next !== undefined) changed = [...new Set(written.map((p) => p[0]!))]
+    else {
+      const result = applyJsonPatch(base, ops)
+      if (!result.ok) return result
+      next = result.value
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+        return { ok: false, error: { code: 'STATE_INVALID', message: 'The state must stay an object' } }
+      }
+      changed = touchedKeys(ops, this.signals.keys(), Object.keys(next))
+      written.length = 0
+      for (const key of changed) written.push([key])
     }
-    const changed = touchedKeys(ops, this.signals.keys(), Object.keys(next))
+    const state = next
     this.batch(() => {
-      for (const key of changed) this.write(key, Object.hasOwn(next, key) ? next[key] : undefined)
+      for (const key of changed) this.write(key, Object.hasOwn(state, key) ? state[key] : undefined)
+      for (const path of written) this.index.write(path, this.due)
       this.version++
     })
     return { ok: true, value: { changed, version: this.version } }
@@ -173,6 +190,7 @@ class ReactiveStore implements Store {
     const keys = [...new Set([...this.signals.keys(), ...Object.keys(state)])]
     this.batch(() => {
       for (const key of keys) this.write(key, Object.hasOwn(state, key) ? structuredClone(state[key]) : undefined)
+      this.index.write([], this.due)
       this.version++
     })
   }
@@ -198,30 +216,28 @@ class ReactiveStore implements Store {
     if (this.pending.size === 0) return
     const changed = [...this.pending]
     this.pending = new Set()
+    const due = this.due
+    this.due = new Set()
     // Each listener once per batch, in subscription order.
-    const due = new Map<number, Listener>()
-    for (const key of [...changed, '*']) for (const l of this.listeners.get(key) ?? []) due.set(l.seq, l)
-    const ordered = due.size > 1 ? [...due.values()].sort((a, b) => a.seq - b.seq) : [...due.values()]
+    const ordered = due.size > 1 ? [...due].sort((a, b) => a.seq - b.seq) : [...due]
     for (const l of ordered) if (l.active) l.fn(changed)
   }
 
   subscribe(keys: KeySet, fn: StoreListener): () => void {
     const entry: Listener = { seq: this.listenerSeq++, fn, active: true }
-    const list = keys === '*' ? ['*'] : [...new Set(keys)]
-    for (const key of list) {
-      let set = this.listeners.get(key)
-      if (!set) this.listeners.set(key, (set = new Set()))
-      set.add(entry)
-    }
+    const nodes = keys === '*' ? [this.index.node([])] : [...new Set(keys)].map((k) => this.index.node(segments(k)))
+    for (const node of nodes) node.listeners.add(entry)
     return () => {
       entry.active = false
-      for (const key of list) this.listeners.get(key)?.delete(entry)
+      for (const node of nodes) node.listeners.delete(entry)
     }
   }
 
   versionStamp(keys: KeySet): string {
     if (keys === '*') return String(this.version)
-    return keys.map((k) => this.signals.get(k)?.version ?? 0).join(':')
+    let stamp = ''
+    for (const k of keys) stamp += `${this.index.stamp(segments(k))}:`
+    return stamp
   }
 
   dependenciesOf(paths: readonly StatePath[]): KeySet {
@@ -229,7 +245,7 @@ class ReactiveStore implements Store {
     for (const p of paths) {
       const head = p.path[0]
       if (head === undefined) return '*'
-      const deps = p.root === '$state' ? [head] : this.computedKeys(head)
+      const deps = p.root === '$state' ? [stateKey(p.path)] : this.computedKeys(head)
       if (deps === '*') return '*'
       for (const k of deps) keys.add(k)
     }
@@ -244,6 +260,16 @@ class ReactiveStore implements Store {
   debugSignals(): { name: string; version: number }[] {
     return [...this.signals.values()].map((s) => ({ name: s.name, version: s.version }))
   }
+}
+
+/** A key's path: a JSON Pointer (`/items/3`) or a plain top-level key (`items`). */
+function segments(key: string): string[] {
+  return key.startsWith('/') ? parsePointer(key) : [key]
+}
+
+/** The subscription key of a `$state` read path: the plain key at the top level, else a pointer. */
+function stateKey(path: readonly string[]): string {
+  return path.length === 1 ? path[0]! : '/' + path.map(escapePointer).join('/')
 }
 
 interface Listener {

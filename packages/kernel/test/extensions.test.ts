@@ -184,9 +184,17 @@ describe('extensions and panels talking to each other', () => {
       await new Promise((r) => setTimeout(r, 20))
     }
     expect(pings).toBe(2)
-    // Lifecycle handlers run on their event only.
+    // Lifecycle handlers run on their event only: not over HTTP, nor through $panel.call.
     const direct = await api(kernel, 'POST', `/api/panels/${ledger}/trigger`, { tool: 'lifecycle:event:ping' })
     expect(direct.status).toBe(404)
+    const sneaky = CALLER.replace("'add', { n: 5 }", "'lifecycle:event:ping', { payload: { n: 100 } }")
+    const sneak = (await api(kernel, 'POST', '/api/panels', { nxml: sneaky })).body.id
+    const refused = await api(kernel, 'POST', `/api/panels/${sneak}/trigger`, {
+      tool: 'callLedger',
+      args: { target: ledger },
+    })
+    expect(refused.body.error.message).toContain('lifecycle handler')
+    expect((await api(kernel, 'GET', `/api/panels/${ledger}`)).body.state.pings).toBe(2)
   })
 
   it('reports extension health in readiness', async () => {

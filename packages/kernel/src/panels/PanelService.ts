@@ -158,14 +158,21 @@ export class PanelService {
     actor?: string,
     chain: readonly string[] = [],
   ): Promise<TriggerResult> {
-    await this.get(id) // fail fast on an unknown panel
-    if (tool.startsWith(LIFECYCLE_PREFIX) && chain.length === 0) {
-      throw new KernelError(
-        'TOOL_NOT_FOUND',
-        `"${tool}" is a lifecycle handler; it runs on its event, not on request`,
-        404,
-      )
+    if (tool.startsWith(LIFECYCLE_PREFIX)) {
+      // Lifecycle handlers run on their event only — not over the API, WebSocket or `$panel.call`.
+      throw new KernelError('TOOL_NOT_FOUND', `"${tool}" is a lifecycle handler; it runs on its event`, 404)
     }
+    return this.run(id, tool, args, actor, chain)
+  }
+
+  private async run(
+    id: string,
+    tool: string,
+    args: Json[] | JsonObject | undefined,
+    actor: string | undefined,
+    chain: readonly string[],
+  ): Promise<TriggerResult> {
+    await this.get(id) // fail fast on an unknown panel
     const stopTimer = this.options.metrics.triggerSeconds.startTimer()
     const run = this.enqueue(id, () => this.runTool(id, tool, args, actor, chain))
     run.then(
@@ -289,8 +296,8 @@ export class PanelService {
         for (const target of listeners.get(event.name) ?? []) {
           if (chain.includes(target)) continue
           const args = { event: event.name, payload: event.payload, from: source.id }
-          await this.trigger(target, `${LIFECYCLE_PREFIX}event:${event.name}`, args, actor, chain).catch(
-            (error: unknown) => console.error(`[events] ${event.name} → ${target}:`, (error as Error).message),
+          await this.run(target, `${LIFECYCLE_PREFIX}event:${event.name}`, args, actor, chain).catch((error: unknown) =>
+            console.error(`[events] ${event.name} → ${target}:`, (error as Error).message),
           )
         }
       }

@@ -25,6 +25,7 @@ if (binary) {
   console.warn(
     '[trilog] clickhouse-server not found: skipping the ClickHouse 18.16 suite (apt install clickhouse-server)',
   )
+  // Only outside CI: with CI set, a missing clickhouse-server fails this file instead (see above).
   describe.skip('TriLog on clickhouse-server (not installed)', () => {
     it('runs the shared suite', () => undefined)
   })

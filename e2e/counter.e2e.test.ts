@@ -126,4 +126,40 @@ describe('the counter panel, live in two browsers', () => {
     expect(await page.getByRole('button', { name: 'Create panel' }).isDisabled()).toBe(true)
     await page.screenshot({ path: join(RESULTS, 'new-panel-diagnostics.png') })
   })
+
+  it('lets the owner invite a member, change their role, and create an API key that works', async () => {
+    const colleague = { name: 'Cole League', email: 'cole@example.com', password: 'another long password' }
+    const registered = await fetch(`${url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(colleague),
+    })
+    expect(registered.status).toBe(201)
+
+    const page = await browser.newPage()
+    await logIn(page, url)
+    await page.getByLabel('E-mail to invite').fill(colleague.email)
+    await page.getByLabel('Role for the invitation').selectOption('viewer')
+    await page.getByRole('button', { name: 'Invite' }).click()
+    const role = page.getByLabel(`Role of ${colleague.email}`)
+    await role.waitFor()
+    expect(await role.inputValue()).toBe('viewer')
+    await role.selectOption('editor')
+    await page.waitForFunction(async (email) => {
+      const res = await fetch(`/api/me`)
+      const me = (await res.json()) as { workspaces: { id: string }[] }
+      const members = await (await fetch(`/api/workspaces/${me.workspaces[0]!.id}/members`)).json()
+      return (members as { members: { email: string; role: string }[] }).members.some(
+        (m) => m.email === email && m.role === 'editor',
+      )
+    }, colleague.email)
+
+    await page.getByLabel('Key name').fill('deploy script')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    const key = (await page.locator('.fresh-key code').textContent()) ?? ''
+    expect(key).toMatch(/^nxk_[0-9a-f]{12}_/)
+    const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${key}` } })
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe(OWNER.email)
+    await page.screenshot({ path: join(RESULTS, 'workspace-members-keys.png'), fullPage: true })
+  })
 })

@@ -125,3 +125,49 @@ export function anomalies(panelId: string): Promise<{ baselines: ToolBaseline[];
 export function stateAt(panelId: string, at: number): Promise<{ at: number; state: JsonObject }> {
   return request(`/api/panels/${panelId}/state?at=${at}`)
 }
+
+export interface Member {
+  userId: string
+  email: string
+  name: string
+  role: 'owner' | 'editor' | 'viewer'
+}
+
+export interface ApiKeySummary {
+  id: string
+  name: string
+  createdAt: number
+  lastUsedAt: number | null
+  revokedAt: number | null
+}
+
+export function members(workspaceId: string): Promise<{ members: Member[] }> {
+  return request(`/api/workspaces/${workspaceId}/members`)
+}
+
+export function invite(workspaceId: string, email: string, role: Member['role']): Promise<Member> {
+  return request(`/api/workspaces/${workspaceId}/members`, { method: 'POST', body: JSON.stringify({ email, role }) })
+}
+
+export function setRole(workspaceId: string, userId: string, role: Member['role']): Promise<unknown> {
+  return request(`/api/workspaces/${workspaceId}/members/${userId}`, {
+    method: 'PATCH',
+    body: JSON.stringify({ role }),
+  })
+}
+
+export function removeMember(workspaceId: string, userId: string): Promise<unknown> {
+  return request(`/api/workspaces/${workspaceId}/members/${userId}`, { method: 'DELETE' })
+}
+
+export function apiKeys(): Promise<{ keys: ApiKeySummary[] }> {
+  return request('/api/keys')
+}
+
+export function createApiKey(name: string): Promise<{ id: string; name: string; key: string }> {
+  return request('/api/keys', { method: 'POST', body: JSON.stringify({ name }) })
+}
+
+export function revokeApiKey(id: string): Promise<unknown> {
+  return request(`/api/keys/${id}`, { method: 'DELETE' })
+}

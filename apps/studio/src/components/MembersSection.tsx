@@ -1,0 +1,110 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import { ApiError, invite, members as loadMembers, removeMember, setRole, type Member } from '../api.ts'
+import { useStudio } from '../store.ts'
+
+const ROLES: Member['role'][] = ['owner', 'editor', 'viewer']
+
+/** Who is in the workspace; owners invite (by the e-mail of an existing account), change roles and remove. */
+export function MembersSection() {
+  const workspace = useStudio((s) => s.workspaces.find((w) => w.id === s.workspaceId))
+  const me = useStudio((s) => s.user)
+  const [list, setList] = useState<Member[]>([])
+  const [email, setEmail] = useState('')
+  const [role, setNewRole] = useState<Member['role']>('editor')
+  const [error, setError] = useState<string>()
+  const owner = workspace?.role === 'owner'
+
+  const refresh = () => {
+    if (!workspace) return
+    loadMembers(workspace.id).then(
+      (r) => setList(r.members),
+      (e: Error) => setError(e.message),
+    )
+  }
+  useEffect(refresh, [workspace?.id])
+
+  async function act(work: () => Promise<unknown>) {
+    setError(undefined)
+    try {
+      await work()
+      refresh()
+    } catch (e) {
+      setError(e instanceof ApiError ? e.body.message : (e as Error).message)
+    }
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault()
+    void act(async () => {
+      await invite(workspace!.id, email, role)
+      setEmail('')
+    })
+  }
+
+  if (!workspace) return null
+  return (
+    <section className="card" aria-labelledby="members-heading">
+      <h2 id="members-heading">Members</h2>
+      <ul className="members" aria-label="Members">
+        {list.map((m) => (
+          <li key={m.userId}>
+            <span>
+              {m.name} <span className="muted">{m.email}</span>
+            </span>
+            {owner && m.userId !== me?.id ? (
+              <span className="member-actions">
+                <select
+                  aria-label={`Role of ${m.email}`}
+                  value={m.role}
+                  onChange={(e) => void act(() => setRole(workspace.id, m.userId, e.target.value as Member['role']))}
+                >
+                  {ROLES.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => void act(() => removeMember(workspace.id, m.userId))}
+                >
+                  Remove
+                </button>
+              </span>
+            ) : (
+              <span className="muted">{m.role}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {owner && (
+        <form className="invite" onSubmit={submit}>
+          <input
+            type="email"
+            aria-label="E-mail to invite"
+            placeholder="colleague@example.com"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+          />
+          <select
+            aria-label="Role for the invitation"
+            value={role}
+            onChange={(e) => setNewRole(e.target.value as Member['role'])}
+          >
+            {ROLES.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+          <button type="submit" className="primary">
+            Invite
+          </button>
+        </form>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  )
+}

@@ -87,11 +87,7 @@ function applyOp(
     case 'update_entity': {
       const slot = existing(entities, op.id, 'entity', at)
       guardDerived(slot.current!, Object.keys(op.set), at)
-      const touched = changedFields(slot.current!, op.set)
-      const rebased = checkBase(slot, touched, op.baseVersion, input.baseVersion, 'entity', op.id, at)
-      slot.current = { ...slot.current!, ...op.set, updatedAt: now }
-      for (const f of touched) slot.changed.add(f)
-      return rebased
+      return applySet(slot, op.set, [op.baseVersion, input.baseVersion], 'entity', op.id, at, now)
     }
     case 'delete_entity': {
       const slot = existing(entities, op.id, 'entity', at)
@@ -139,11 +135,7 @@ function applyOp(
     case 'update_relationship': {
       const slot = existing(rels, op.id, 'relationship', at)
       guardDerived(slot.current!, ['*'], at)
-      const touched = changedFields(slot.current!, op.set)
-      const rebased = checkBase(slot, touched, op.baseVersion, input.baseVersion, 'relationship', op.id, at)
-      slot.current = { ...slot.current!, ...op.set, updatedAt: now }
-      for (const f of touched) slot.changed.add(f)
-      return rebased
+      return applySet(slot, op.set, [op.baseVersion, input.baseVersion], 'relationship', op.id, at, now)
     }
     case 'delete_relationship': {
       const slot = existing(rels, op.id, 'relationship', at)
@@ -182,6 +174,23 @@ function changedFields(current: object, set: object): string[] {
  * Checks an edit made against an older version. Returns true when it was rebased over newer changes,
  * throws CONFLICT when one of `fields` changed after the base.
  */
+/** An update: its changed fields are checked against the base versions, applied and marked; true when rebased. */
+function applySet<T extends { version: number; updatedAt: number }>(
+  slot: Slot<T>,
+  set: object,
+  [baseVersion, graphBase]: [number | undefined, number | undefined],
+  what: string,
+  id: string,
+  at: string,
+  now: number,
+): boolean {
+  const touched = changedFields(slot.current!, set)
+  const rebased = checkBase(slot, touched, baseVersion, graphBase, what, id, at)
+  slot.current = { ...slot.current!, ...set, updatedAt: now }
+  for (const f of touched) slot.changed.add(f)
+  return rebased
+}
+
 function checkBase<T extends { version: number }>(
   slot: Slot<T>,
   fields: string[],

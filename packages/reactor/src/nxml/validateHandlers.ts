@@ -74,26 +74,24 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
       suggestion,
     )
   }
-  for (const use of memberUses('$computed', blanked)) {
-    if (ctx.computeds.has(use.name)) continue
-    const suggestion = closestName(use.name, ctx.computeds)
-    ctx.diagnostics.add(
-      'UNDEFINED_COMPUTED',
-      at(use.at, use.length),
-      `In ${owner}: $computed.${use.name} is not a declared computed${didYouMean(suggestion)}`,
-      suggestion,
-    )
-  }
-  for (const use of memberUses('$args', blanked)) {
-    if (hc.args.has(use.name)) continue
-    const suggestion = closestName(use.name, hc.args)
-    ctx.diagnostics.add(
-      'UNDEFINED_ARG',
-      at(use.at, use.length),
-      `In ${owner}: $args.${use.name} is not an <Arg> of this tool${didYouMean(suggestion)}`,
-      suggestion,
-    )
-  }
+  reportUnknownMembers(
+    ctx,
+    at,
+    blanked,
+    '$computed',
+    ctx.computeds,
+    'UNDEFINED_COMPUTED',
+    (name, hint) => `In ${owner}: $computed.${name} is not a declared computed${hint}`,
+  )
+  reportUnknownMembers(
+    ctx,
+    at,
+    blanked,
+    '$args',
+    hc.args,
+    'UNDEFINED_ARG',
+    (name, hint) => `In ${owner}: $args.${name} is not an <Arg> of this tool${hint}`,
+  )
   const extensions = memberUses('$ext', blanked)
   for (const use of extensions) {
     if (hc.aliases.has(use.name)) continue
@@ -123,5 +121,22 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
     missing('events:emit', use.name, at(use.at, use.length), `$emit('${use.name}')`)
   for (const use of extensions) {
     if (hc.aliases.has(use.name)) missing('extensions:call', use.name, at(use.at, use.length), `$ext.${use.name}`)
+  }
+}
+
+/** Reports each `<root>.<name>` in a handler whose name is not among `known`, with a did-you-mean. */
+function reportUnknownMembers(
+  ctx: ValidateContext,
+  at: (offset: number, length: number) => Span,
+  blanked: string,
+  root: '$computed' | '$args',
+  known: ReadonlySet<string>,
+  key: 'UNDEFINED_COMPUTED' | 'UNDEFINED_ARG',
+  message: (name: string, hint: string) => string,
+): void {
+  for (const use of memberUses(root, blanked)) {
+    if (known.has(use.name)) continue
+    const suggestion = closestName(use.name, known)
+    ctx.diagnostics.add(key, at(use.at, use.length), message(use.name, didYouMean(suggestion)), suggestion)
   }
 }

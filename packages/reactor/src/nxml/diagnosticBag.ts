@@ -13,9 +13,8 @@ export class DiagnosticBag {
 
   add(key: DiagnosticKey, span: Span, message: string, suggestion?: string): void {
     const info = DIAGNOSTIC_CODES[key]
-    const clamp = (n: number) => Math.max(0, Math.min(n, this.source.length))
-    const start = this.lines.at(clamp(span.start))
-    const end = this.lines.at(clamp(Math.max(span.end, span.start)))
+    const start = this.lines.at(clamp(span.start, this.source.length))
+    const end = this.lines.at(clamp(Math.max(span.end, span.start), this.source.length))
     const diagnostic: Diagnostic = {
       code: info.code,
       severity: info.severity,
@@ -33,4 +32,8 @@ export class DiagnosticBag {
   get count(): number {
     return this.items.length
   }
+}
+
+function clamp(n: number, length: number): number {
+  return Math.max(0, Math.min(n, length))
 }

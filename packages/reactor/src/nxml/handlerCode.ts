@@ -3,47 +3,68 @@
  * regular expressions see only code, keeping every offset in place.
  */
 export function blankStringsAndComments(code: string): string {
-  const out = code.split('')
+  let out = ''
+  let kept = 0 // code[kept, i) is copied as is when the next blank range starts
   let i = 0
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to && k < out.length; k++) if (out[k] !== '\n') out[k] = ' '
-  }
   const templateDepth: number[] = [] // brace depth at which each open `${` returns to its template
   let braces = 0
-  while (i < code.length) {
-    const ch = code[i]!
-    if (ch === '/' && code[i + 1] === '/') {
+  const n = code.length
+  while (i < n) {
+    const ch = code.charCodeAt(i)
+    let from = -1
+    let to = -1
+    if (ch === 47 /* / */ && code.charCodeAt(i + 1) === 47) {
       const end = code.indexOf('\n', i)
-      const stop = end === -1 ? code.length : end
-      blank(i, stop)
-      i = stop
-    } else if (ch === '/' && code[i + 1] === '*') {
+      from = i
+      to = i = end === -1 ? n : end
+    } else if (ch === 47 && code.charCodeAt(i + 1) === 42 /* * */) {
       const end = code.indexOf('*/', i + 2)
-      const stop = end === -1 ? code.length : end + 2
-      blank(i, stop)
-      i = stop
-    } else if (ch === '"' || ch === "'") {
+      from = i
+      to = i = end === -1 ? n : end + 2
+    } else if (ch === 34 /* " */ || ch === 39 /* ' */) {
       let j = i + 1
-      while (j < code.length && code[j] !== ch && code[j] !== '\n') j += code[j] === '\\' ? 2 : 1
-      blank(i + 1, j)
+      for (;;) {
+        if (j >= n) break
+        const c = code.charCodeAt(j)
+        if (c === ch || c === 10) break
+        j += c === 92 /* \ */ ? 2 : 1
+      }
+      from = i + 1
+      to = j
       i = j + 1
-    } else if (ch === '`' || (ch === '}' && templateDepth.at(-1) === braces)) {
-      if (ch === '}') templateDepth.pop()
+    } else if (ch === 96 /* ` */ || (ch === 125 /* } */ && templateDepth.length && templateDepth.at(-1) === braces)) {
+      if (ch === 125) templateDepth.pop()
       let j = i + 1
-      while (j < code.length && code[j] !== '`' && !(code[j] === '$' && code[j + 1] === '{'))
-        j += code[j] === '\\' ? 2 : 1
-      blank(i + 1, j)
-      if (code[j] === '$') {
+      for (;;) {
+        if (j >= n) break
+        const c = code.charCodeAt(j)
+        if (c === 96 || (c === 36 /* $ */ && code.charCodeAt(j + 1) === 123)) break
+        j += c === 92 ? 2 : 1
+      }
+      from = i + 1
+      to = j
+      if (code.charCodeAt(j) === 36) {
         templateDepth.push(braces)
         i = j + 2
       } else i = j + 1
     } else {
-      if (ch === '{') braces++
-      else if (ch === '}') braces--
+      if (ch === 123 /* { */) braces++
+      else if (ch === 125) braces--
       i++
+      continue
+    }
+    if (to > n) to = n
+    if (to > from) {
+      out += code.slice(kept, from) + blank(code.slice(from, to))
+      kept = to
     }
   }
-  return out.join('')
+  return kept === 0 ? code : out + code.slice(kept)
+}
+
+/** Spaces for every character but newlines (offsets and line numbers stay in place). */
+function blank(text: string): string {
+  return text.includes('\n') ? text.replace(/[^\n]/g, ' ') : ' '.repeat(text.length)
 }
 
 /** Globals a handler may not use: the sandbox has no host, network, timers or code loading. */

@@ -173,8 +173,12 @@ function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: string, fir
     const here = `${path}/${first + i}`
     ctx.anchor(here)
     const attrs: Record<string, string> = {}
-    for (const a of el.attributes)
-      Object.defineProperty(attrs, a.name, { value: a.value, enumerable: true, writable: true, configurable: true })
+    for (const a of el.attributes) {
+      // `__proto__` must become an own key (and be reported), not set the prototype.
+      if (a.name === '__proto__')
+        Object.defineProperty(attrs, a.name, { value: a.value, enumerable: true, writable: true, configurable: true })
+      else attrs[a.name] = a.value
+    }
     const node: ViewNode = {
       kind: 'Component',
       type: el.name,

@@ -1,3 +1,4 @@
+import type { Span } from '@nexus/protocol'
 import type { DiagnosticBag } from './diagnosticBag.ts'
 import { Scanner, TokenKind } from './scanner.ts'
 import type { XmlAttribute, XmlElement, XmlNode } from './xmlTree.ts'
@@ -101,13 +102,6 @@ export class XmlParser {
   /** Reads attributes up to `>` or `/>`; reports only the first syntax error of the tag. */
   private parseAttributes(el: XmlElement, errorsBefore: number): TagEnd {
     const s = this.scanner
-    const report = (
-      key: 'UNEXPECTED_CHARACTER' | 'EXPECTED_ATTRIBUTE_VALUE' | 'UNTERMINATED_TAG',
-      message: string,
-      span = s.tokenSpan,
-    ) => {
-      if (this.diagnostics.count === errorsBefore) this.diagnostics.add(key, span, message)
-    }
     for (;;) {
       const token = s.scanTag()
       switch (token) {
@@ -116,43 +110,54 @@ export class XmlParser {
           el.span.end = s.tokenEnd
           return token === TokenKind.GreaterThan ? 'open' : 'self'
         case TokenKind.Name:
-          this.parseAttribute(el, (message) => report('EXPECTED_ATTRIBUTE_VALUE', message))
+          this.parseAttribute(el, errorsBefore)
           break
         case TokenKind.String:
-          report('UNEXPECTED_CHARACTER', 'A quoted value must follow an attribute name and "="')
+          this.reportTag(errorsBefore, 'UNEXPECTED_CHARACTER', 'A quoted value must follow an attribute name and "="')
           break
         case TokenKind.Equals:
         case TokenKind.Unknown:
-          report(
+          this.reportTag(
+            errorsBefore,
             'UNEXPECTED_CHARACTER',
             `Unexpected "${this.source.slice(s.tokenStart, s.tokenEnd)}" in the <${el.name}> tag`,
           )
           break
         default: // a new tag or the end of the file: this tag was never closed
           s.resetTo(s.tokenStart)
-          report('UNTERMINATED_TAG', `The <${el.name}> tag is missing its closing ">" or "/>"`, {
+          this.reportTag(errorsBefore, 'UNTERMINATED_TAG', `The <${el.name}> tag is missing its closing ">" or "/>"`, {
             start: el.span.start,
             end: el.span.end,
           })
           return 'unterminated'
       }
-      el.span.end = Math.max(el.span.end, s.tokenEnd)
+      if (s.tokenEnd > el.span.end) el.span.end = s.tokenEnd
     }
   }
 
-  private parseAttribute(el: XmlElement, report: (message: string) => void): void {
+  /** Reports only the first syntax error of a tag (`errorsBefore`: the diagnostic count when it began). */
+  private reportTag(
+    errorsBefore: number,
+    key: 'UNEXPECTED_CHARACTER' | 'EXPECTED_ATTRIBUTE_VALUE' | 'UNTERMINATED_TAG',
+    message: string,
+    span: Span = this.scanner.tokenSpan,
+  ): void {
+    if (this.diagnostics.count === errorsBefore) this.diagnostics.add(key, span, message)
+  }
+
+  private parseAttribute(el: XmlElement, errorsBefore: number): void {
     const s = this.scanner
     const name = s.tokenValue
     const nameSpan = s.tokenSpan
     const afterName = s.tokenEnd
     if (s.scanTag() !== TokenKind.Equals) {
       s.resetTo(afterName)
-      report(`The attribute "${name}" needs a value: ${name}="..."`)
+      this.reportTag(errorsBefore, 'EXPECTED_ATTRIBUTE_VALUE', `The attribute "${name}" needs a value: ${name}="..."`)
       return
     }
     if (s.scanAttributeValue() !== TokenKind.String) {
       s.resetTo(s.tokenStart)
-      report(`The attribute "${name}" needs a quoted value after "="`)
+      this.reportTag(errorsBefore, 'EXPECTED_ATTRIBUTE_VALUE', `The attribute "${name}" needs a quoted value after "="`)
       return
     }
     const attr: XmlAttribute = {

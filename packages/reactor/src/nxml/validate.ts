@@ -149,18 +149,25 @@ function checkComputeds(ctx: ValidateContext): void {
 function findCycles(deps: ReadonlyMap<string, string[]>): string[][] {
   const cycles: string[][] = []
   const done = new Set<string>()
-  const visit = (name: string, stack: string[]): void => {
-    const at = stack.indexOf(name)
-    if (at !== -1) {
-      cycles.push(stack.slice(at))
-      return
-    }
-    if (done.has(name) || !deps.has(name)) return
-    for (const next of deps.get(name)!) visit(next, [...stack, name])
-    done.add(name)
-  }
-  for (const name of deps.keys()) visit(name, [])
+  for (const name of deps.keys()) visitCycles(deps, name, [], done, cycles)
   return cycles
+}
+
+function visitCycles(
+  deps: ReadonlyMap<string, string[]>,
+  name: string,
+  stack: string[],
+  done: Set<string>,
+  cycles: string[][],
+): void {
+  const at = stack.indexOf(name)
+  if (at !== -1) {
+    cycles.push(stack.slice(at))
+    return
+  }
+  if (done.has(name) || !deps.has(name)) return
+  for (const next of deps.get(name)!) visitCycles(deps, next, [...stack, name], done, cycles)
+  done.add(name)
 }
 
 function checkUnusedStates(ctx: ValidateContext): void {

@@ -50,15 +50,13 @@ interface HandlerContext {
 function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc: HandlerContext): void {
   const code = handler.code
   if (code.trim() === '') return
-  const start = codeStart(ctx.source, handler)
-  const at = (offset: number, length: number): Span =>
-    start === undefined ? handler.span : { start: start + offset, end: start + offset + length }
+  const at = new CodeSpans(handler, codeStart(ctx.source, handler))
   const blanked = blankStringsAndComments(code)
 
   for (const use of globalUses(blanked, FORBIDDEN_GLOBALS)) {
     ctx.diagnostics.add(
       'FORBIDDEN_GLOBAL',
-      at(use.at, use.length),
+      at.of(use.at, use.length),
       `In ${owner}: "${use.name}" is not available in a handler; use $state, $args, $computed, $emit, $log, $view, $ext or $panel`,
     )
   }
@@ -69,7 +67,7 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
     const suggestion = closestName(use.key, ctx.states)
     ctx.diagnostics.add(
       'UNDEFINED_STATE',
-      at(use.at, use.length),
+      at.of(use.at, use.length),
       `In ${owner}: $state.${use.key} is not a declared state${didYouMean(suggestion)}`,
       suggestion,
     )
@@ -98,36 +96,67 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
     const suggestion = closestName(use.name, hc.aliases)
     ctx.diagnostics.add(
       'UNDEFINED_EXTENSION',
-      at(use.at, use.length),
+      at.of(use.at, use.length),
       `In ${owner}: no extension has the alias "${use.name}"${didYouMean(suggestion)}; declare <Extension name="..." alias="${use.name}" /> in <Logic>`,
       suggestion,
     )
   }
   if (hc.capabilities === undefined) return // none declared: the kernel infers them
-  const grants = (type: string, scope: string) =>
-    hc.capabilities!.some((c) => c.type === type && (c.scope === '*' || c.scope === scope))
-  const reported = new Set<string>()
-  const missing = (type: string, scope: string, span: Span, what: string) => {
-    if (grants(type, scope) || reported.has(`${type} ${scope}`)) return
-    reported.add(`${type} ${scope}`)
-    const fix = `<Capability type="${type}" scope="${scope}" />`
-    ctx.diagnostics.add('MISSING_CAPABILITY', span, `In ${owner}: ${what} needs ${fix} in <Capabilities>`, fix)
-  }
+  const missing = new MissingCapabilities(ctx, owner, hc.capabilities)
   for (const use of stateUses(code, blanked)) {
     if (use.kind === 'write' && ctx.states.has(use.key))
-      missing('state:write', use.key, at(use.at, use.length), `writing $state.${use.key}`)
+      missing.check('state:write', use.key, at.of(use.at, use.length), `writing $state.${use.key}`)
   }
   for (const use of emitUses(code, blanked))
-    missing('events:emit', use.name, at(use.at, use.length), `$emit('${use.name}')`)
+    missing.check('events:emit', use.name, at.of(use.at, use.length), `$emit('${use.name}')`)
   for (const use of extensions) {
-    if (hc.aliases.has(use.name)) missing('extensions:call', use.name, at(use.at, use.length), `$ext.${use.name}`)
+    if (hc.aliases.has(use.name))
+      missing.check('extensions:call', use.name, at.of(use.at, use.length), `$ext.${use.name}`)
+  }
+}
+
+/** Source spans of offsets in a handler's code (the whole handler when the code could not be located). */
+class CodeSpans {
+  constructor(
+    private readonly handler: Handler,
+    private readonly start: number | undefined,
+  ) {}
+
+  of(offset: number, length: number): Span {
+    const start = this.start
+    return start === undefined ? this.handler.span : { start: start + offset, end: start + offset + length }
+  }
+}
+
+/** Reports each capability a handler's effects need and its `<Capabilities>` do not grant, once. */
+class MissingCapabilities {
+  private readonly reported = new Set<string>()
+
+  constructor(
+    private readonly ctx: ValidateContext,
+    private readonly owner: string,
+    private readonly capabilities: readonly CapabilityDecl[],
+  ) {}
+
+  check(type: string, scope: string, span: Span, what: string): void {
+    const key = `${type} ${scope}`
+    if (this.reported.has(key)) return
+    if (this.capabilities.some((c) => c.type === type && (c.scope === '*' || c.scope === scope))) return
+    this.reported.add(key)
+    const fix = `<Capability type="${type}" scope="${scope}" />`
+    this.ctx.diagnostics.add(
+      'MISSING_CAPABILITY',
+      span,
+      `In ${this.owner}: ${what} needs ${fix} in <Capabilities>`,
+      fix,
+    )
   }
 }
 
 /** Reports each `<root>.<name>` in a handler whose name is not among `known`, with a did-you-mean. */
 function reportUnknownMembers(
   ctx: ValidateContext,
-  at: (offset: number, length: number) => Span,
+  at: CodeSpans,
   blanked: string,
   root: '$computed' | '$args',
   known: ReadonlySet<string>,
@@ -137,6 +166,6 @@ function reportUnknownMembers(
   for (const use of memberUses(root, blanked)) {
     if (known.has(use.name)) continue
     const suggestion = closestName(use.name, known)
-    ctx.diagnostics.add(key, at(use.at, use.length), message(use.name, didYouMean(suggestion)), suggestion)
+    ctx.diagnostics.add(key, at.of(use.at, use.length), message(use.name, didYouMean(suggestion)), suggestion)
   }
 }

@@ -179,11 +179,10 @@ function checkPlainValue(
   site: ExpressionSite,
 ) {
   // Located only when reported: most values are fine and locating costs a scan of the tag.
-  const span = () => ctx.attributeSpan(site.span, site.attribute)
   if (attr.values && !attr.values.includes(value)) {
     const suggestion = closestName(value, attr.values)
     const message = `At ${site.path}: "${value}" is not a valid ${attr.name} for <${node.type}>${didYouMean(suggestion)}; use one of ${attr.values.join(', ')}`
-    ctx.diagnostics.add('INVALID_ATTRIBUTE_VALUE', span(), message, suggestion)
+    ctx.diagnostics.add('INVALID_ATTRIBUTE_VALUE', ctx.attributeSpan(site.span, site.attribute), message, suggestion)
     return
   }
   const expected = attr.type
@@ -203,7 +202,7 @@ function checkPlainValue(
   const suggestion = expected === 'boolean' ? (/^(yes|on|1)$/i.test(value) ? 'true' : undefined) : undefined
   ctx.diagnostics.add(
     'WRONG_ATTRIBUTE_TYPE',
-    span(),
+    ctx.attributeSpan(site.span, site.attribute),
     `At ${site.path}: ${attr.name}="${value}" on <${node.type}> must be ${want}`,
     suggestion,
   )

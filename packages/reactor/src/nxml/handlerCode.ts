@@ -133,8 +133,92 @@ export interface NamedUse {
 
 /** `$<root>.name` member reads, e.g. `$args.step`, `$computed.total`, `$ext.http`. */
 export function memberUses(root: string, blanked: string): NamedUse[] {
-  const re = new RegExp(`(?<![\\w$.])\\${root}\\s*\\??\\.\\s*([A-Za-z_$][\\w$]*)`, 'g')
-  return [...blanked.matchAll(re)].map((m) => ({ name: m[1]!, at: m.index, length: m[0].length }))
+  const out: NamedUse[] = []
+  if (!blanked.includes(root)) return out
+  const re = memberPattern(root)
+  re.lastIndex = 0
+  for (let m = re.exec(blanked); m !== null; m = re.exec(blanked))
+    out.push({ name: m[1]!, at: m.index, length: m[0].length })
+  return out
+}
+
+const MEMBER_PATTERNS = new Map<string, RegExp>()
+
+function memberPattern(root: string): RegExp {
+  let re = MEMBER_PATTERNS.get(root)
+  if (!re) {
+    re = new RegExp(`(?<![\\w$.])\\${root}\\s*\\??\\.\\s*([A-Za-z_$][\\w$]*)`, 'g')
+    MEMBER_PATTERNS.set(root, re)
+  }
+  return re
+}
+
+/** What the validator needs to know about one handler's code; a pure function of the text. */
+export interface HandlerAnalysis {
+  blanked: string
+  forbidden: readonly NamedUse[]
+  state: readonly HandlerUse[]
+  computed: readonly NamedUse[]
+  args: readonly NamedUse[]
+  ext: readonly NamedUse[]
+  emits: readonly NamedUse[]
+  /** `$state.key` / `$state['key']` mentioned anywhere in the text, strings and comments included. */
+  mentions: readonly string[]
+  /** `$state` used as a whole or with a computed key (`$state[k]`, `f($state)`): every state counts as used. */
+  dynamicState: boolean
+}
+
+const ANALYSES = new Map<string, HandlerAnalysis>()
+const ANALYSIS_CACHE_LIMIT = 2000
+const DYNAMIC_STATE = /\$state\s*(?:\[(?!\s*['"])|[^\s.[?])|\$state\s*$/
+
+/**
+ * Every lexical fact about `code` the validator checks, computed once per distinct text (bounded cache), so
+ * re-validating a panel whose handlers did not change costs a lookup per handler.
+ */
+export function analyzeHandler(code: string): HandlerAnalysis {
+  let analysis = ANALYSES.get(code)
+  if (analysis) return analysis
+  const blanked = blankStringsAndComments(code)
+  analysis = {
+    blanked,
+    forbidden: globalUses(blanked, FORBIDDEN_GLOBALS),
+    state: stateUses(code, blanked),
+    computed: memberUses('$computed', blanked),
+    args: memberUses('$args', blanked),
+    ext: memberUses('$ext', blanked),
+    emits: emitUses(code, blanked),
+    mentions: stateMentions(code),
+    dynamicState: DYNAMIC_STATE.test(code),
+  }
+  if (ANALYSES.size >= ANALYSIS_CACHE_LIMIT) ANALYSES.clear()
+  ANALYSES.set(code, analysis)
+  return analysis
+}
+
+/** `$state.key` or `$state['key']` in code or in an expression that does not parse. */
+const STATE_MENTION = /\$state\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])/g
+
+/** The state keys `text` mentions (`$state.key`, `$state['key']`), wherever they are written. */
+export function stateMentions(text: string): string[] {
+  const keys: string[] = []
+  if (!text.includes('$state')) return keys
+  for (const m of text.matchAll(STATE_MENTION)) keys.push(m[1] ?? m[3]!)
+  return keys
+}
+
+const SCOPE_USES = new Map<string, readonly NamedUse[]>()
+
+/** `$scope.name` reads in an expression's source (strings and comments ignored), cached by text. */
+export function scopeUses(source: string): readonly NamedUse[] {
+  if (!source.includes('$scope')) return []
+  let uses = SCOPE_USES.get(source)
+  if (!uses) {
+    uses = memberUses('$scope', blankStringsAndComments(source))
+    if (SCOPE_USES.size >= ANALYSIS_CACHE_LIMIT) SCOPE_USES.clear()
+    SCOPE_USES.set(source, uses)
+  }
+  return uses
 }
 
 /** `$emit('name', …)` with a literal name. */

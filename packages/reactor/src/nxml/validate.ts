@@ -2,6 +2,7 @@ import type { ArgDecl, Diagnostic, PanelAst, Span, StateDecl } from '@nexus/prot
 import { collectStatePaths } from '../expr/collect.ts'
 import { parseExpression } from '../expr/parser.ts'
 import { DiagnosticBag } from './diagnosticBag.ts'
+import { analyzeHandler } from './handlerCode.ts'
 import { matchesType } from './defaults.ts'
 import { sortDiagnostics } from './parseNxml.ts'
 import { ValidateContext } from './validateContext.ts'
@@ -173,10 +174,9 @@ function visitCycles(
 function checkUnusedStates(ctx: ValidateContext): void {
   const lifecycles = (ctx.ast as NxmlPanelAst).lifecycles ?? []
   for (const tool of [...ctx.ast.tools, ...lifecycles]) {
-    ctx.markStateUse(tool.handler.code)
-    if (/\$state\s*(?:\[(?!\s*['"])|[^\s.[?])|\$state\s*$/.test(tool.handler.code)) {
-      for (const s of ctx.states) ctx.usedStates.add(s) // dynamic or whole-object use
-    }
+    const analysis = analyzeHandler(tool.handler.code)
+    for (const key of analysis.mentions) ctx.usedStates.add(key)
+    if (analysis.dynamicState) for (const s of ctx.states) ctx.usedStates.add(s) // dynamic or whole-object use
   }
   for (const state of ctx.ast.states) {
     if (ctx.usedStates.has(state.name) || ctx.invalidNames.has(state.name) || state.name === '') continue

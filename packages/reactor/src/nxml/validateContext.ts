@@ -3,10 +3,8 @@ import type { ExprError } from '../expr/ast.ts'
 import type { StatePath } from '../expr/collect.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
 import type { DiagnosticBag } from './diagnosticBag.ts'
+import { stateMentions } from './handlerCode.ts'
 import { locateAttributeValue, valueSubSpan } from './locate.ts'
-
-/** `$state.key` or `$state['key']` in code or in an expression that does not parse. */
-const STATE_MENTION = /\$state\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])/g
 
 /** Where an expression was written: an attribute of the element at `span`, and the attribute's value. */
 export interface ExpressionSite {
@@ -60,7 +58,7 @@ export class ValidateContext {
 
   /** Records `$state.key` / `$state['key']` mentions in text that is not (or not yet) parsed. */
   markStateUse(text: string): void {
-    for (const m of text.matchAll(STATE_MENTION)) this.usedStates.add(m[1] ?? m[3]!)
+    for (const key of stateMentions(text)) this.usedStates.add(key)
   }
 
   /** Checks that each `$state.x` / `$computed.x` names a declaration, and records state use. */

@@ -1,14 +1,7 @@
 import type { CapabilityDecl, Handler, Span } from '@nexus/protocol'
 import { closestName, didYouMean } from '../util/suggest.ts'
 import type { NxmlPanelAst } from './ast.ts'
-import {
-  blankStringsAndComments,
-  emitUses,
-  FORBIDDEN_GLOBALS,
-  globalUses,
-  memberUses,
-  stateUses,
-} from './handlerCode.ts'
+import { analyzeHandler, type NamedUse } from './handlerCode.ts'
 import type { ValidateContext } from './validateContext.ts'
 
 /** Where `handler.code` starts in the source (after `<Handler>` and an opening CDATA), or undefined. */
@@ -51,9 +44,9 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
   const code = handler.code
   if (code.trim() === '') return
   const at = new CodeSpans(handler, codeStart(ctx.source, handler))
-  const blanked = blankStringsAndComments(code)
+  const analysis = analyzeHandler(code)
 
-  for (const use of globalUses(blanked, FORBIDDEN_GLOBALS)) {
+  for (const use of analysis.forbidden) {
     ctx.diagnostics.add(
       'FORBIDDEN_GLOBAL',
       at.of(use.at, use.length),
@@ -61,7 +54,7 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
     )
   }
   const writes = new Set<string>()
-  for (const use of stateUses(code, blanked)) {
+  for (const use of analysis.state) {
     if (use.kind === 'write') writes.add(use.key)
     if (ctx.states.has(use.key) || ctx.invalidNames.has(use.key)) continue
     const suggestion = closestName(use.key, ctx.states)
@@ -75,8 +68,7 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
   reportUnknownMembers(
     ctx,
     at,
-    blanked,
-    '$computed',
+    analysis.computed,
     ctx.computeds,
     'UNDEFINED_COMPUTED',
     (name, hint) => `In ${owner}: $computed.${name} is not a declared computed${hint}`,
@@ -84,13 +76,12 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
   reportUnknownMembers(
     ctx,
     at,
-    blanked,
-    '$args',
+    analysis.args,
     hc.args,
     'UNDEFINED_ARG',
     (name, hint) => `In ${owner}: $args.${name} is not an <Arg> of this tool${hint}`,
   )
-  const extensions = memberUses('$ext', blanked)
+  const extensions = analysis.ext
   for (const use of extensions) {
     if (hc.aliases.has(use.name)) continue
     const suggestion = closestName(use.name, hc.aliases)
@@ -103,11 +94,11 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
   }
   if (hc.capabilities === undefined) return // none declared: the kernel infers them
   const missing = new MissingCapabilities(ctx, owner, hc.capabilities)
-  for (const use of stateUses(code, blanked)) {
+  for (const use of analysis.state) {
     if (use.kind === 'write' && ctx.states.has(use.key))
       missing.check('state:write', use.key, at.of(use.at, use.length), `writing $state.${use.key}`)
   }
-  for (const use of emitUses(code, blanked))
+  for (const use of analysis.emits)
     missing.check('events:emit', use.name, at.of(use.at, use.length), `$emit('${use.name}')`)
   for (const use of extensions) {
     if (hc.aliases.has(use.name))
@@ -157,13 +148,12 @@ class MissingCapabilities {
 function reportUnknownMembers(
   ctx: ValidateContext,
   at: CodeSpans,
-  blanked: string,
-  root: '$computed' | '$args',
+  uses: readonly NamedUse[],
   known: ReadonlySet<string>,
   key: 'UNDEFINED_COMPUTED' | 'UNDEFINED_ARG',
   message: (name: string, hint: string) => string,
 ): void {
-  for (const use of memberUses(root, blanked)) {
+  for (const use of uses) {
     if (known.has(use.name)) continue
     const suggestion = closestName(use.name, known)
     ctx.diagnostics.add(key, at.of(use.at, use.length), message(use.name, didYouMean(suggestion)), suggestion)

@@ -3,7 +3,7 @@ import { type Binding, collectBindingPaths, parseBinding, parseExpressionAttribu
 import { collectStatePaths } from '../expr/collect.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
 import { type AttributeSpec, COMPONENT_SPECS, componentSpec } from './componentSpecs.ts'
-import { blankStringsAndComments, memberUses } from './handlerCode.ts'
+import { scopeUses } from './handlerCode.ts'
 import type { ExpressionSite, ValidateContext } from './validateContext.ts'
 import { MALFORMED_NODES } from './xmlTree.ts'
 
@@ -209,7 +209,7 @@ function checkPlainValue(
 }
 
 function checkScope(source: string, offset: number, ctx: ValidateContext, site: ExpressionSite, scope: ViewScope) {
-  for (const use of memberUses('$scope', blankStringsAndComments(source))) {
+  for (const use of scopeUses(source)) {
     if (scope.names.has(use.name)) continue
     const suggestion = closestName(use.name, scope.names)
     const where = scope.names.size

@@ -268,6 +268,30 @@ export function componentSpec(type: string): ComponentSpec | undefined {
   return Object.hasOwn(COMPONENT_SPECS, type) ? COMPONENT_SPECS[type] : undefined
 }
 
+const ATTRIBUTE_INDEX = new WeakMap<ComponentSpec, { byName: Map<string, AttributeSpec>; required: string[] }>()
+
+function indexOf(spec: ComponentSpec): { byName: Map<string, AttributeSpec>; required: string[] } {
+  let index = ATTRIBUTE_INDEX.get(spec)
+  if (!index) {
+    index = {
+      byName: new Map(spec.attributes.map((a) => [a.name, a])),
+      required: spec.attributes.filter((a) => a.required).map((a) => a.name),
+    }
+    ATTRIBUTE_INDEX.set(spec, index)
+  }
+  return index
+}
+
+/** The spec of attribute `name` of a component (a map lookup). */
+export function attributeOf(spec: ComponentSpec, name: string): AttributeSpec | undefined {
+  return indexOf(spec).byName.get(name)
+}
+
+/** The names of a component's required attributes, in declaration order. */
+export function requiredAttributes(spec: ComponentSpec): readonly string[] {
+  return indexOf(spec).required
+}
+
 export function attributeSpec(type: string, name: string): AttributeSpec | undefined {
   return componentSpec(type)?.attributes.find((x) => x.name === name)
 }

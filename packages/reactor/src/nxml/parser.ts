@@ -19,6 +19,8 @@ const MAX_NESTING = 200
 export class XmlParser {
   private readonly scanner: Scanner
   private reportedDepth = false
+  /** Names of the elements being parsed, outermost first (the ancestors of the next element, and it). */
+  private readonly open: string[] = []
   /** Comments after the last top-level element. */
   trailingComments: ScannedComment[] = []
 
@@ -38,7 +40,7 @@ export class XmlParser {
         return nodes
       }
       if (token === TokenKind.Text) nodes.push(this.textNode())
-      else if (token === TokenKind.LessThan) this.pushElement(nodes, [])
+      else if (token === TokenKind.LessThan) this.pushElement(nodes)
       else this.strayCloseTag()
     }
   }
@@ -47,13 +49,13 @@ export class XmlParser {
     return { kind: 'text', value: this.scanner.tokenValue, span: this.scanner.tokenSpan }
   }
 
-  private pushElement(nodes: XmlNode[], ancestors: readonly string[]): void {
-    const el = this.parseElement(ancestors)
+  private pushElement(nodes: XmlNode[]): void {
+    const el = this.parseElement()
     if (el) nodes.push(el)
   }
 
   /** After `<`. Returns undefined (and reports) when no tag name follows. */
-  private parseElement(ancestors: readonly string[]): XmlElement | undefined {
+  private parseElement(): XmlElement | undefined {
     const s = this.scanner
     const start = s.tokenStart
     const comments = s.takeComments()
@@ -80,22 +82,26 @@ export class XmlParser {
       attributes: [],
       children: [],
       span: { start, end: s.tokenEnd },
+      raw: undefined,
       malformed: false,
+      comments: comments.length ? comments : undefined,
+      trailingComments: undefined,
     }
-    if (comments.length) el.comments = comments
     const errorsBefore = this.diagnostics.count
     let end = this.parseAttributes(el, errorsBefore)
     el.malformed = this.diagnostics.count > errorsBefore
     if (end === 'unterminated') end = s.occursLater(`</${el.name}`) ? 'open' : 'self'
     if (end === 'self') return el
-    if (ancestors.length >= MAX_NESTING) {
+    if (this.open.length >= MAX_NESTING) {
       if (!this.reportedDepth)
         this.diagnostics.add('NESTING_TOO_DEEP', el.nameSpan, `Elements may nest at most ${MAX_NESTING} deep`)
       this.reportedDepth = true
       return el
     }
     if (RAW_TEXT_ELEMENTS.has(el.name)) el.raw = s.scanRawText(el.name)
-    this.parseChildren(el, ancestors)
+    this.open.push(el.name)
+    this.parseChildren(el)
+    this.open.pop()
     return el
   }
 
@@ -167,7 +173,7 @@ export class XmlParser {
       nameSpan,
       valueSpan: s.tokenSpan,
     }
-    if (el.attributes.some((a) => a.name === name)) {
+    if (hasAttribute(el, name)) {
       this.diagnostics.add(
         'DUPLICATE_ATTRIBUTE',
         attr.span,
@@ -179,9 +185,8 @@ export class XmlParser {
   }
 
   /** Children up to the matching close tag; a close tag of an ancestor ends this element (reported). */
-  private parseChildren(el: XmlElement, ancestors: readonly string[]): void {
+  private parseChildren(el: XmlElement): void {
     const s = this.scanner
-    const inner = [...ancestors, el.name]
     for (;;) {
       const token = s.scanContent()
       if (token === TokenKind.EndOfFile) {
@@ -191,8 +196,8 @@ export class XmlParser {
         return
       }
       if (token === TokenKind.Text) el.children.push(this.textNode())
-      else if (token === TokenKind.LessThan) this.pushElement(el.children, inner)
-      else if (this.parseCloseTag(el, ancestors)) {
+      else if (token === TokenKind.LessThan) this.pushElement(el.children)
+      else if (this.parseCloseTag(el)) {
         this.takeTrailing(el)
         return
       }
@@ -200,7 +205,7 @@ export class XmlParser {
   }
 
   /** After `</` inside `el`. Returns whether `el` is now closed. */
-  private parseCloseTag(el: XmlElement, ancestors: readonly string[]): boolean {
+  private parseCloseTag(el: XmlElement): boolean {
     const s = this.scanner
     const start = s.tokenStart
     if (s.scanTag() !== TokenKind.Name) {
@@ -209,7 +214,7 @@ export class XmlParser {
       return false
     }
     const name = s.tokenValue
-    if (name !== el.name && ancestors.includes(name)) {
+    if (name !== el.name && this.isAncestor(name)) {
       this.reportUnclosed(el)
       el.span.end = start
       s.resetTo(start) // the enclosing element reads this close tag again
@@ -224,6 +229,12 @@ export class XmlParser {
     }
     el.span.end = this.finishCloseTag(name)
     return true
+  }
+
+  /** Whether an element enclosing the current one (the top of `open`) is named `name`. */
+  private isAncestor(name: string): boolean {
+    for (let i = this.open.length - 2; i >= 0; i--) if (this.open[i] === name) return true
+    return false
   }
 
   /** Consumes up to the `>` of a close tag; returns the offset after it. */
@@ -265,4 +276,10 @@ export class XmlParser {
     if (el.malformed) return
     this.diagnostics.add('UNCLOSED_ELEMENT', el.nameSpan, `<${el.name}> is never closed; add </${el.name}>`)
   }
+}
+
+function hasAttribute(el: XmlElement, name: string): boolean {
+  const attributes = el.attributes
+  for (let i = 0; i < attributes.length; i++) if (attributes[i]!.name === name) return true
+  return false
 }

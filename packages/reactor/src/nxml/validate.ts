@@ -48,17 +48,20 @@ function checkNames(
 ): void {
   const seen = new Set<string>()
   for (const decl of decls) {
-    const span = ctx.attributeSpan(decl.span, 'name')
     if (decl.name === '') continue
     if (!IDENTIFIER.test(decl.name)) {
       ctx.invalidNames.add(decl.name)
       ctx.diagnostics.add(
         'INVALID_IDENTIFIER',
-        span,
+        ctx.attributeSpan(decl.span, 'name'),
         `"${decl.name}" is not a valid ${what} name${owner}: use letters, digits and _, not starting with a digit`,
       )
     } else if (seen.has(decl.name)) {
-      ctx.diagnostics.add('DUPLICATE_NAME', span, `The ${what} "${decl.name}"${owner} is declared more than once`)
+      ctx.diagnostics.add(
+        'DUPLICATE_NAME',
+        ctx.attributeSpan(decl.span, 'name'),
+        `The ${what} "${decl.name}"${owner} is declared more than once`,
+      )
     }
     seen.add(decl.name)
   }
@@ -68,13 +71,17 @@ function checkAliases(ctx: ValidateContext, extensions: readonly ExtensionDecl[]
   const seen = new Set<string>()
   for (const ext of extensions) {
     if (ext.alias === '') continue
-    const span = ctx.attributeSpan(ext.span, Object.hasOwn(ext, 'alias') ? 'alias' : 'name')
+    const attribute = Object.hasOwn(ext, 'alias') ? 'alias' : 'name'
     if (!IDENTIFIER.test(ext.alias))
-      ctx.diagnostics.add('INVALID_IDENTIFIER', span, `"${ext.alias}" is not a valid extension alias`)
+      ctx.diagnostics.add(
+        'INVALID_IDENTIFIER',
+        ctx.attributeSpan(ext.span, attribute),
+        `"${ext.alias}" is not a valid extension alias`,
+      )
     else if (seen.has(ext.alias))
       ctx.diagnostics.add(
         'DUPLICATE_NAME',
-        span,
+        ctx.attributeSpan(ext.span, attribute),
         `The extension alias "${ext.alias}" is declared more than once; give each <Extension> its own alias`,
       )
     seen.add(ext.alias)

@@ -1,8 +1,14 @@
 import type { ViewNode } from '@nexus/protocol'
 import { type Binding, collectBindingPaths, parseBinding, parseExpressionAttribute } from '../expr/binding.ts'
-import { collectStatePaths } from '../expr/collect.ts'
+import { collectStatePaths, type StatePath } from '../expr/collect.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
-import { type AttributeSpec, COMPONENT_SPECS, componentSpec } from './componentSpecs.ts'
+import {
+  type AttributeSpec,
+  attributeOf,
+  COMPONENT_SPECS,
+  componentSpec,
+  requiredAttributes,
+} from './componentSpecs.ts'
 import { scopeUses } from './handlerCode.ts'
 import type { ExpressionSite, ValidateContext } from './validateContext.ts'
 import { MALFORMED_NODES } from './xmlTree.ts'
@@ -111,13 +117,16 @@ function validateNode(node: ViewNode, ctx: ValidateContext, path: string, scope:
       suggestion,
     )
   }
-  for (const attr of spec?.attributes ?? []) {
-    if (attr.required && !Object.hasOwn(node.attrs, attr.name) && !MALFORMED_NODES.has(node)) {
-      ctx.diagnostics.add('MISSING_ATTRIBUTE', nameSpan, `At ${path}: <${node.type}> needs a "${attr.name}" attribute`)
+  for (const name of spec ? requiredAttributes(spec) : []) {
+    if (!Object.hasOwn(node.attrs, name) && !MALFORMED_NODES.has(node)) {
+      ctx.diagnostics.add('MISSING_ATTRIBUTE', nameSpan, `At ${path}: <${node.type}> needs a "${name}" attribute`)
     }
   }
-  for (const [name, value] of Object.entries(node.attrs)) {
-    const attr = spec?.attributes.find((a) => a.name === name)
+  const attrs = node.attrs
+  for (const name in attrs) {
+    if (!Object.hasOwn(attrs, name)) continue
+    const value = attrs[name]!
+    const attr = spec ? attributeOf(spec, name) : undefined
     if (spec && !attr) {
       const allowed = spec.attributes.map((a) => a.name)
       const suggestion = closestName(name, allowed)
@@ -158,17 +167,38 @@ function validateAttribute(
     case 'binding': {
       const parsed = parseBinding(value)
       if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
-      if (parsed.value.kind === 'text' && attr) checkPlainValue(node, attr, value, ctx, site)
-      for (const part of bindingParts(parsed.value)) checkScope(part.source, part.offset, ctx, site, scope)
-      return ctx.checkPaths(site, collectBindingPaths(parsed.value))
+      const binding = parsed.value
+      if (binding.kind === 'text') {
+        if (attr) checkPlainValue(node, attr, value, ctx, site)
+        return
+      }
+      const facts = bindingFacts(binding)
+      for (const part of facts.parts) checkScope(part.source, part.offset, ctx, site, scope)
+      return ctx.checkPaths(site, facts.paths)
     }
   }
 }
 
-function bindingParts(binding: Binding): { source: string; offset: number }[] {
-  if (binding.kind === 'text') return []
-  if (binding.kind === 'expr') return [binding.part]
-  return binding.parts.filter((p): p is Exclude<typeof p, string> => typeof p !== 'string')
+/** What validation reads from a binding: its expression parts and the state paths they read. */
+interface BindingFacts {
+  parts: readonly { source: string; offset: number }[]
+  paths: StatePath[]
+}
+
+/** Bindings come from parseBinding's cache, so their facts are computed once per distinct value. */
+const BINDING_FACTS = new WeakMap<Binding, BindingFacts>()
+
+function bindingFacts(binding: Exclude<Binding, { kind: 'text' }>): BindingFacts {
+  let facts = BINDING_FACTS.get(binding)
+  if (!facts) {
+    const parts =
+      binding.kind === 'expr'
+        ? [binding.part]
+        : binding.parts.filter((p): p is Exclude<typeof p, string> => typeof p !== 'string')
+    facts = { parts, paths: collectBindingPaths(binding) }
+    BINDING_FACTS.set(binding, facts)
+  }
+  return facts
 }
 
 function checkPlainValue(

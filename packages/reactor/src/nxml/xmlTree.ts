@@ -19,13 +19,13 @@ export interface XmlElement {
   children: XmlNode[]
   span: Span
   /** The body of a raw-text element (`<Handler>`). */
-  raw?: { text: string; start: number }
+  raw: { text: string; start: number } | undefined
   /** The start tag had a syntax error, already reported: later checks stay quiet about this element. */
   malformed: boolean
   /** Comments between the previous sibling (or the parent's start tag) and this element. */
-  comments?: ScannedComment[]
+  comments: ScannedComment[] | undefined
   /** Comments after the last child, before the close tag. */
-  trailingComments?: ScannedComment[]
+  trailingComments: ScannedComment[] | undefined
 }
 
 export interface XmlText {

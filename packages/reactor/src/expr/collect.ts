@@ -11,14 +11,23 @@ export interface StatePath {
 
 /**
  * The `$state` / `$computed` paths an expression reads, deduplicated, in first-read order.
- * Used to subscribe a component to exactly the keys its bindings depend on.
+ * Used to subscribe a component to exactly the keys its bindings depend on. The array is shared: do not mutate.
  * @example collectStatePaths(parse('$state.a.b + $computed.c')) // [{root:'$state',path:['a','b']}, {root:'$computed',path:['c']}]
  */
 export function collectStatePaths(expr: Expr): StatePath[] {
-  const found = new Map<string, StatePath>()
-  walk(expr, new Set(), found)
-  return [...found.values()]
+  let paths = PATHS.get(expr)
+  if (!paths) {
+    const found = new Map<string, StatePath>()
+    walk(expr, NOTHING_SHADOWED, found)
+    paths = [...found.values()]
+    PATHS.set(expr, paths)
+  }
+  return paths
 }
+
+/** Parsed expressions are cached by text, so their paths are computed once; callers must not mutate them. */
+const PATHS = new WeakMap<Expr, StatePath[]>()
+const NOTHING_SHADOWED: ReadonlySet<string> = new Set()
 
 function walk(expr: Expr, shadowed: ReadonlySet<string>, found: Map<string, StatePath>): void {
   const chain = readChain(expr, shadowed)

@@ -3,7 +3,7 @@ import { closestName, didYouMean } from '../util/suggest.ts'
 import type { DiagnosticBag } from './diagnosticBag.ts'
 import type { LineMap } from './lineColumn.ts'
 import type { NxmlComment } from './ast.ts'
-import { attribute, type XmlElement, type XmlNode } from './xmlTree.ts'
+import { attribute, attributeNameSpan, attributeValueSpan, type XmlElement, type XmlNode } from './xmlTree.ts'
 
 /** Shared helpers for lowering elements: attribute checks and child iteration with diagnostics. */
 export class LowerContext {
@@ -51,7 +51,8 @@ export class LowerContext {
   }
 
   valueSpan(el: XmlElement, name: string): Span {
-    return attribute(el, name)?.valueSpan ?? el.nameSpan
+    const attr = attribute(el, name)
+    return attr ? attributeValueSpan(attr) : el.nameSpan
   }
 
   /** Reports attributes not in `allowed`, with a suggestion for likely typos. */
@@ -62,7 +63,7 @@ export class LowerContext {
       const known = allowed.length ? allowed.map((a) => `"${a}"`).join(', ') : 'none'
       this.diagnostics.add(
         'UNKNOWN_ATTRIBUTE',
-        attr.nameSpan,
+        attributeNameSpan(attr),
         `<${el.name}> has no attribute "${attr.name}"${didYouMean(suggestion)}; allowed: ${known}`,
         suggestion,
       )

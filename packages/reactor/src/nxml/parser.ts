@@ -154,7 +154,7 @@ export class XmlParser {
   private parseAttribute(el: XmlElement, errorsBefore: number): void {
     const s = this.scanner
     const name = s.tokenValue
-    const nameSpan = s.tokenSpan
+    const start = s.tokenStart
     const afterName = s.tokenEnd
     if (s.scanTag() !== TokenKind.Equals) {
       s.resetTo(afterName)
@@ -166,17 +166,11 @@ export class XmlParser {
       this.reportTag(errorsBefore, 'EXPECTED_ATTRIBUTE_VALUE', `The attribute "${name}" needs a quoted value after "="`)
       return
     }
-    const attr: XmlAttribute = {
-      name,
-      value: s.tokenValue,
-      span: { start: nameSpan.start, end: s.tokenEnd },
-      nameSpan,
-      valueSpan: s.tokenSpan,
-    }
+    const attr: XmlAttribute = { name, value: s.tokenValue, start, valueStart: s.tokenStart, end: s.tokenEnd }
     if (hasAttribute(el, name)) {
       this.diagnostics.add(
         'DUPLICATE_ATTRIBUTE',
-        attr.span,
+        { start, end: attr.end },
         `The attribute "${name}" is already set on this <${el.name}>`,
       )
       return

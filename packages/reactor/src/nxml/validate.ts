@@ -46,7 +46,7 @@ function checkNames(
   what: string,
   owner: string,
 ): void {
-  const seen = new Set<string>()
+  const seen = decls.length > 1 ? new Set<string>() : undefined
   for (const decl of decls) {
     if (decl.name === '') continue
     if (!IDENTIFIER.test(decl.name)) {
@@ -56,14 +56,14 @@ function checkNames(
         ctx.attributeSpan(decl.span, 'name'),
         `"${decl.name}" is not a valid ${what} name${owner}: use letters, digits and _, not starting with a digit`,
       )
-    } else if (seen.has(decl.name)) {
+    } else if (seen?.has(decl.name)) {
       ctx.diagnostics.add(
         'DUPLICATE_NAME',
         ctx.attributeSpan(decl.span, 'name'),
         `The ${what} "${decl.name}"${owner} is declared more than once`,
       )
     }
-    seen.add(decl.name)
+    seen?.add(decl.name)
   }
 }
 
@@ -89,6 +89,7 @@ function checkAliases(ctx: ValidateContext, extensions: readonly ExtensionDecl[]
 }
 
 function checkLifecycles(ctx: ValidateContext, lifecycles: readonly LifecycleDecl[]): void {
+  if (lifecycles.length < 2) return
   const seen = new Set<string>()
   for (const life of lifecycles) {
     if (seen.has(life.on))

@@ -13,13 +13,16 @@ function codeStart(source: string, handler: Handler): number | undefined {
   return source.startsWith(handler.code, at) ? at : undefined
 }
 
+const NONE: ReadonlySet<string> = new Set()
+const EVENT_ARGS: ReadonlySet<string> = new Set(['event', 'payload', 'from'])
+
 /** Static checks of handler code: references, forbidden globals, capabilities against detected effects. */
 export function validateHandlers(ctx: ValidateContext): void {
   const ast = ctx.ast as NxmlPanelAst
-  const aliases = new Set((ast.extensions ?? []).map((e) => e.alias))
+  const aliases = ast.extensions?.length ? new Set(ast.extensions.map((e) => e.alias)) : NONE
   for (const tool of ast.tools) {
     checkHandler(ctx, tool.handler, `tool "${tool.name}"`, {
-      args: new Set(tool.args.map((a) => a.name)),
+      args: tool.args.length ? new Set(tool.args.map((a) => a.name)) : NONE,
       capabilities: tool.capabilities,
       aliases,
     })
@@ -27,7 +30,7 @@ export function validateHandlers(ctx: ValidateContext): void {
   for (const life of ast.lifecycles ?? []) {
     checkHandler(ctx, life.handler, `<Lifecycle on="${life.on}">`, {
       // An event handler receives the event: `$args.event`, `$args.payload`, `$args.from` (the emitting panel).
-      args: new Set(life.on.startsWith('event:') ? ['event', 'payload', 'from'] : []),
+      args: life.on.startsWith('event:') ? EVENT_ARGS : NONE,
       capabilities: undefined,
       aliases,
     })
@@ -53,9 +56,7 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
       `In ${owner}: "${use.name}" is not available in a handler; use $state, $args, $computed, $emit, $log, $view, $ext or $panel`,
     )
   }
-  const writes = new Set<string>()
   for (const use of analysis.state) {
-    if (use.kind === 'write') writes.add(use.key)
     if (ctx.states.has(use.key) || ctx.invalidNames.has(use.key)) continue
     const suggestion = closestName(use.key, ctx.states)
     ctx.diagnostics.add(

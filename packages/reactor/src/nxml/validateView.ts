@@ -16,6 +16,8 @@ import { MALFORMED_NODES } from './xmlTree.ts'
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
 
+const NO_NAMES: ReadonlySet<string> = new Set()
+
 /** What a view node sees from its ancestors: `$scope` names bound by enclosing `<Iterate>`s. */
 interface ViewScope {
   names: ReadonlySet<string>
@@ -25,7 +27,7 @@ interface ViewScope {
 /** Checks every view node: known component, attributes and their types, bindings, triggers, scope, ids. */
 export function validateView(nodes: readonly ViewNode[], ctx: ValidateContext): void {
   const ids = new Set<string>()
-  walk(nodes, ctx, 'view', { names: new Set(), parent: undefined }, ids)
+  walk(nodes, ctx, 'view', { names: NO_NAMES, parent: undefined }, ids)
 }
 
 function walk(

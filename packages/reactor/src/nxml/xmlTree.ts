@@ -1,13 +1,24 @@
 import type { Span } from '@nexus/protocol'
 import type { ScannedComment } from './scanner.ts'
 
-/** One `name="value"` on a tag; `value` is entity-decoded, `valueSpan` covers the quoted text. */
+/**
+ * One `name="value"` on a tag; `value` is entity-decoded. Offsets, not span objects (a panel has many
+ * attributes and few diagnostics): the name starts at `start`, the value token covers `[valueStart, end)`.
+ */
 export interface XmlAttribute {
   name: string
   value: string
-  span: Span
-  nameSpan: Span
-  valueSpan: Span
+  start: number
+  valueStart: number
+  end: number
+}
+
+export function attributeNameSpan(attr: XmlAttribute): Span {
+  return { start: attr.start, end: attr.start + attr.name.length }
+}
+
+export function attributeValueSpan(attr: XmlAttribute): Span {
+  return { start: attr.valueStart, end: attr.end }
 }
 
 /** An element of the generic tree the parser builds before it is lowered to a `PanelAst`. */
@@ -37,7 +48,9 @@ export interface XmlText {
 export type XmlNode = XmlElement | XmlText
 
 export function attribute(el: XmlElement, name: string): XmlAttribute | undefined {
-  return el.attributes.find((a) => a.name === name)
+  const attributes = el.attributes
+  for (let i = 0; i < attributes.length; i++) if (attributes[i]!.name === name) return attributes[i]
+  return undefined
 }
 
 /** View nodes lowered from a start tag with a syntax error: the validator does not repeat the complaint. */

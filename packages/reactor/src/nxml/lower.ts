@@ -171,7 +171,7 @@ function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: string, fir
   return ctx.elements(parent).map((el, i) => {
     ctx.enter(el)
     const here = `${path}/${first + i}`
-    ctx.anchor(here)
+    if (ctx.hasPending) ctx.anchor(here)
     const attrs: Record<string, string> = {}
     for (const a of el.attributes) {
       // `__proto__` must become an own key (and be reported), not set the prototype.

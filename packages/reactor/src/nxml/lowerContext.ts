@@ -42,8 +42,14 @@ export class LowerContext {
 
   /** Attaches queued comments to the declaration at `path` (see `NxmlComment.before`). */
   anchor(path: string): void {
+    if (this.pending.length === 0) return
     for (const text of this.pending) this.comments.push({ text, before: path })
     this.pending = []
+  }
+
+  /** Whether comments wait for an anchor (so callers build the anchor's path only then). */
+  get hasPending(): boolean {
+    return this.pending.length > 0
   }
 
   optional(el: XmlElement, name: string): string | undefined {

@@ -109,6 +109,12 @@ export class XmlParser {
   private parseAttributes(el: XmlElement, errorsBefore: number): TagEnd {
     const s = this.scanner
     for (;;) {
+      const plain = s.scanPlainAttribute()
+      if (plain) {
+        this.addAttribute(el, plain)
+        if (plain.end > el.span.end) el.span.end = plain.end
+        continue
+      }
       const token = s.scanTag()
       switch (token) {
         case TokenKind.GreaterThan:
@@ -166,12 +172,15 @@ export class XmlParser {
       this.reportTag(errorsBefore, 'EXPECTED_ATTRIBUTE_VALUE', `The attribute "${name}" needs a quoted value after "="`)
       return
     }
-    const attr: XmlAttribute = { name, value: s.tokenValue, start, valueStart: s.tokenStart, end: s.tokenEnd }
-    if (hasAttribute(el, name)) {
+    this.addAttribute(el, { name, value: s.tokenValue, start, valueStart: s.tokenStart, end: s.tokenEnd })
+  }
+
+  private addAttribute(el: XmlElement, attr: XmlAttribute): void {
+    if (hasAttribute(el, attr.name)) {
       this.diagnostics.add(
         'DUPLICATE_ATTRIBUTE',
-        { start, end: attr.end },
-        `The attribute "${name}" is already set on this <${el.name}>`,
+        { start: attr.start, end: attr.end },
+        `The attribute "${attr.name}" is already set on this <${el.name}>`,
       )
       return
     }

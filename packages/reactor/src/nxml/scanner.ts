@@ -1,6 +1,7 @@
 import type { Span } from '@nexus/protocol'
 import type { DiagnosticBag } from './diagnosticBag.ts'
 import { decodeEntities } from './entities.ts'
+import type { XmlAttribute } from './xmlTree.ts'
 
 export enum TokenKind {
   EndOfFile,
@@ -146,6 +147,39 @@ export class Scanner {
       return (this.kind = TokenKind.Name)
     }
     return this.advance(1, TokenKind.Unknown)
+  }
+
+  /**
+   * The common attribute `name="value"` (value on one line, not swallowing the next attribute) in one step,
+   * as the token path would read it; undefined, with the position unchanged, for anything else.
+   */
+  scanPlainAttribute(): XmlAttribute | undefined {
+    const t = this.text
+    const n = t.length
+    let i = this.pos
+    while (i < n && isSpace(t.charCodeAt(i))) i++
+    const start = i
+    if (i >= n || !isNameStart(t.charCodeAt(i))) return undefined
+    i++
+    while (i < n && isNamePart(t.charCodeAt(i))) i++
+    const nameEnd = i
+    while (i < n && isSpace(t.charCodeAt(i))) i++
+    if (t.charCodeAt(i) !== 61 /* = */) return undefined
+    i++
+    while (i < n && isSpace(t.charCodeAt(i))) i++
+    const quote = t.charCodeAt(i)
+    if (quote !== 34 /* " */ && quote !== 39 /* ' */) return undefined
+    const valueStart = i
+    for (i++; i < n; i++) {
+      const c = t.charCodeAt(i)
+      if (c === quote) break
+      if (c === 10) return undefined // a newline inside: the token path decides whether a quote was lost
+    }
+    if (i >= n) return undefined
+    const raw = t.slice(valueStart + 1, i)
+    if (endsWithEquals(raw)) return undefined
+    this.pos = i + 1
+    return { name: t.slice(start, nameEnd), value: decodeEntities(raw), start, valueStart, end: i + 1 }
   }
 
   /** After `=`: a quoted value, or an unquoted run of characters (reported), or Unknown when there is none. */

@@ -27,6 +27,7 @@ const cache = new Map<string, ExprResult<Binding>>()
  * @example parseBinding('Total: {$state.n} items') // {ok: true, value: {kind: 'template', ...}}
  */
 export function parseBinding(attrValue: string): ExprResult<Binding> {
+  if (attrValue.indexOf('{') === -1) return { ok: true, value: { kind: 'text', text: attrValue } }
   let result = cache.get(attrValue)
   if (!result) {
     result = parseUncached(attrValue)

@@ -17,6 +17,27 @@ export class LineMap {
     return (this.lazyStarts = starts)
   }
 
+  /** Line of the last `line()` answer and the offset of its start, for forward queries without the table. */
+  private cursorLine = 1
+  private cursorStart = 0
+
+  /**
+   * The 1-based line of `offset`. Queries in source order (the lowering asks for each handler's line) only
+   * count the newlines between the previous answer and this one.
+   */
+  line(offset: number): number {
+    if (this.lazyStarts || offset < this.cursorStart) return this.at(offset).line
+    let line = this.cursorLine
+    let start = this.cursorStart
+    for (let i = this.source.indexOf('\n', start); i !== -1 && i < offset; i = this.source.indexOf('\n', i + 1)) {
+      line++
+      start = i + 1
+    }
+    this.cursorLine = line
+    this.cursorStart = start
+    return line
+  }
+
   at(offset: number): LineColumn {
     const starts = this.starts
     let lo = 0

@@ -163,7 +163,7 @@ function lowerLifecycle(el: XmlElement, ctx: LowerContext): LifecycleDecl {
   }
   if (!handler && !el.malformed)
     ctx.diagnostics.add('MISSING_HANDLER', el.nameSpan, `<Lifecycle on="${on}"> has no <Handler>`)
-  handler ??= { kind: 'Handler', code: '', line: ctx.lines.at(el.span.start).line, span: el.span }
+  handler ??= { kind: 'Handler', code: '', line: ctx.lines.line(el.span.start), span: el.span }
   return { kind: 'Lifecycle', on, handler, span: el.span }
 }
 

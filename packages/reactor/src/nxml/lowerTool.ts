@@ -47,7 +47,7 @@ function duplicate(el: XmlElement, ctx: LowerContext): void {
 }
 
 function missingHandler(el: XmlElement, ctx: LowerContext): Handler {
-  return { kind: 'Handler', code: '', line: ctx.lines.at(el.span.start).line, span: el.span }
+  return { kind: 'Handler', code: '', line: ctx.lines.line(el.span.start), span: el.span }
 }
 
 function lowerArg(el: XmlElement, ctx: LowerContext): ArgDecl {
@@ -105,5 +105,5 @@ function lowerCapabilities(el: XmlElement, ctx: LowerContext): CapabilityDecl[] 
 export function lowerHandler(el: XmlElement, ctx: LowerContext): Handler {
   ctx.checkAttributes(el, [])
   const raw = el.raw ?? { text: '', start: el.span.end }
-  return { kind: 'Handler', code: raw.text, line: ctx.lines.at(raw.start).line, span: el.span }
+  return { kind: 'Handler', code: raw.text, line: ctx.lines.line(raw.start), span: el.span }
 }

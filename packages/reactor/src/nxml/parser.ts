@@ -4,8 +4,8 @@ import { Scanner, TokenKind } from './scanner.ts'
 import type { XmlAttribute, XmlElement, XmlNode } from './xmlTree.ts'
 import type { ScannedComment } from './scanner.ts'
 
-/** Elements whose body is raw text (code), not markup. */
-const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set(['Handler'])
+/** The element whose body is raw text (code), not markup. */
+const RAW_TEXT_ELEMENT = 'Handler'
 
 type TagEnd = 'open' | 'self' | 'unterminated'
 
@@ -98,7 +98,7 @@ export class XmlParser {
       this.reportedDepth = true
       return el
     }
-    if (RAW_TEXT_ELEMENTS.has(el.name)) el.raw = s.scanRawText(el.name)
+    if (el.name === RAW_TEXT_ELEMENT) el.raw = s.scanRawText(el.name)
     this.open.push(el.name)
     this.parseChildren(el)
     this.open.pop()

@@ -111,15 +111,18 @@ export class Scanner {
     this.start = this.pos
     this.value = ''
     const t = this.text
-    if (this.pos >= t.length) return (this.kind = TokenKind.EndOfFile)
-    if (t.startsWith('</', this.pos)) return this.advance(2, TokenKind.LessThanSlash)
-    if (t.startsWith('<![CDATA[', this.pos)) {
-      const cdata = this.scanCData()
-      this.value = cdata
-      return (this.kind = TokenKind.Text)
+    const pos = this.pos
+    if (pos >= t.length) return (this.kind = TokenKind.EndOfFile)
+    if (t.charCodeAt(pos) === 60 /* < */) {
+      const next = t.charCodeAt(pos + 1)
+      if (next === 47 /* / */) return this.advance(2, TokenKind.LessThanSlash)
+      if (next === 33 /* ! */ && t.startsWith('<![CDATA[', pos)) {
+        this.value = this.scanCData()
+        return (this.kind = TokenKind.Text)
+      }
+      return this.advance(1, TokenKind.LessThan)
     }
-    if (t[this.pos] === '<') return this.advance(1, TokenKind.LessThan)
-    const end = t.indexOf('<', this.pos)
+    const end = t.indexOf('<', pos)
     this.pos = end === -1 ? t.length : end
     this.value = t.slice(this.start, this.pos)
     return (this.kind = TokenKind.Text)
@@ -129,21 +132,22 @@ export class Scanner {
   scanTag(): TokenKind {
     this.fullStart = this.pos
     this.skipWhitespace()
-    this.start = this.pos
-    this.value = ''
     const t = this.text
-    const ch = t[this.pos]
-    if (ch === undefined) return (this.kind = TokenKind.EndOfFile)
-    if (ch === '>') return this.advance(1, TokenKind.GreaterThan)
-    if (t.startsWith('/>', this.pos)) return this.advance(2, TokenKind.SlashGreaterThan)
-    if (ch === '=') return this.advance(1, TokenKind.Equals)
-    if (t.startsWith('</', this.pos)) return this.advance(2, TokenKind.LessThanSlash)
-    if (ch === '<') return this.advance(1, TokenKind.LessThan)
-    if (ch === '"' || ch === "'") return this.scanQuoted(ch)
-    if (isNameStart(t.charCodeAt(this.pos))) {
-      this.pos++
-      while (this.pos < t.length && isNamePart(t.charCodeAt(this.pos))) this.pos++
-      this.value = t.slice(this.start, this.pos)
+    const pos = (this.start = this.pos)
+    this.value = ''
+    if (pos >= t.length) return (this.kind = TokenKind.EndOfFile)
+    const c = t.charCodeAt(pos)
+    if (c === 62 /* > */) return this.advance(1, TokenKind.GreaterThan)
+    if (c === 47 /* / */ && t.charCodeAt(pos + 1) === 62) return this.advance(2, TokenKind.SlashGreaterThan)
+    if (c === 61 /* = */) return this.advance(1, TokenKind.Equals)
+    if (c === 60 /* < */)
+      return t.charCodeAt(pos + 1) === 47 ? this.advance(2, TokenKind.LessThanSlash) : this.advance(1, TokenKind.LessThan)
+    if (c === 34 /* " */ || c === 39 /* ' */) return this.scanQuoted(c === 34 ? '"' : "'")
+    if (isNameStart(c)) {
+      let i = pos + 1
+      while (i < t.length && isNamePart(t.charCodeAt(i))) i++
+      this.pos = i
+      this.value = t.slice(pos, i)
       return (this.kind = TokenKind.Name)
     }
     return this.advance(1, TokenKind.Unknown)
@@ -306,6 +310,9 @@ export class Scanner {
     const t = this.text
     for (;;) {
       this.skipWhitespace()
+      if (t.charCodeAt(this.pos) !== 60 /* < */) return
+      const next = t.charCodeAt(this.pos + 1)
+      if (next !== 33 /* ! */ && next !== 63 /* ? */) return
       if (t.startsWith('<!--', this.pos)) {
         const start = this.pos
         this.skipUntil('-->', 'UNTERMINATED_COMMENT', 'The comment has no closing "-->"')

@@ -6,6 +6,14 @@ import { lowerHandler, lowerTool } from './lowerTool.ts'
 import { lowerType } from './lowerType.ts'
 import { MALFORMED_NODES, type XmlElement, type XmlNode } from './xmlTree.ts'
 
+/** Attributes each element allows. */
+const PANEL_ATTRIBUTES: readonly string[] = ['title', 'version']
+const NO_ATTRIBUTES: readonly string[] = []
+const STATE_ATTRIBUTES: readonly string[] = ['name', 'type', 'default']
+const COMPUTED_ATTRIBUTES: readonly string[] = ['name', 'value']
+const EXTENSION_ATTRIBUTES: readonly string[] = ['name', 'alias']
+const LIFECYCLE_ATTRIBUTES: readonly string[] = ['on']
+
 const SECTIONS = ['Data', 'Logic', 'View'] as const
 
 /** Turns the element tree into a panel AST; undefined when there is no `<NexusPanel>` root. */
@@ -36,7 +44,7 @@ export function lowerDocument(
 
 function lowerPanel(root: XmlElement, ctx: LowerContext): NxmlPanelAst {
   ctx.enter(root)
-  ctx.checkAttributes(root, ['title', 'version'])
+  ctx.checkAttributes(root, PANEL_ATTRIBUTES)
   const ast: NxmlPanelAst = {
     kind: 'NexusPanel',
     title: ctx.required(root, 'title') ?? '',
@@ -61,7 +69,7 @@ function lowerPanel(root: XmlElement, ctx: LowerContext): NxmlPanelAst {
         `<${section.name}> appears more than once; merge the two into one`,
       )
     seen.add(section.name)
-    ctx.checkAttributes(section, [])
+    ctx.checkAttributes(section, NO_ATTRIBUTES)
     if (section.name === 'Data') lowerData(section, ast, ctx)
     else if (section.name === 'Logic') lowerLogic(section, ast, ctx)
     else ast.view.push(...lowerViewNodes(section, ctx, `view`, ast.view.length))
@@ -105,7 +113,7 @@ function lowerLogic(section: XmlElement, ast: NxmlPanelAst, ctx: LowerContext): 
 }
 
 function lowerState(el: XmlElement, ctx: LowerContext): StateDecl {
-  ctx.checkAttributes(el, ['name', 'type', 'default'])
+  ctx.checkAttributes(el, STATE_ATTRIBUTES)
   const name = ctx.required(el, 'name') ?? ''
   const type = lowerType(el, ctx)
   const raw = ctx.optional(el, 'default')
@@ -124,7 +132,7 @@ function lowerState(el: XmlElement, ctx: LowerContext): StateDecl {
 }
 
 function lowerComputed(el: XmlElement, ctx: LowerContext): ComputedDecl {
-  ctx.checkAttributes(el, ['name', 'value'])
+  ctx.checkAttributes(el, COMPUTED_ATTRIBUTES)
   return {
     kind: 'Computed',
     name: ctx.required(el, 'name') ?? '',
@@ -134,7 +142,7 @@ function lowerComputed(el: XmlElement, ctx: LowerContext): ComputedDecl {
 }
 
 function lowerExtension(el: XmlElement, ctx: LowerContext): ExtensionDecl {
-  ctx.checkAttributes(el, ['name', 'alias'])
+  ctx.checkAttributes(el, EXTENSION_ATTRIBUTES)
   const name = ctx.required(el, 'name') ?? ''
   // The alias defaults to the last segment of the name: `nexus.http` → `http`.
   const alias = ctx.optional(el, 'alias') ?? name.slice(name.lastIndexOf('.') + 1)
@@ -142,7 +150,7 @@ function lowerExtension(el: XmlElement, ctx: LowerContext): ExtensionDecl {
 }
 
 function lowerLifecycle(el: XmlElement, ctx: LowerContext): LifecycleDecl {
-  ctx.checkAttributes(el, ['on'])
+  ctx.checkAttributes(el, LIFECYCLE_ATTRIBUTES)
   const on = ctx.required(el, 'on') ?? ''
   // `event:<name>` runs when another panel of the workspace does `$emit('<name>', payload)`.
   if (on !== '' && on !== 'mount' && on !== 'unmount' && !/^event:[A-Za-z_][\w.-]*$/.test(on))

@@ -79,6 +79,7 @@ export class LowerContext {
   /** The element children of `el`, reporting any non-blank text among them. */
   elements(el: XmlElement | XmlNode[]): XmlElement[] {
     const nodes = Array.isArray(el) ? el : el.children
+    if (nodes.every(isElement)) return nodes as XmlElement[] // the usual case: no copy
     const out: XmlElement[] = []
     for (const node of nodes) {
       if (node.kind === 'element') out.push(node)
@@ -108,4 +109,8 @@ export class LowerContext {
       `Unexpected text "${shown}"; only elements are allowed here`,
     )
   }
+}
+
+function isElement(node: XmlNode): node is XmlElement {
+  return node.kind === 'element'
 }

@@ -4,10 +4,16 @@ import { lowerType } from './lowerType.ts'
 import type { LowerContext } from './lowerContext.ts'
 import type { XmlElement } from './xmlTree.ts'
 
+/** Attributes each element allows. */
+const TOOL_ATTRIBUTES: readonly string[] = ['name', 'description']
+const ARG_ATTRIBUTES: readonly string[] = ['name', 'type', 'default', 'required']
+const NO_ATTRIBUTES: readonly string[] = []
+const CAPABILITY_ATTRIBUTES: readonly string[] = ['type', 'scope']
+
 const TOOL_CHILDREN = ['Arg', 'Capabilities', 'Handler']
 
 export function lowerTool(el: XmlElement, ctx: LowerContext): ToolDecl {
-  ctx.checkAttributes(el, ['name', 'description'])
+  ctx.checkAttributes(el, TOOL_ATTRIBUTES)
   const name = ctx.required(el, 'name') ?? ''
   const description = ctx.optional(el, 'description')
   const args: ArgDecl[] = []
@@ -51,7 +57,7 @@ function missingHandler(el: XmlElement, ctx: LowerContext): Handler {
 }
 
 function lowerArg(el: XmlElement, ctx: LowerContext): ArgDecl {
-  ctx.checkAttributes(el, ['name', 'type', 'default', 'required'])
+  ctx.checkAttributes(el, ARG_ATTRIBUTES)
   const name = ctx.required(el, 'name') ?? ''
   const type = lowerType(el, ctx)
   const raw = ctx.optional(el, 'default')
@@ -83,7 +89,7 @@ function lowerRequired(el: XmlElement, ctx: LowerContext): boolean {
 }
 
 function lowerCapabilities(el: XmlElement, ctx: LowerContext): CapabilityDecl[] {
-  ctx.checkAttributes(el, [])
+  ctx.checkAttributes(el, NO_ATTRIBUTES)
   const out: CapabilityDecl[] = []
   for (const child of ctx.elements(el)) {
     ctx.enter(child)
@@ -91,7 +97,7 @@ function lowerCapabilities(el: XmlElement, ctx: LowerContext): CapabilityDecl[] 
       ctx.unexpected(child, '<Capabilities>', ['Capability'])
       continue
     }
-    ctx.checkAttributes(child, ['type', 'scope'])
+    ctx.checkAttributes(child, CAPABILITY_ATTRIBUTES)
     out.push({
       kind: 'Capability',
       type: ctx.required(child, 'type') ?? '',
@@ -103,7 +109,7 @@ function lowerCapabilities(el: XmlElement, ctx: LowerContext): CapabilityDecl[] 
 }
 
 export function lowerHandler(el: XmlElement, ctx: LowerContext): Handler {
-  ctx.checkAttributes(el, [])
+  ctx.checkAttributes(el, NO_ATTRIBUTES)
   const raw = el.raw ?? { text: '', start: el.span.end }
   return { kind: 'Handler', code: raw.text, line: ctx.lines.line(raw.start), span: el.span }
 }

@@ -141,7 +141,9 @@ export class Scanner {
     if (c === 47 /* / */ && t.charCodeAt(pos + 1) === 62) return this.advance(2, TokenKind.SlashGreaterThan)
     if (c === 61 /* = */) return this.advance(1, TokenKind.Equals)
     if (c === 60 /* < */)
-      return t.charCodeAt(pos + 1) === 47 ? this.advance(2, TokenKind.LessThanSlash) : this.advance(1, TokenKind.LessThan)
+      return t.charCodeAt(pos + 1) === 47
+        ? this.advance(2, TokenKind.LessThanSlash)
+        : this.advance(1, TokenKind.LessThan)
     if (c === 34 /* " */ || c === 39 /* ' */) return this.scanQuoted(c === 34 ? '"' : "'")
     if (isNameStart(c)) {
       let i = pos + 1

@@ -36,7 +36,8 @@ function checkDeclarations(ctx: ValidateContext): void {
   const nx = ast as NxmlPanelAst
   checkAliases(ctx, nx.extensions ?? [])
   checkLifecycles(ctx, nx.lifecycles ?? [])
-  for (const decl of [...ast.states, ...ast.tools.flatMap((t) => t.args)]) checkDefault(ctx, decl)
+  for (const decl of ast.states) checkDefault(ctx, decl)
+  for (const tool of ast.tools) for (const arg of tool.args) checkDefault(ctx, arg)
 }
 
 /** Names must be identifiers and unique among their kind; an empty name was already reported as missing. */
@@ -104,12 +105,13 @@ function checkLifecycles(ctx: ValidateContext, lifecycles: readonly LifecycleDec
 
 function checkUnusedTools(ctx: ValidateContext): void {
   const nx = ctx.ast as NxmlPanelAst
-  const code = [...ctx.ast.tools.map((t) => t.handler.code), ...(nx.lifecycles ?? []).map((l) => l.handler.code)]
+  let code: string[] | undefined // built only when some tool is not triggered by the view
   const reported = new Set<string>()
   for (const tool of ctx.ast.tools) {
     if (tool.name === '' || ctx.usedTools.has(tool.name) || ctx.invalidNames.has(tool.name)) continue
     if (reported.has(tool.name)) continue
     reported.add(tool.name)
+    code ??= [...ctx.ast.tools.map((t) => t.handler.code), ...(nx.lifecycles ?? []).map((l) => l.handler.code)]
     const quoted = new RegExp(`['"\`]${tool.name}['"\`]`)
     if (code.some((c) => quoted.test(c))) continue // $panel.call(..., 'name') or similar
     ctx.diagnostics.add(
@@ -131,6 +133,7 @@ function checkDefault(ctx: ValidateContext, decl: StateDecl | ArgDecl): void {
 }
 
 function checkComputeds(ctx: ValidateContext): void {
+  if (ctx.ast.computeds.length === 0) return
   const deps = new Map<string, string[]>()
   ctx.ast.computeds.forEach((c, i) => {
     const site = { span: c.span, attribute: 'value', value: c.value, offset: 0, path: `computeds[${i}] (${c.name})` }
@@ -179,13 +182,15 @@ function visitCycles(
   done.add(name)
 }
 
+function markHandlerStateUse(ctx: ValidateContext, code: string): void {
+  const analysis = analyzeHandler(code)
+  for (const key of analysis.mentions) ctx.usedStates.add(key)
+  if (analysis.dynamicState) for (const s of ctx.states) ctx.usedStates.add(s) // dynamic or whole-object use
+}
+
 function checkUnusedStates(ctx: ValidateContext): void {
-  const lifecycles = (ctx.ast as NxmlPanelAst).lifecycles ?? []
-  for (const tool of [...ctx.ast.tools, ...lifecycles]) {
-    const analysis = analyzeHandler(tool.handler.code)
-    for (const key of analysis.mentions) ctx.usedStates.add(key)
-    if (analysis.dynamicState) for (const s of ctx.states) ctx.usedStates.add(s) // dynamic or whole-object use
-  }
+  for (const tool of ctx.ast.tools) markHandlerStateUse(ctx, tool.handler.code)
+  for (const life of (ctx.ast as NxmlPanelAst).lifecycles ?? []) markHandlerStateUse(ctx, life.handler.code)
   for (const state of ctx.ast.states) {
     if (ctx.usedStates.has(state.name) || ctx.invalidNames.has(state.name) || state.name === '') continue
     ctx.diagnostics.add(

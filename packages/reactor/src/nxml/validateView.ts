@@ -37,14 +37,16 @@ function walk(
   scope: ViewScope,
   ids: Set<string>,
 ): void {
-  nodes.forEach((node, i) => {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!
     const here = `${path}[${i}]`
     validateNode(node, ctx, here, scope)
     checkPlacement(node, nodes[i - 1], ctx, here, scope)
     checkId(node, ctx, here, ids)
+    if (node.children.length === 0) continue
     const inner = node.type === 'Iterate' ? iterateScope(node, scope) : scope
     walk(node.children, ctx, `${here}.children`, { names: inner.names, parent: node.type }, ids)
-  })
+  }
 }
 
 function iterateScope(node: ViewNode, scope: ViewScope): ViewScope {
@@ -109,19 +111,22 @@ function checkId(node: ViewNode, ctx: ValidateContext, path: string, ids: Set<st
 
 function validateNode(node: ViewNode, ctx: ValidateContext, path: string, scope: ViewScope): void {
   const spec = componentSpec(node.type)
-  const nameSpan = nameSpanOf(node)
   if (!spec) {
     const suggestion = closestName(node.type, Object.keys(COMPONENT_SPECS))
     ctx.diagnostics.add(
       'UNKNOWN_COMPONENT',
-      nameSpan,
+      nameSpanOf(node),
       `At ${path}: <${node.type}> is not a known component${didYouMean(suggestion)}`,
       suggestion,
     )
   }
   for (const name of spec ? requiredAttributes(spec) : []) {
     if (!Object.hasOwn(node.attrs, name) && !MALFORMED_NODES.has(node)) {
-      ctx.diagnostics.add('MISSING_ATTRIBUTE', nameSpan, `At ${path}: <${node.type}> needs a "${name}" attribute`)
+      ctx.diagnostics.add(
+        'MISSING_ATTRIBUTE',
+        nameSpanOf(node),
+        `At ${path}: <${node.type}> needs a "${name}" attribute`,
+      )
     }
   }
   const attrs = node.attrs

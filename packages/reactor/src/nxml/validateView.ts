@@ -145,6 +145,18 @@ function validateNode(node: ViewNode, ctx: ValidateContext, path: string, scope:
         suggestion,
       )
     }
+    if ((attr === undefined || attr.kind === undefined || attr.kind === 'binding') && value.indexOf('{') === -1) {
+      // Plain text (the most common value): only its type and allowed values are checked.
+      if (attr && !plainValueFits(attr, value))
+        checkPlainValue(node, attr, value, ctx, {
+          span: node.span,
+          attribute: name,
+          value,
+          offset: 0,
+          path: `${path}.${name}`,
+        })
+      continue
+    }
     const site = { span: node.span, attribute: name, value, offset: 0, path: `${path}.${name}` }
     // An Iterate's `key` is evaluated per item, inside its own scope.
     const seen = node.type === 'Iterate' && name === 'key' ? iterateScope(node, scope) : scope
@@ -206,6 +218,24 @@ function bindingFacts(binding: Exclude<Binding, { kind: 'text' }>): BindingFacts
     BINDING_FACTS.set(binding, facts)
   }
   return facts
+}
+
+/** Whether a plain value is one of the attribute's allowed values and of its type (no diagnostic needed). */
+function plainValueFits(attr: AttributeSpec, value: string): boolean {
+  if (attr.values && !attr.values.includes(value)) return false
+  switch (attr.type) {
+    case undefined:
+    case 'string':
+      return true
+    case 'number':
+      return NUMBER.test(value.trim())
+    case 'boolean':
+      return value === 'true' || value === 'false'
+    case 'identifier':
+      return IDENTIFIER.test(value)
+    case 'list':
+      return false
+  }
 }
 
 function checkPlainValue(

@@ -264,8 +264,10 @@ export const COMPONENT_SPECS: Readonly<Record<string, ComponentSpec>> = {
   ),
 }
 
+const SPECS_BY_TYPE: ReadonlyMap<string, ComponentSpec> = new Map(Object.entries(COMPONENT_SPECS))
+
 export function componentSpec(type: string): ComponentSpec | undefined {
-  return Object.hasOwn(COMPONENT_SPECS, type) ? COMPONENT_SPECS[type] : undefined
+  return SPECS_BY_TYPE.get(type)
 }
 
 const ATTRIBUTE_INDEX = new WeakMap<ComponentSpec, { byName: Map<string, AttributeSpec>; required: string[] }>()

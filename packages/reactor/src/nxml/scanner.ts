@@ -31,11 +31,17 @@ export interface ScannedComment {
   span: Span
 }
 
+/** Character classes of ASCII: 1 = may start a name (letters, `_`), 2 = may continue one (also digits, `:.-`). */
+const NAME_CLASS = new Uint8Array(128)
+for (let c = 0; c < 128; c++) {
+  const start = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+  NAME_CLASS[c] = start ? 3 : (c >= 48 && c <= 58) || c === 46 || c === 45 ? 2 : 0
+}
 function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+  return c < 128 && (NAME_CLASS[c]! & 1) !== 0
 }
 function isNamePart(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 58) || c === 46 || c === 45 // digits, ':', '.', '-'
+  return c < 128 && (NAME_CLASS[c]! & 2) !== 0
 }
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff
@@ -54,6 +60,9 @@ export class Scanner {
   private value = ''
   private kind = TokenKind.EndOfFile
   private swallowed = false
+  /** See `newlineAfter`: the first newline after `newlineFrom` (no newline lies between them). */
+  private newlineFrom = 0
+  private nextNewline = -1
   /** Comments scanned since the parser last took them. */
   comments: ScannedComment[] = []
 
@@ -176,16 +185,22 @@ export class Scanner {
     const quote = t.charCodeAt(i)
     if (quote !== 34 /* " */ && quote !== 39 /* ' */) return undefined
     const valueStart = i
-    for (i++; i < n; i++) {
-      const c = t.charCodeAt(i)
-      if (c === quote) break
-      if (c === 10) return undefined // a newline inside: the token path decides whether a quote was lost
-    }
-    if (i >= n) return undefined
+    i = t.indexOf(quote === 34 ? '"' : "'", valueStart + 1)
+    if (i === -1 || this.newlineAfter(valueStart) < i) return undefined // the token path decides what was lost
     const raw = t.slice(valueStart + 1, i)
     if (endsWithEquals(raw)) return undefined
     this.pos = i + 1
     return { name: t.slice(start, nameEnd), value: decodeEntities(raw), start, valueStart, end: i + 1 }
+  }
+
+  /** The offset of the first newline after `from` (remembered: one search per line, not per attribute). */
+  private newlineAfter(from: number): number {
+    if (from < this.newlineFrom || this.nextNewline <= from) {
+      const nl = this.text.indexOf('\n', from + 1)
+      this.newlineFrom = from
+      this.nextNewline = nl === -1 ? this.text.length : nl
+    }
+    return this.nextNewline
   }
 
   /** After `=`: a quoted value, or an unquoted run of characters (reported), or Unknown when there is none. */

@@ -18,7 +18,9 @@ export interface CompileResult {
 export function compileNxml(source: string): CompileResult {
   const parsed = parseNxml(source)
   if (!parsed.ast) return { ok: false, diagnostics: parsed.diagnostics }
-  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...validatePanel(parsed.ast, source)])
+  const semantic = validatePanel(parsed.ast, source)
+  const diagnostics =
+    semantic.length === 0 ? parsed.diagnostics : sortDiagnostics([...parsed.diagnostics, ...semantic])
   return { ok: !diagnostics.some((d) => d.severity === 'error'), ast: parsed.ast, diagnostics }
 }
 

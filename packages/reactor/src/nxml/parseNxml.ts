@@ -27,5 +27,10 @@ export function parseNxml(source: string): ParseResult {
 
 /** Source order, so a reader meets them top to bottom. */
 export function sortDiagnostics(items: Diagnostic[]): Diagnostic[] {
-  return [...items].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0))
+  if (items.length < 2) return items.slice()
+  return [...items].sort(bySourceOrder)
+}
+
+function bySourceOrder(a: Diagnostic, b: Diagnostic): number {
+  return (a.span?.start ?? 0) - (b.span?.start ?? 0)
 }

@@ -2,7 +2,7 @@
 export type { ParseResult } from './nxml/parseNxml.ts'
 export { parseNxml } from './nxml/parseNxml.ts'
 export type { CompileResult } from './nxml/compile.ts'
-export { compileNxml, initialState } from './nxml/compile.ts'
+export { clearNxmlCaches, compileNxml, initialState } from './nxml/compile.ts'
 export { validatePanel } from './nxml/validate.ts'
 export { serializeNxml } from './nxml/serialize.ts'
 export type { ExtensionDecl, LifecycleDecl, NxmlComment, NxmlPanelAst } from './nxml/ast.ts'

@@ -22,6 +22,11 @@ export type Binding =
 
 const cache = new Map<string, ExprResult<Binding>>()
 
+/** Forgets every parsed binding (see `clearNxmlCaches`). */
+export function clearBindingCache(): void {
+  cache.clear()
+}
+
 /**
  * Parses an attribute value into a binding; error spans are offsets into the attribute value.
  * @example parseBinding('Total: {$state.n} items') // {ok: true, value: {kind: 'template', ...}}

@@ -34,6 +34,11 @@ class ExprSyntaxError extends Error {
 const cache = new Map<string, ExprResult<Expr>>()
 const CACHE_LIMIT = 5000
 
+/** Forgets every parsed expression (see `clearNxmlCaches`). */
+export function clearExpressionCache(): void {
+  cache.clear()
+}
+
 /**
  * Parses an expression of the safe JavaScript subset. Results (and failures) are cached by source text.
  * @example parseExpression('$state.items.filter(t => !t.done).length')

@@ -3,6 +3,9 @@ import type { NxmlPanelAst } from './ast.ts'
 import { setOwn } from '../expr/toJson.ts'
 import { parseNxml, sortDiagnostics } from './parseNxml.ts'
 import { validatePanel } from './validate.ts'
+import { clearBindingCache } from '../expr/binding.ts'
+import { clearExpressionCache } from '../expr/parser.ts'
+import { clearHandlerCaches } from './handlerCode.ts'
 
 export interface CompileResult {
   /** No error-severity diagnostics (warnings and infos allowed). */
@@ -19,9 +22,19 @@ export function compileNxml(source: string): CompileResult {
   const parsed = parseNxml(source)
   if (!parsed.ast) return { ok: false, diagnostics: parsed.diagnostics }
   const semantic = validatePanel(parsed.ast, source)
-  const diagnostics =
-    semantic.length === 0 ? parsed.diagnostics : sortDiagnostics([...parsed.diagnostics, ...semantic])
+  const diagnostics = semantic.length === 0 ? parsed.diagnostics : sortDiagnostics([...parsed.diagnostics, ...semantic])
   return { ok: !diagnostics.some((d) => d.severity === 'error'), ast: parsed.ast, diagnostics }
+}
+
+/**
+ * Empties the bounded caches `compileNxml` keeps by text (parsed expressions and bindings, handler analyses),
+ * e.g. to measure cold compiles or to release memory after compiling many unrelated panels. Derived facts
+ * are kept in WeakMaps keyed by the cached objects and go with them.
+ */
+export function clearNxmlCaches(): void {
+  clearExpressionCache()
+  clearBindingCache()
+  clearHandlerCaches()
 }
 
 /** Each state's default, by name: the state a new panel starts with. */

@@ -170,6 +170,12 @@ export interface HandlerAnalysis {
 
 const ANALYSES = new Map<string, HandlerAnalysis>()
 const ANALYSIS_CACHE_LIMIT = 2000
+
+/** Forgets every handler analysis and `$scope` scan (see `clearNxmlCaches`). */
+export function clearHandlerCaches(): void {
+  ANALYSES.clear()
+  SCOPE_USES.clear()
+}
 const DYNAMIC_STATE = /\$state\s*(?:\[(?!\s*['"])|[^\s.[?])|\$state\s*$/
 
 /**

@@ -55,6 +55,8 @@ function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
 }
 
 function parseJsonish(raw: string): Json | undefined {
+  if (raw === '[]') return [] // the usual defaults, without a parse
+  if (raw === '{}') return {}
   // JavaScript-style literals (single quotes, bare keys) skip the JSON attempt: a throw costs microseconds.
   if (!JS_LITERAL_HINT.test(raw)) {
     try {

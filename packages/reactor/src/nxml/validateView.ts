@@ -1,9 +1,10 @@
-import type { ViewNode } from '@nexus/protocol'
+import type { Span, ViewNode } from '@nexus/protocol'
 import { type Binding, collectBindingPaths, parseBinding, parseExpressionAttribute } from '../expr/binding.ts'
 import { collectStatePaths, type StatePath } from '../expr/collect.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
 import {
   type AttributeSpec,
+  type ComponentSpec,
   attributeOf,
   COMPONENT_SPECS,
   componentSpec,
@@ -27,26 +28,57 @@ interface ViewScope {
 /** Checks every view node: known component, attributes and their types, bindings, triggers, scope, ids. */
 export function validateView(nodes: readonly ViewNode[], ctx: ValidateContext): void {
   const ids = new Set<string>()
-  walk(nodes, ctx, 'view', { names: NO_NAMES, parent: undefined }, ids)
+  walk(nodes, ctx, undefined, { names: NO_NAMES, parent: undefined }, ids)
 }
 
 function walk(
   nodes: readonly ViewNode[],
   ctx: ValidateContext,
-  path: string,
+  path: ViewPath | undefined,
   scope: ViewScope,
   ids: Set<string>,
 ): void {
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!
-    const here = `${path}[${i}]`
-    validateNode(node, ctx, here, scope)
-    checkPlacement(node, nodes[i - 1], ctx, here, scope)
+    const here: ViewPath = { parent: path, index: i }
+    const spec = componentSpec(node.type)
+    validateNode(node, spec, ctx, here, scope)
+    checkPlacement(node, spec, nodes[i - 1], ctx, here, scope)
     checkId(node, ctx, here, ids)
     if (node.children.length === 0) continue
     const inner = node.type === 'Iterate' ? iterateScope(node, scope) : scope
-    walk(node.children, ctx, `${here}.children`, { names: inner.names, parent: node.type }, ids)
+    walk(node.children, ctx, here, { names: inner.names, parent: node.type }, ids)
   }
+}
+
+/** Where a view node is, as links; spelled out (`view[0].children[2]`) only for a message. */
+interface ViewPath {
+  parent: ViewPath | undefined
+  index: number
+}
+
+/** An attribute as an expression site, its path spelled out only if a message needs it. */
+class AttributeSite implements ExpressionSite {
+  constructor(
+    readonly span: Span,
+    readonly attribute: string,
+    readonly value: string,
+    private readonly where: ViewPath,
+    readonly offset = 0,
+  ) {}
+
+  /** The same site for an expression starting at `offset` in the value. */
+  at(offset: number): AttributeSite {
+    return new AttributeSite(this.span, this.attribute, this.value, this.where, offset)
+  }
+
+  get path(): string {
+    return `${pathText(this.where)}.${this.attribute}`
+  }
+}
+
+function pathText(path: ViewPath): string {
+  return path.parent ? `${pathText(path.parent)}.children[${path.index}]` : `view[${path.index}]`
 }
 
 function iterateScope(node: ViewNode, scope: ViewScope): ViewScope {
@@ -61,20 +93,20 @@ function nameSpanOf(node: ViewNode) {
 
 function checkPlacement(
   node: ViewNode,
+  spec: ComponentSpec | undefined,
   previous: ViewNode | undefined,
   ctx: ValidateContext,
-  path: string,
+  path: ViewPath,
   scope: ViewScope,
 ): void {
-  const spec = componentSpec(node.type)
   if (node.type === 'Else' && previous?.type !== 'If') {
-    ctx.diagnostics.add('MISPLACED_ELSE', nameSpanOf(node), `At ${path}: <Else> must directly follow an <If>`)
+    ctx.diagnostics.add('MISPLACED_ELSE', nameSpanOf(node), `At ${pathText(path)}: <Else> must directly follow an <If>`)
   }
   if (spec?.parent && scope.parent !== spec.parent) {
     ctx.diagnostics.add(
       'UNEXPECTED_ELEMENT',
       nameSpanOf(node),
-      `At ${path}: <${node.type}> is only allowed directly inside <${spec.parent}>`,
+      `At ${pathText(path)}: <${node.type}> is only allowed directly inside <${spec.parent}>`,
     )
   }
   if (node.type === 'Tabs') {
@@ -83,7 +115,7 @@ function checkPlacement(
         ctx.diagnostics.add(
           'UNEXPECTED_ELEMENT',
           nameSpanOf(child),
-          `At ${path}: <Tabs> holds only <Tab label="..."> elements, not <${child.type}>`,
+          `At ${pathText(path)}: <Tabs> holds only <Tab label="..."> elements, not <${child.type}>`,
           'Tab',
         )
     }
@@ -92,31 +124,36 @@ function checkPlacement(
     ctx.diagnostics.add(
       'UNEXPECTED_ELEMENT',
       nameSpanOf(node.children[0]!),
-      `At ${path}: <${node.type}> takes no child elements`,
+      `At ${pathText(path)}: <${node.type}> takes no child elements`,
     )
   }
 }
 
-function checkId(node: ViewNode, ctx: ValidateContext, path: string, ids: Set<string>): void {
+function checkId(node: ViewNode, ctx: ValidateContext, path: ViewPath, ids: Set<string>): void {
   const id = node.attrs['id']
   if (id === undefined || id.includes('{')) return
   if (ids.has(id))
     ctx.diagnostics.add(
       'DUPLICATE_VIEW_ID',
       ctx.attributeSpan(node.span, 'id'),
-      `At ${path}: the id "${id}" is already used by another component; ids must be unique in the view`,
+      `At ${pathText(path)}: the id "${id}" is already used by another component; ids must be unique in the view`,
     )
   ids.add(id)
 }
 
-function validateNode(node: ViewNode, ctx: ValidateContext, path: string, scope: ViewScope): void {
-  const spec = componentSpec(node.type)
+function validateNode(
+  node: ViewNode,
+  spec: ComponentSpec | undefined,
+  ctx: ValidateContext,
+  path: ViewPath,
+  scope: ViewScope,
+): void {
   if (!spec) {
     const suggestion = closestName(node.type, Object.keys(COMPONENT_SPECS))
     ctx.diagnostics.add(
       'UNKNOWN_COMPONENT',
       nameSpanOf(node),
-      `At ${path}: <${node.type}> is not a known component${didYouMean(suggestion)}`,
+      `At ${pathText(path)}: <${node.type}> is not a known component${didYouMean(suggestion)}`,
       suggestion,
     )
   }
@@ -125,7 +162,7 @@ function validateNode(node: ViewNode, ctx: ValidateContext, path: string, scope:
       ctx.diagnostics.add(
         'MISSING_ATTRIBUTE',
         nameSpanOf(node),
-        `At ${path}: <${node.type}> needs a "${name}" attribute`,
+        `At ${pathText(path)}: <${node.type}> needs a "${name}" attribute`,
       )
     }
   }
@@ -141,7 +178,7 @@ function validateNode(node: ViewNode, ctx: ValidateContext, path: string, scope:
       ctx.diagnostics.add(
         'UNKNOWN_ATTRIBUTE',
         span,
-        `At ${path}: <${node.type}> has no attribute "${name}"${didYouMean(suggestion)}`,
+        `At ${pathText(path)}: <${node.type}> has no attribute "${name}"${didYouMean(suggestion)}`,
         suggestion,
       )
     }
@@ -153,11 +190,11 @@ function validateNode(node: ViewNode, ctx: ValidateContext, path: string, scope:
           attribute: name,
           value,
           offset: 0,
-          path: `${path}.${name}`,
+          path: `${pathText(path)}.${name}`,
         })
       continue
     }
-    const site = { span: node.span, attribute: name, value, offset: 0, path: `${path}.${name}` }
+    const site = new AttributeSite(node.span, name, value, path)
     // An Iterate's `key` is evaluated per item, inside its own scope.
     const seen = node.type === 'Iterate' && name === 'key' ? iterateScope(node, scope) : scope
     validateAttribute(node, attr, value, ctx, site, seen)
@@ -169,7 +206,7 @@ function validateAttribute(
   attr: AttributeSpec | undefined,
   value: string,
   ctx: ValidateContext,
-  site: ExpressionSite,
+  site: AttributeSite,
   scope: ViewScope,
 ): void {
   switch (attr?.kind ?? 'binding') {
@@ -181,7 +218,7 @@ function validateAttribute(
       const parsed = parseExpressionAttribute(value)
       if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
       checkScope(parsed.value.source, parsed.value.offset, ctx, site, scope)
-      return ctx.checkPaths({ ...site, offset: parsed.value.offset }, collectStatePaths(parsed.value.expr))
+      return ctx.checkPaths(site.at(parsed.value.offset), collectStatePaths(parsed.value.expr))
     }
     case 'binding': {
       const parsed = parseBinding(value)

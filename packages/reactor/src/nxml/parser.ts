@@ -211,6 +211,10 @@ export class XmlParser {
   private parseCloseTag(el: XmlElement): boolean {
     const s = this.scanner
     const start = s.tokenStart
+    if (s.closesWith(el.name)) {
+      el.span.end = s.tokenEnd
+      return true
+    }
     if (s.scanTag() !== TokenKind.Name) {
       this.diagnostics.add('EXPECTED_TAG_NAME', { start, end: start + 2 }, 'Expected a tag name after "</"')
       s.skipToNextTag(start + 2)

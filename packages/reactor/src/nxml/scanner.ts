@@ -174,7 +174,10 @@ export class Scanner {
     let i = this.pos
     while (i < n && isSpace(t.charCodeAt(i))) i++
     const start = i
-    if (i >= n || !isNameStart(t.charCodeAt(i))) return undefined
+    if (i >= n || !isNameStart(t.charCodeAt(i))) {
+      this.pos = i // only white space was read: `>` or `/>` (or a problem) comes next
+      return undefined
+    }
     i++
     while (i < n && isNamePart(t.charCodeAt(i))) i++
     const nameEnd = i
@@ -201,6 +204,22 @@ export class Scanner {
       this.nextNewline = nl === -1 ? this.text.length : nl
     }
     return this.nextNewline
+  }
+
+  /**
+   * After `</`: the common close tag `name>` (optionally `name >`) of the element being closed, in one
+   * step; false, with the position unchanged, for anything else.
+   */
+  closesWith(name: string): boolean {
+    const t = this.text
+    let i = this.pos
+    if (!t.startsWith(name, i)) return false
+    i += name.length
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++
+    if (t.charCodeAt(i) !== 62 /* > */) return false
+    this.start = this.pos
+    this.pos = i + 1
+    return true
   }
 
   /** After `=`: a quoted value, or an unquoted run of characters (reported), or Unknown when there is none. */

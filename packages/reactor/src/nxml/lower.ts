@@ -55,20 +55,20 @@ function lowerPanel(root: XmlElement, ctx: LowerContext): NxmlPanelAst {
     view: [],
     span: root.span,
   }
-  const seen = new Set<string>()
+  const seen: string[] = [] // at most the three section names
   for (const section of ctx.elements(root)) {
     ctx.enter(section)
     if (!(SECTIONS as readonly string[]).includes(section.name)) {
       ctx.unexpected(section, '<NexusPanel>', SECTIONS)
       continue
     }
-    if (seen.has(section.name))
+    if (seen.includes(section.name))
       ctx.diagnostics.add(
         'DUPLICATE_ELEMENT',
         section.nameSpan,
         `<${section.name}> appears more than once; merge the two into one`,
       )
-    seen.add(section.name)
+    seen.push(section.name)
     ctx.checkAttributes(section, NO_ATTRIBUTES)
     if (section.name === 'Data') lowerData(section, ast, ctx)
     else if (section.name === 'Logic') lowerLogic(section, ast, ctx)

@@ -51,7 +51,7 @@ function checkNames(
   for (const decl of decls) {
     if (decl.name === '') continue
     if (!IDENTIFIER.test(decl.name)) {
-      ctx.invalidNames.add(decl.name)
+      ctx.markInvalid(decl.name)
       ctx.diagnostics.add(
         'INVALID_IDENTIFIER',
         ctx.attributeSpan(decl.span, 'name'),

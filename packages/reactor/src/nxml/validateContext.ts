@@ -27,16 +27,24 @@ export class ValidateContext {
   /** Tools some view attribute or handler triggers. */
   readonly usedTools = new Set<string>()
   /** Names already reported as invalid identifiers, so no other check repeats the complaint. */
-  readonly invalidNames = new Set<string>()
+  get invalidNames(): ReadonlySet<string> {
+    return this.invalid ?? NO_NAMES
+  }
+  private invalid: Set<string> | undefined // most panels have none
 
   constructor(
     readonly ast: PanelAst,
     readonly source: string,
     readonly diagnostics: DiagnosticBag,
   ) {
-    this.states = new Set(ast.states.map((s) => s.name))
-    this.computeds = new Set(ast.computeds.map((c) => c.name))
-    this.tools = new Set(ast.tools.map((t) => t.name))
+    this.states = namesOf(ast.states)
+    this.computeds = namesOf(ast.computeds)
+    this.tools = namesOf(ast.tools)
+  }
+
+  /** Records a name already reported as an invalid identifier. */
+  markInvalid(name: string): void {
+    ;(this.invalid ??= new Set()).add(name)
   }
 
   /** The source span of characters `[from, to)` of the attribute value at `site`. */
@@ -87,4 +95,13 @@ export class ValidateContext {
       )
     }
   }
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set()
+
+function namesOf(decls: readonly { name: string }[]): ReadonlySet<string> {
+  if (decls.length === 0) return NO_NAMES
+  const names = new Set<string>()
+  for (const d of decls) names.add(d.name)
+  return names
 }

@@ -339,7 +339,9 @@ export class Scanner {
 
   private skipWhitespace(): void {
     const t = this.text
-    while (this.pos < t.length && isSpace(t.charCodeAt(this.pos))) this.pos++
+    let i = this.pos
+    while (isSpace(t.charCodeAt(i))) i++ // NaN past the end: not a space
+    this.pos = i
   }
 
   private skipTrivia(): void {

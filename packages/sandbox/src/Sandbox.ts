@@ -2,6 +2,7 @@ import { SandboxDisposedError } from './errors.ts'
 import { DEFAULT_LIMITS, resolveLimits } from './limits.ts'
 import type { SandboxLimits } from './limits.ts'
 import { WorkerPool } from './pool/WorkerPool.ts'
+import { Tier0 } from './tier0/Tier0.ts'
 import type { HandlerRun, RunOutcome } from './types.ts'
 import { validateRun } from './validateRun.ts'
 
@@ -9,12 +10,19 @@ export interface SandboxOptions {
   limits?: Partial<SandboxLimits>
   /** Worker threads in the pool (default: min(2, available cores)). */
   workers?: number
+  /**
+   * Run handlers in the tier-0 subset (plain `$state` assignments and arithmetic, no calls or loops; see
+   * tier0/parseTier0.ts) on the calling thread instead of QuickJS, with identical results (default true).
+   */
+  tier0?: boolean
 }
 
 /**
  * Runs NXML handlers in QuickJS-in-WASM under capabilities and limits, in a pool of worker threads with
- * a watchdog (pool/WorkerPool.ts). Each worker holds one capped WASM module; every run gets a fresh
- * context. Concurrent `run()` calls are queued onto free workers.
+ * a watchdog (pool/WorkerPool.ts). Each worker holds one capped WASM module and a reused, locked-down
+ * context. Concurrent `run()` calls are queued onto free workers. Handlers in the tier-0 subset (simple
+ * `$state` assignments and arithmetic) are answered on the calling thread instead (tier0/Tier0.ts), with
+ * the result QuickJS would give.
  *
  * @example
  * const sandbox = await Sandbox.create()
@@ -25,16 +33,18 @@ export interface SandboxOptions {
 export class Sandbox {
   readonly limits: SandboxLimits
   readonly #pool: WorkerPool
+  readonly #tier0: Tier0 | undefined
   #nextId = 1
   #disposed = false
 
-  private constructor(limits: SandboxLimits, workers: number | undefined) {
+  private constructor(limits: SandboxLimits, options: SandboxOptions) {
     this.limits = limits
-    this.#pool = new WorkerPool(workers)
+    this.#pool = new WorkerPool(options.workers)
+    this.#tier0 = options.tier0 === false ? undefined : new Tier0()
   }
 
   static async create(options: SandboxOptions = {}): Promise<Sandbox> {
-    const sandbox = new Sandbox(resolveLimits(DEFAULT_LIMITS, options.limits), options.workers)
+    const sandbox = new Sandbox(resolveLimits(DEFAULT_LIMITS, options.limits), options)
     await sandbox.#pool.ready()
     return sandbox
   }
@@ -44,11 +54,22 @@ export class Sandbox {
     return this.#pool.replaced
   }
 
+  /** Runs answered by tier 0 so far, and runs tier 0 started but handed to QuickJS (bail-outs). */
+  get tier0Stats(): { runs: number; bails: number } {
+    return { runs: this.#tier0?.runs ?? 0, bails: this.#tier0?.bails ?? 0 }
+  }
+
   /** Runs one handler; expected failures (limits, capabilities, guest errors) are values, never throws. */
   async run(req: HandlerRun): Promise<RunOutcome> {
     if (this.#disposed) throw new SandboxDisposedError()
     validateRun(req)
-    const limits = resolveLimits(this.limits, req.limits)
+    const limits = req.limits === undefined ? this.limits : resolveLimits(this.limits, req.limits)
+    const seed = req.seed === undefined ? defaultSeed() : req.seed >>> 0
+    const now = req.now ?? Date.now()
+    if (this.#tier0 && req.tier0 !== false && req.wasi === undefined) {
+      const outcome = this.#tier0.run(req, limits, seed, now)
+      if (outcome) return outcome
+    }
     return this.#pool.run(
       {
         id: this.#nextId++,
@@ -58,8 +79,8 @@ export class Sandbox {
         args: req.args,
         computed: req.computed ?? {},
         capabilities: req.capabilities,
-        seed: req.seed === undefined ? defaultSeed() : req.seed >>> 0,
-        now: req.now ?? Date.now(),
+        seed,
+        now,
         limits,
         flush: req.host?.onFlush !== undefined,
         ...(req.wasi ? { wasi: req.wasi.module } : {}),

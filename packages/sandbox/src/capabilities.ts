@@ -1,4 +1,3 @@
-import { parsePointer } from '@nexus/protocol'
 import type { PatchOp } from '@nexus/protocol'
 import { capabilityError } from './errors.ts'
 import type { SandboxError } from './errors.ts'
@@ -11,7 +10,7 @@ export function hasCapability(capabilities: readonly string[], prefix: string, s
 /** The first state write in `ops` that `capabilities` does not cover, as a CAPABILITY_DENIED error. */
 export function checkStateWrites(ops: readonly PatchOp[], capabilities: readonly string[]): SandboxError | undefined {
   for (const op of ops) {
-    const key = parsePointer(op.path)[0]
+    const key = topKey(op.path)
     if (key === undefined) continue
     if (!hasCapability(capabilities, 'state:write', key)) {
       return capabilityError(`wrote ${statePath(key)}`, `state:write:${key}`)
@@ -69,6 +68,14 @@ function urlHost(arg: unknown): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** The first segment of a JSON Pointer, unescaped: `parsePointer(path)[0]` without splitting the rest. */
+function topKey(path: string): string | undefined {
+  if (path === '') return undefined
+  const end = path.indexOf('/', 1)
+  const segment = end < 0 ? path.slice(1) : path.slice(1, end)
+  return segment.includes('~') ? segment.replace(/~1/g, '/').replace(/~0/g, '~') : segment
 }
 
 /** `$state.total` for identifiers, `$state["my key"]` otherwise. */

@@ -15,7 +15,11 @@ export function diffJson(before: Json, after: Json): PatchOp[] {
 }
 
 function diffValue(before: Json, after: Json, path: string, ops: PatchOp[]): void {
-  if (jsonEqual(before, after)) return
+  if (!jsonEqual(before, after)) diffChanged(before, after, path, ops)
+}
+
+/** {@link diffValue} for values already known to differ. */
+function diffChanged(before: Json, after: Json, path: string, ops: PatchOp[]): void {
   if (isObject(before) && isObject(after)) return diffObject(before, after, path, ops)
   if (Array.isArray(before) && Array.isArray(after)) return diffArray(before, after, path, ops)
   ops.push({ op: 'replace', path, value: after })
@@ -23,14 +27,21 @@ function diffValue(before: Json, after: Json, path: string, ops: PatchOp[]): voi
 
 function diffObject(before: JsonObject, after: JsonObject, path: string, ops: PatchOp[]): void {
   for (const key of Object.keys(before)) {
-    if (!Object.hasOwn(after, key)) ops.push({ op: 'remove', path: `${path}/${escapePointer(key)}` })
+    if (!Object.hasOwn(after, key)) ops.push({ op: 'remove', path: `${path}/${escapeKey(key)}` })
   }
+  // Paths are built only for keys that changed: most keys of a large state do not.
   for (const key of Object.keys(after)) {
-    const child = `${path}/${escapePointer(key)}`
     const value = after[key] as Json
-    if (Object.hasOwn(before, key)) diffValue(before[key] as Json, value, child, ops)
-    else ops.push({ op: 'add', path: child, value })
+    if (!Object.hasOwn(before, key)) ops.push({ op: 'add', path: `${path}/${escapeKey(key)}`, value })
+    else if (!jsonEqual(before[key] as Json, value)) {
+      diffChanged(before[key] as Json, value, `${path}/${escapeKey(key)}`, ops)
+    }
   }
+}
+
+/** {@link escapePointer}, skipped for the usual key that holds neither `~` nor `/`. */
+function escapeKey(key: string): string {
+  return key.includes('~') || key.includes('/') ? escapePointer(key) : key
 }
 
 function diffArray(before: Json[], after: Json[], path: string, ops: PatchOp[]): void {
@@ -69,11 +80,15 @@ export function jsonEqual(a: Json, b: Json): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
-    return a.every((item, i) => jsonEqual(item, b[i] as Json))
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] as Json, b[i] as Json)) return false
+    return true
   }
   const keys = Object.keys(a)
   if (keys.length !== Object.keys(b).length) return false
-  return keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key] as Json, b[key] as Json))
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key) || !jsonEqual(a[key] as Json, b[key] as Json)) return false
+  }
+  return true
 }
 
 function isObject(value: Json): value is JsonObject {

@@ -33,7 +33,21 @@ export function readOutput(
   }
   const returned = parseLimited(returnText, 'the return value', limits)
   if (!returned.ok) return returned
-  const ops = diffJson(before, state.value)
+  return checkOps(state.value, returned.value, before, capabilities, limits)
+}
+
+/**
+ * The part of {@link readOutput} after parsing: diff against `before`, maxOps, `state:write`. Tier 0 calls it
+ * directly on a state it built as JSON data (after the same size checks, {@link sizeError}).
+ */
+export function checkOps(
+  state: JsonObject,
+  returnValue: Json,
+  before: JsonObject,
+  capabilities: readonly string[],
+  limits: SandboxLimits,
+): { ok: true; value: RunOutput } | { ok: false; error: SandboxError } {
+  const ops = diffJson(before, state)
   if (ops.length > limits.maxOps) {
     return fail(
       outputLimitError(
@@ -43,7 +57,16 @@ export function readOutput(
   }
   const denied = checkStateWrites(ops, capabilities)
   if (denied) return fail(denied)
-  return { ok: true, value: { state: state.value, ops, returnValue: returned.value } }
+  return { ok: true, value: { state, ops, returnValue } }
+}
+
+/** OUTPUT_LIMIT when `text` is more than `limits.maxOutputBytes` of UTF-8 (`what` names it). */
+export function sizeError(text: string, what: string, limits: SandboxLimits): SandboxError | undefined {
+  const bytes = utf8Length(text)
+  if (bytes <= limits.maxOutputBytes) return undefined
+  return outputLimitError(
+    `${what} is ${bytes} bytes of JSON, over limits.maxOutputBytes (${limits.maxOutputBytes}); keep less in it`,
+  )
 }
 
 function parseLimited(
@@ -51,14 +74,8 @@ function parseLimited(
   what: string,
   limits: SandboxLimits,
 ): { ok: true; value: Json } | { ok: false; error: SandboxError } {
-  const bytes = utf8Length(text)
-  if (bytes > limits.maxOutputBytes) {
-    return fail(
-      outputLimitError(
-        `${what} is ${bytes} bytes of JSON, over limits.maxOutputBytes (${limits.maxOutputBytes}); keep less in it`,
-      ),
-    )
-  }
+  const tooLarge = sizeError(text, what, limits)
+  if (tooLarge) return fail(tooLarge)
   let value: Json
   try {
     value = JSON.parse(text) as Json

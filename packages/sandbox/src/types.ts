@@ -26,6 +26,8 @@ export interface HandlerRun {
   /** What `Date.now()` returns inside the guest (default: host `Date.now()`; always reported). */
   now?: number
   limits?: Partial<SandboxLimits>
+  /** `false` runs this handler in QuickJS even when it is in the tier-0 subset (see `SandboxOptions.tier0`). */
+  tier0?: boolean
   /** Host services reached from the guest through `$ext`, `$panel.call`, and the flush at each `await`. */
   host?: HostBridge
 }

@@ -15,8 +15,8 @@ export class Baseline {
   constructor(state: JsonObject, capabilities: readonly string[]) {
     this.full = state
     const keys = Object.keys(state)
-    const readable = keys.filter((key) => canRead(capabilities, key))
-    this.#hidden = readable.length !== keys.length
+    this.#hidden = !keys.every((key) => canRead(capabilities, key))
+    const readable = this.#hidden ? keys.filter((key) => canRead(capabilities, key)) : keys
     this.visible = this.#hidden ? Object.fromEntries(readable.map((key) => [key, state[key]!])) : state
   }
 

@@ -57,21 +57,30 @@ function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
 function parseJsonish(raw: string): Json | undefined {
   if (raw === '[]') return [] // the usual defaults, without a parse
   if (raw === '{}') return {}
-  // JavaScript-style literals (single quotes, bare keys) skip the JSON attempt: a throw costs microseconds.
-  if (!JS_LITERAL_HINT.test(raw)) {
-    try {
-      return JSON.parse(raw) as Json
-    } catch {
-      // not JSON: try the literal syntax
-    }
+  // JavaScript-style literals (single quotes, bare keys) try the literal syntax first: a JSON.parse that
+  // throws costs microseconds. JSON whose strings merely look like that is still read as JSON below.
+  const literalFirst = JS_LITERAL_HINT.test(raw)
+  if (!literalFirst) {
+    const json = parseJson(raw)
+    if (json !== undefined) return json
   }
   const parsed = parseExpression(raw)
-  if (!parsed.ok || !isLiteral(parsed.value)) return undefined
-  const result = evaluateExpression(parsed.value, {})
-  return result.ok ? toJson(result.value) : undefined
+  if (parsed.ok && isLiteral(parsed.value)) {
+    const result = evaluateExpression(parsed.value, {})
+    if (result.ok) return toJson(result.value)
+  }
+  return literalFirst ? parseJson(raw) : undefined
 }
 
-/** A single quote, or a bare key after `{` or `,`: not JSON. (JSON inside a string value is still tried.) */
+function parseJson(raw: string): Json | undefined {
+  try {
+    return JSON.parse(raw) as Json
+  } catch {
+    return undefined
+  }
+}
+
+/** A single quote, or a bare key after `{` or `,`: probably not JSON. */
 const JS_LITERAL_HINT = /'|[{,]\s*[A-Za-z_$][\w$]*\s*:/
 
 /** Only data: literals, arrays, objects and negative numbers. */

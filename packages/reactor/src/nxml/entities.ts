@@ -63,12 +63,3 @@ export function escapeAttribute(value: string): string {
     .replace(/\n/g, '&#10;')
     .replace(/\r/g, '&#13;')
 }
-
-/** Whether some `&` is followed by `#` or a letter (a bare `&&` in an expression is not an entity). */
-function mayHoldEntity(raw: string): boolean {
-  for (let i = raw.indexOf('&'); i !== -1; i = raw.indexOf('&', i + 1)) {
-    const c = raw.charCodeAt(i + 1)
-    if (c === 35 /* # */ || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return true
-  }
-  return false
-}

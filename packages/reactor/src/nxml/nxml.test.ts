@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { compileNxml, initialState } from './compile.ts'
+import { parseDefault } from './defaults.ts'
 import { decodeEntities, escapeAttribute } from './entities.ts'
 import { lineColumn } from './lineColumn.ts'
 import { parseNxml } from './parseNxml.ts'
@@ -52,10 +53,27 @@ describe('entities', () => {
     )
   })
 
+  it('reads only its own entity names, never inherited ones', () => {
+    expect(decodeEntities('&toString; &constructor; &#X41; &#x; &lt')).toBe('&toString; &constructor; &#X41; &#x; &lt')
+  })
+
   it('escapes only what the decoder would read back differently', () => {
     const value = 'a && b "q" &amp; x\ny'
     expect(escapeAttribute(value)).toMatchInlineSnapshot(`"a && b &quot;q&quot; &amp;amp; x&#10;y"`)
     expect(decodeEntities(escapeAttribute(value))).toBe(value)
+  })
+})
+
+describe('state defaults', () => {
+  it('reads JSON and JavaScript-style literals, including JSON whose strings look like the latter', () => {
+    expect(parseDefault('list', "[1, -2, 'three', { four: 4 }]")).toEqual({
+      ok: true,
+      value: [1, -2, 'three', { four: 4 }],
+    })
+    expect(parseDefault('object', '{"x": "it\'s", "y": "a: b"}')).toEqual({ ok: true, value: { x: "it's", y: 'a: b' } })
+    const withProto = parseDefault('object', '{"__proto__": 1, "x": "it\'s"}')
+    expect(withProto.ok && Object.hasOwn(withProto.value as object, '__proto__')).toBe(true)
+    expect(parseDefault('list', '[1, 2').ok).toBe(false)
   })
 })
 

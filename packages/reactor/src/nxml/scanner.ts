@@ -43,8 +43,10 @@ function isNameStart(c: number): boolean {
 function isNamePart(c: number): boolean {
   return c < 128 && (NAME_CLASS[c]! & 2) !== 0
 }
+/** Space, tab, line feed, vertical tab, form feed, carriage return, no-break space, BOM. */
 function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff
+  // Ordered so the usual answer, a printable ASCII character, costs two comparisons.
+  return c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && (c === 0xa0 || c === 0xfeff)
 }
 /** A value that swallowed the next attribute: `name="count type="` lost the quote after `count`. */
 const SWALLOWED_ATTRIBUTE = /\s+[A-Za-z_][\w.:-]*\s*=\s*$/
@@ -212,9 +214,10 @@ export class Scanner {
    */
   closesWith(name: string): boolean {
     const t = this.text
-    let i = this.pos
-    if (!t.startsWith(name, i)) return false
-    i += name.length
+    const start = this.pos
+    const length = name.length
+    for (let k = 0; k < length; k++) if (t.charCodeAt(start + k) !== name.charCodeAt(k)) return false
+    let i = start + length
     while (i < t.length && isSpace(t.charCodeAt(i))) i++
     if (t.charCodeAt(i) !== 62 /* > */) return false
     this.start = this.pos

@@ -106,9 +106,10 @@ function checkLifecycles(ctx: ValidateContext, lifecycles: readonly LifecycleDec
 function checkUnusedTools(ctx: ValidateContext): void {
   const nx = ctx.ast as NxmlPanelAst
   let code: string[] | undefined // built only when some tool is not triggered by the view
-  const reported = new Set<string>()
+  let reported: Set<string> | undefined // tools already reported (a tool declared twice is reported once)
   for (const tool of ctx.ast.tools) {
     if (tool.name === '' || ctx.usedTools.has(tool.name) || ctx.invalidNames.has(tool.name)) continue
+    reported ??= new Set()
     if (reported.has(tool.name)) continue
     reported.add(tool.name)
     code ??= [...ctx.ast.tools.map((t) => t.handler.code), ...(nx.lifecycles ?? []).map((l) => l.handler.code)]

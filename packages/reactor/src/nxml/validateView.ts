@@ -27,8 +27,7 @@ interface ViewScope {
 
 /** Checks every view node: known component, attributes and their types, bindings, triggers, scope, ids. */
 export function validateView(nodes: readonly ViewNode[], ctx: ValidateContext): void {
-  const ids = new Set<string>()
-  walk(nodes, ctx, undefined, { names: NO_NAMES, parent: undefined }, ids)
+  walk(nodes, ctx, undefined, { names: NO_NAMES, parent: undefined }, { seen: undefined })
 }
 
 function walk(
@@ -36,7 +35,7 @@ function walk(
   ctx: ValidateContext,
   path: ViewPath | undefined,
   scope: ViewScope,
-  ids: Set<string>,
+  ids: ViewIds,
 ): void {
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!
@@ -129,16 +128,22 @@ function checkPlacement(
   }
 }
 
-function checkId(node: ViewNode, ctx: ValidateContext, path: ViewPath, ids: Set<string>): void {
+/** The static ids met so far in the view (a set only once there is one). */
+interface ViewIds {
+  seen: Set<string> | undefined
+}
+
+function checkId(node: ViewNode, ctx: ValidateContext, path: ViewPath, ids: ViewIds): void {
   const id = node.attrs['id']
   if (id === undefined || id.includes('{')) return
-  if (ids.has(id))
+  ids.seen ??= new Set()
+  if (ids.seen.has(id))
     ctx.diagnostics.add(
       'DUPLICATE_VIEW_ID',
       ctx.attributeSpan(node.span, 'id'),
       `At ${pathText(path)}: the id "${id}" is already used by another component; ids must be unique in the view`,
     )
-  ids.add(id)
+  ids.seen.add(id)
 }
 
 function validateNode(

@@ -72,7 +72,7 @@ function lowerPanel(root: XmlElement, ctx: LowerContext): NxmlPanelAst {
     ctx.checkAttributes(section, NO_ATTRIBUTES)
     if (section.name === 'Data') lowerData(section, ast, ctx)
     else if (section.name === 'Logic') lowerLogic(section, ast, ctx)
-    else ast.view.push(...lowerViewNodes(section, ctx, `view`, ast.view.length))
+    else ast.view.push(...lowerViewNodes(section, ctx, undefined, ast.view.length))
     ctx.leave(section)
   }
   ctx.leave(root)
@@ -175,11 +175,14 @@ function lowerLifecycle(el: XmlElement, ctx: LowerContext): LifecycleDecl {
   return { kind: 'Lifecycle', on, handler, span: el.span }
 }
 
-function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: string, first = 0): ViewNode[] {
-  return ctx.elements(parent).map((el, i) => {
+function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: ViewPath | undefined, first = 0): ViewNode[] {
+  const elements = ctx.elements(parent)
+  const nodes: ViewNode[] = []
+  for (let i = 0; i < elements.length; i++) {
+    const el = elements[i]!
     ctx.enter(el)
-    const here = `${path}/${first + i}`
-    if (ctx.hasPending) ctx.anchor(here)
+    const here: ViewPath = { parent: path, index: first + i }
+    if (ctx.hasPending) ctx.anchor(viewPathText(here))
     const attrs: Record<string, string> = {}
     for (const a of el.attributes) {
       // `__proto__` must become an own key (and be reported), not set the prototype.
@@ -191,11 +194,22 @@ function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: string, fir
       kind: 'Component',
       type: el.name,
       attrs,
-      children: lowerViewNodes(el, ctx, here),
+      children: el.children.length === 0 ? [] : lowerViewNodes(el, ctx, here),
       span: el.span,
     }
     if (el.malformed) MALFORMED_NODES.add(node)
     ctx.leave(el)
-    return node
-  })
+    nodes.push(node)
+  }
+  return nodes
+}
+
+/** Where a view node is (`view/0/2`), kept as links and spelled out only to anchor a comment. */
+interface ViewPath {
+  parent: ViewPath | undefined
+  index: number
+}
+
+function viewPathText(path: ViewPath | undefined): string {
+  return path === undefined ? 'view' : `${viewPathText(path.parent)}/${path.index}`
 }

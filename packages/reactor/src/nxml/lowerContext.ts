@@ -79,7 +79,9 @@ export class LowerContext {
   /** The element children of `el`, reporting any non-blank text among them. */
   elements(el: XmlElement | XmlNode[]): XmlElement[] {
     const nodes = Array.isArray(el) ? el : el.children
-    if (nodes.every(isElement)) return nodes as XmlElement[] // the usual case: no copy
+    let onlyElements = true
+    for (let i = 0; i < nodes.length; i++) if (nodes[i]!.kind !== 'element') onlyElements = false
+    if (onlyElements) return nodes as XmlElement[] // the usual case: no copy
     const out: XmlElement[] = []
     for (const node of nodes) {
       if (node.kind === 'element') out.push(node)
@@ -109,8 +111,4 @@ export class LowerContext {
       `Unexpected text "${shown}"; only elements are allowed here`,
     )
   }
-}
-
-function isElement(node: XmlNode): node is XmlElement {
-  return node.kind === 'element'
 }

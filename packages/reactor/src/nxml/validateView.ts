@@ -334,7 +334,10 @@ function checkScope(source: string, offset: number, ctx: ValidateContext, site: 
 }
 
 function validateBind(value: string, ctx: ValidateContext, site: ExpressionSite): void {
-  const key = value.replace(/^\$state\./, '').split('.')[0] ?? ''
+  // The first segment of `draft`, `form.email` or `$state.form.email`.
+  const from = value.startsWith('$state.') ? 7 : 0
+  const dot = value.indexOf('.', from)
+  const key = dot === -1 ? value.slice(from) : value.slice(from, dot)
   if (ctx.states.has(key)) {
     ctx.usedStates.add(key)
     return

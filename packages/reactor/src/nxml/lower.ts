@@ -4,7 +4,7 @@ import { parseDefault, zeroValue } from './defaults.ts'
 import type { LowerContext } from './lowerContext.ts'
 import { lowerHandler, lowerTool } from './lowerTool.ts'
 import { lowerType } from './lowerType.ts'
-import { MALFORMED_NODES, type XmlElement, type XmlNode } from './xmlTree.ts'
+import { elementNameSpan, MALFORMED_NODES, type XmlElement, type XmlNode } from './xmlTree.ts'
 
 /** Attributes each element allows. */
 const PANEL_ATTRIBUTES: readonly string[] = ['title', 'version']
@@ -65,7 +65,7 @@ function lowerPanel(root: XmlElement, ctx: LowerContext): NxmlPanelAst {
     if (seen.includes(section.name))
       ctx.diagnostics.add(
         'DUPLICATE_ELEMENT',
-        section.nameSpan,
+        elementNameSpan(section),
         `<${section.name}> appears more than once; merge the two into one`,
       )
     seen.push(section.name)
@@ -165,12 +165,12 @@ function lowerLifecycle(el: XmlElement, ctx: LowerContext): LifecycleDecl {
     ctx.enter(child)
     if (child.name !== 'Handler') ctx.unexpected(child, '<Lifecycle>', ['Handler'])
     else if (handler)
-      ctx.diagnostics.add('DUPLICATE_ELEMENT', child.nameSpan, 'A <Lifecycle> may have only one <Handler>')
+      ctx.diagnostics.add('DUPLICATE_ELEMENT', elementNameSpan(child), 'A <Lifecycle> may have only one <Handler>')
     else handler = lowerHandler(child, ctx)
     ctx.leave(child)
   }
   if (!handler && !el.malformed)
-    ctx.diagnostics.add('MISSING_HANDLER', el.nameSpan, `<Lifecycle on="${on}"> has no <Handler>`)
+    ctx.diagnostics.add('MISSING_HANDLER', elementNameSpan(el), `<Lifecycle on="${on}"> has no <Handler>`)
   handler ??= { kind: 'Handler', code: '', line: ctx.lines.line(el.span.start), span: el.span }
   return { kind: 'Lifecycle', on, handler, span: el.span }
 }

@@ -3,7 +3,14 @@ import { closestName, didYouMean } from '../util/suggest.ts'
 import type { DiagnosticBag } from './diagnosticBag.ts'
 import type { LineMap } from './lineColumn.ts'
 import type { NxmlComment } from './ast.ts'
-import { attribute, attributeNameSpan, attributeValueSpan, type XmlElement, type XmlNode } from './xmlTree.ts'
+import {
+  elementNameSpan,
+  attribute,
+  attributeNameSpan,
+  attributeValueSpan,
+  type XmlElement,
+  type XmlNode,
+} from './xmlTree.ts'
 
 /** Shared helpers for lowering elements: attribute checks and child iteration with diagnostics. */
 export class LowerContext {
@@ -21,7 +28,7 @@ export class LowerContext {
     const attr = attribute(el, name)
     if (attr) return attr.value
     if (!el.malformed)
-      this.diagnostics.add('MISSING_ATTRIBUTE', el.nameSpan, `<${el.name}> needs a "${name}" attribute`)
+      this.diagnostics.add('MISSING_ATTRIBUTE', elementNameSpan(el), `<${el.name}> needs a "${name}" attribute`)
     return undefined
   }
 
@@ -58,7 +65,7 @@ export class LowerContext {
 
   valueSpan(el: XmlElement, name: string): Span {
     const attr = attribute(el, name)
-    return attr ? attributeValueSpan(attr) : el.nameSpan
+    return attr ? attributeValueSpan(attr) : elementNameSpan(el)
   }
 
   /** Reports attributes not in `allowed`, with a suggestion for likely typos. */
@@ -94,7 +101,7 @@ export class LowerContext {
     const suggestion = closestName(el.name, allowed)
     this.diagnostics.add(
       'UNEXPECTED_ELEMENT',
-      el.nameSpan,
+      elementNameSpan(el),
       `<${el.name}> is not allowed in ${where}${didYouMean(suggestion)}; expected ${allowed.map((a) => `<${a}>`).join(', ')}`,
       suggestion,
     )

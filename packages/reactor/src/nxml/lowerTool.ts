@@ -2,7 +2,7 @@ import type { ArgDecl, CapabilityDecl, Handler, Json, ToolDecl } from '@nexus/pr
 import { parseDefault } from './defaults.ts'
 import { lowerType } from './lowerType.ts'
 import type { LowerContext } from './lowerContext.ts'
-import type { XmlElement } from './xmlTree.ts'
+import { elementNameSpan, type XmlElement } from './xmlTree.ts'
 
 /** Attributes each element allows. */
 const TOOL_ATTRIBUTES: readonly string[] = ['name', 'description']
@@ -34,7 +34,7 @@ export function lowerTool(el: XmlElement, ctx: LowerContext): ToolDecl {
   if (!handler && !el.malformed)
     ctx.diagnostics.add(
       'MISSING_HANDLER',
-      el.nameSpan,
+      elementNameSpan(el),
       `Tool "${name}" has no <Handler>; add <Handler>...</Handler> with its code`,
     )
   return {
@@ -49,7 +49,7 @@ export function lowerTool(el: XmlElement, ctx: LowerContext): ToolDecl {
 }
 
 function duplicate(el: XmlElement, ctx: LowerContext): void {
-  ctx.diagnostics.add('DUPLICATE_ELEMENT', el.nameSpan, `A <Tool> may have only one <${el.name}>`)
+  ctx.diagnostics.add('DUPLICATE_ELEMENT', elementNameSpan(el), `A <Tool> may have only one <${el.name}>`)
 }
 
 function missingHandler(el: XmlElement, ctx: LowerContext): Handler {

@@ -1,7 +1,7 @@
 import type { Span } from '@nexus/protocol'
 import type { DiagnosticBag } from './diagnosticBag.ts'
 import { Scanner, TokenKind } from './scanner.ts'
-import type { XmlAttribute, XmlElement, XmlNode } from './xmlTree.ts'
+import { elementNameSpan, type XmlAttribute, type XmlElement, type XmlNode } from './xmlTree.ts'
 import type { ScannedComment } from './scanner.ts'
 
 /** The element whose body is raw text (code), not markup. */
@@ -78,7 +78,7 @@ export class XmlParser {
     const el: XmlElement = {
       kind: 'element',
       name: s.tokenValue,
-      nameSpan: s.tokenSpan,
+      nameStart: s.tokenStart,
       attributes: [],
       children: [],
       span: { start, end: s.tokenEnd },
@@ -94,7 +94,7 @@ export class XmlParser {
     if (end === 'self') return el
     if (this.open.length >= MAX_NESTING) {
       if (!this.reportedDepth)
-        this.diagnostics.add('NESTING_TOO_DEEP', el.nameSpan, `Elements may nest at most ${MAX_NESTING} deep`)
+        this.diagnostics.add('NESTING_TOO_DEEP', elementNameSpan(el), `Elements may nest at most ${MAX_NESTING} deep`)
       this.reportedDepth = true
       return el
     }
@@ -281,7 +281,7 @@ export class XmlParser {
 
   private reportUnclosed(el: XmlElement): void {
     if (el.malformed) return
-    this.diagnostics.add('UNCLOSED_ELEMENT', el.nameSpan, `<${el.name}> is never closed; add </${el.name}>`)
+    this.diagnostics.add('UNCLOSED_ELEMENT', elementNameSpan(el), `<${el.name}> is never closed; add </${el.name}>`)
   }
 }
 

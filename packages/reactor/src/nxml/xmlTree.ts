@@ -25,7 +25,8 @@ export function attributeValueSpan(attr: XmlAttribute): Span {
 export interface XmlElement {
   kind: 'element'
   name: string
-  nameSpan: Span
+  /** Where the tag name starts (`elementNameSpan` for diagnostics). */
+  nameStart: number
   attributes: XmlAttribute[]
   children: XmlNode[]
   span: Span
@@ -46,6 +47,11 @@ export interface XmlText {
 }
 
 export type XmlNode = XmlElement | XmlText
+
+/** The span of the element's tag name. */
+export function elementNameSpan(el: XmlElement): Span {
+  return { start: el.nameStart, end: el.nameStart + el.name.length }
+}
 
 export function attribute(el: XmlElement, name: string): XmlAttribute | undefined {
   const attributes = el.attributes

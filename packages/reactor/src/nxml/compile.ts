@@ -6,6 +6,7 @@ import { validatePanel } from './validate.ts'
 import { clearBindingCache } from '../expr/binding.ts'
 import { clearExpressionCache } from '../expr/parser.ts'
 import { clearHandlerCaches } from './handlerCode.ts'
+import { clearDefaultCache } from './defaults.ts'
 
 export interface CompileResult {
   /** No error-severity diagnostics (warnings and infos allowed). */
@@ -27,7 +28,7 @@ export function compileNxml(source: string): CompileResult {
 }
 
 /**
- * Empties the bounded caches `compileNxml` keeps by text (parsed expressions and bindings, handler analyses),
+ * Empties the bounded caches `compileNxml` keeps by text (parsed expressions, bindings and structured defaults, handler analyses),
  * e.g. to measure cold compiles or to release memory after compiling many unrelated panels. Derived facts
  * are kept in WeakMaps keyed by the cached objects and go with them.
  */
@@ -35,6 +36,7 @@ export function clearNxmlCaches(): void {
   clearExpressionCache()
   clearBindingCache()
   clearHandlerCaches()
+  clearDefaultCache()
 }
 
 /** Each state's default, by name: the state a new panel starts with. */

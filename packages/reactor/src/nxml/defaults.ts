@@ -2,7 +2,7 @@ import type { Json, StateType } from '@nexus/protocol'
 import type { Expr } from '../expr/ast.ts'
 import { evaluateExpression } from '../expr/evaluate.ts'
 import { parseExpression } from '../expr/parser.ts'
-import { toJson } from '../expr/toJson.ts'
+import { setOwn, toJson } from '../expr/toJson.ts'
 
 export type DefaultResult = { ok: true; value: Json } | { ok: false; message: string }
 
@@ -44,7 +44,7 @@ export function parseDefault(type: StateType, raw: string): DefaultResult {
 }
 
 function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
-  const value = parseJsonish(raw)
+  const value = parseJsonishCached(raw)
   const wanted = type === 'list' ? 'a list such as [1, 2]' : 'an object such as { "a": 1 }'
   if (value === undefined) return { ok: false, message: `"${raw}" is not ${wanted}` }
   const isList = Array.isArray(value)
@@ -52,6 +52,41 @@ function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
   if ((type === 'list' && !isList) || (type === 'object' && !isObject))
     return { ok: false, message: `"${raw}" is not ${wanted}` }
   return { ok: true, value }
+}
+
+/**
+ * Parsed `default` texts (undefined when not a literal), by text, bounded. Each caller gets its own copy:
+ * copying parsed data costs less than parsing it again, and no AST shares a value with another.
+ */
+const PARSED_DEFAULTS = new Map<string, Json | undefined>()
+const PARSED_DEFAULTS_LIMIT = 1000
+
+function parseJsonishCached(raw: string): Json | undefined {
+  let value = PARSED_DEFAULTS.get(raw)
+  if (value === undefined && !PARSED_DEFAULTS.has(raw)) {
+    value = parseJsonish(raw)
+    if (PARSED_DEFAULTS.size >= PARSED_DEFAULTS_LIMIT) PARSED_DEFAULTS.clear()
+    PARSED_DEFAULTS.set(raw, value)
+  }
+  return value === undefined ? undefined : copyJson(value)
+}
+
+/** Forgets every parsed default (see `clearNxmlCaches`). */
+export function clearDefaultCache(): void {
+  PARSED_DEFAULTS.clear()
+}
+
+/** A deep copy of JSON data (keys stay own data properties, `__proto__` included). */
+function copyJson(value: Json): Json {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map(copyJson)
+  const out: { [key: string]: Json } = {}
+  for (const key of Object.keys(value)) {
+    const item = copyJson(value[key]!)
+    if (key === '__proto__') setOwn(out, key, item)
+    else out[key] = item
+  }
+  return out
 }
 
 function parseJsonish(raw: string): Json | undefined {

@@ -264,34 +264,32 @@ export const COMPONENT_SPECS: Readonly<Record<string, ComponentSpec>> = {
   ),
 }
 
-const SPECS_BY_TYPE: ReadonlyMap<string, ComponentSpec> = new Map(Object.entries(COMPONENT_SPECS))
-
-export function componentSpec(type: string): ComponentSpec | undefined {
-  return SPECS_BY_TYPE.get(type)
+/** A component's spec with its attributes indexed for the validator. */
+export interface ComponentInfo {
+  spec: ComponentSpec
+  byName: ReadonlyMap<string, AttributeSpec>
+  /** Names of the required attributes, in declaration order. */
+  required: readonly string[]
 }
 
-const ATTRIBUTE_INDEX = new WeakMap<ComponentSpec, { byName: Map<string, AttributeSpec>; required: string[] }>()
-
-function indexOf(spec: ComponentSpec): { byName: Map<string, AttributeSpec>; required: string[] } {
-  let index = ATTRIBUTE_INDEX.get(spec)
-  if (!index) {
-    index = {
+const INFO_BY_TYPE: ReadonlyMap<string, ComponentInfo> = new Map(
+  Object.entries(COMPONENT_SPECS).map(([type, spec]) => [
+    type,
+    {
+      spec,
       byName: new Map(spec.attributes.map((a) => [a.name, a])),
       required: spec.attributes.filter((a) => a.required).map((a) => a.name),
-    }
-    ATTRIBUTE_INDEX.set(spec, index)
-  }
-  return index
+    },
+  ]),
+)
+
+export function componentSpec(type: string): ComponentSpec | undefined {
+  return INFO_BY_TYPE.get(type)?.spec
 }
 
-/** The spec of attribute `name` of a component (a map lookup). */
-export function attributeOf(spec: ComponentSpec, name: string): AttributeSpec | undefined {
-  return indexOf(spec).byName.get(name)
-}
-
-/** The names of a component's required attributes, in declaration order. */
-export function requiredAttributes(spec: ComponentSpec): readonly string[] {
-  return indexOf(spec).required
+/** The spec of a component and its attribute index (one map lookup), or undefined for an unknown type. */
+export function componentInfo(type: string): ComponentInfo | undefined {
+  return INFO_BY_TYPE.get(type)
 }
 
 export function attributeSpec(type: string, name: string): AttributeSpec | undefined {

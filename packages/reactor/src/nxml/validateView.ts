@@ -5,10 +5,9 @@ import { closestName, didYouMean } from '../util/suggest.ts'
 import {
   type AttributeSpec,
   type ComponentSpec,
-  attributeOf,
   COMPONENT_SPECS,
-  componentSpec,
-  requiredAttributes,
+  type ComponentInfo,
+  componentInfo,
 } from './componentSpecs.ts'
 import { scopeUses } from './handlerCode.ts'
 import type { ExpressionSite, ValidateContext } from './validateContext.ts'
@@ -18,6 +17,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
 
 const NO_NAMES: ReadonlySet<string> = new Set()
+const NO_REQUIRED: readonly string[] = []
 
 /** What a view node sees from its ancestors: `$scope` names bound by enclosing `<Iterate>`s. */
 interface ViewScope {
@@ -40,9 +40,9 @@ function walk(
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!
     const here: ViewPath = { parent: path, index: i }
-    const spec = componentSpec(node.type)
-    validateNode(node, spec, ctx, here, scope)
-    checkPlacement(node, spec, nodes[i - 1], ctx, here, scope)
+    const info = componentInfo(node.type)
+    validateNode(node, info, ctx, here, scope)
+    checkPlacement(node, info?.spec, nodes[i - 1], ctx, here, scope)
     checkId(node, ctx, here, ids)
     if (node.children.length === 0) continue
     const inner = node.type === 'Iterate' ? iterateScope(node, scope) : scope
@@ -148,11 +148,12 @@ function checkId(node: ViewNode, ctx: ValidateContext, path: ViewPath, ids: View
 
 function validateNode(
   node: ViewNode,
-  spec: ComponentSpec | undefined,
+  info: ComponentInfo | undefined,
   ctx: ValidateContext,
   path: ViewPath,
   scope: ViewScope,
 ): void {
+  const spec = info?.spec
   if (!spec) {
     const suggestion = closestName(node.type, Object.keys(COMPONENT_SPECS))
     ctx.diagnostics.add(
@@ -162,7 +163,7 @@ function validateNode(
       suggestion,
     )
   }
-  for (const name of spec ? requiredAttributes(spec) : []) {
+  for (const name of info ? info.required : NO_REQUIRED) {
     if (!Object.hasOwn(node.attrs, name) && !MALFORMED_NODES.has(node)) {
       ctx.diagnostics.add(
         'MISSING_ATTRIBUTE',
@@ -175,7 +176,7 @@ function validateNode(
   for (const name in attrs) {
     if (!Object.hasOwn(attrs, name)) continue
     const value = attrs[name]!
-    const attr = spec ? attributeOf(spec, name) : undefined
+    const attr = info?.byName.get(name)
     if (spec && !attr) {
       const allowed = spec.attributes.map((a) => a.name)
       const suggestion = closestName(name, allowed)

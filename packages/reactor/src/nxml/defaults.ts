@@ -3,6 +3,7 @@ import type { Expr } from '../expr/ast.ts'
 import { evaluateExpression } from '../expr/evaluate.ts'
 import { parseExpression } from '../expr/parser.ts'
 import { setOwn, toJson } from '../expr/toJson.ts'
+import { TextCache } from '../util/textCache.ts'
 
 export type DefaultResult = { ok: true; value: Json } | { ok: false; message: string }
 
@@ -58,16 +59,12 @@ function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
  * Parsed `default` texts (undefined when not a literal), by text, bounded. Each caller gets its own copy:
  * copying parsed data costs less than parsing it again, and no AST shares a value with another.
  */
-const PARSED_DEFAULTS = new Map<string, Json | undefined>()
-const PARSED_DEFAULTS_LIMIT = 1000
+const PARSED_DEFAULTS = new TextCache<Json | undefined>(1000)
 
 function parseJsonishCached(raw: string): Json | undefined {
-  let value = PARSED_DEFAULTS.get(raw)
-  if (value === undefined && !PARSED_DEFAULTS.has(raw)) {
-    value = parseJsonish(raw)
-    if (PARSED_DEFAULTS.size >= PARSED_DEFAULTS_LIMIT) PARSED_DEFAULTS.clear()
-    PARSED_DEFAULTS.set(raw, value)
-  }
+  const cached = PARSED_DEFAULTS.lookup(raw)
+  const value = cached ? cached.value : parseJsonish(raw)
+  if (!cached) PARSED_DEFAULTS.set(raw, value)
   return value === undefined ? undefined : copyJson(value)
 }
 

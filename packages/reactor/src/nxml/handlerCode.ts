@@ -1,3 +1,5 @@
+import { TextCache } from '../util/textCache.ts'
+
 /**
  * Lexical helpers for handler code (JavaScript the reactor never runs): blank out strings and comments so
  * regular expressions see only code, keeping every offset in place.
@@ -168,7 +170,7 @@ export interface HandlerAnalysis {
   dynamicState: boolean
 }
 
-const ANALYSES = new Map<string, HandlerAnalysis>()
+const ANALYSES = new TextCache<HandlerAnalysis>(2000)
 const ANALYSIS_CACHE_LIMIT = 2000
 
 /** Forgets every handler analysis and `$scope` scan (see `clearNxmlCaches`). */
@@ -183,10 +185,10 @@ const DYNAMIC_STATE = /\$state\s*(?:\[(?!\s*['"])|[^\s.[?])|\$state\s*$/
  * re-validating a panel whose handlers did not change costs a lookup per handler.
  */
 export function analyzeHandler(code: string): HandlerAnalysis {
-  let analysis = ANALYSES.get(code)
-  if (analysis) return analysis
+  const cached = ANALYSES.lookup(code)
+  if (cached) return cached.value
   const blanked = blankStringsAndComments(code)
-  analysis = {
+  const analysis: HandlerAnalysis = {
     blanked,
     forbidden: globalUses(blanked, FORBIDDEN_GLOBALS),
     state: stateUses(code, blanked),
@@ -197,7 +199,6 @@ export function analyzeHandler(code: string): HandlerAnalysis {
     mentions: stateMentions(code),
     dynamicState: DYNAMIC_STATE.test(code),
   }
-  if (ANALYSES.size >= ANALYSIS_CACHE_LIMIT) ANALYSES.clear()
   ANALYSES.set(code, analysis)
   return analysis
 }

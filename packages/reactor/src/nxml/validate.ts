@@ -1,6 +1,7 @@
 import type { ArgDecl, Diagnostic, PanelAst, Span, StateDecl } from '@nexus/protocol'
 import { collectStatePaths } from '../expr/collect.ts'
 import { parseExpression } from '../expr/parser.ts'
+import { isIdentifier } from '../util/suggest.ts'
 import { DiagnosticBag } from './diagnosticBag.ts'
 import { analyzeHandler } from './handlerCode.ts'
 import { matchesType } from './defaults.ts'
@@ -10,7 +11,6 @@ import { validateHandlers } from './validateHandlers.ts'
 import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
 import { validateView } from './validateView.ts'
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /**
  * Semantic checks of a parsed panel: names, duplicates, defaults, references in expressions, known
@@ -50,7 +50,7 @@ function checkNames(
   const seen = decls.length > 1 ? new Set<string>() : undefined
   for (const decl of decls) {
     if (decl.name === '') continue
-    if (!IDENTIFIER.test(decl.name)) {
+    if (!isIdentifier(decl.name)) {
       ctx.markInvalid(decl.name)
       ctx.diagnostics.add(
         'INVALID_IDENTIFIER',
@@ -73,7 +73,7 @@ function checkAliases(ctx: ValidateContext, extensions: readonly ExtensionDecl[]
   for (const ext of extensions) {
     if (ext.alias === '') continue
     const attribute = Object.hasOwn(ext, 'alias') ? 'alias' : 'name'
-    if (!IDENTIFIER.test(ext.alias))
+    if (!isIdentifier(ext.alias))
       ctx.diagnostics.add(
         'INVALID_IDENTIFIER',
         ctx.attributeSpan(ext.span, attribute),

@@ -1,7 +1,7 @@
 import type { Span, ViewNode } from '@nexus/protocol'
 import { type Binding, collectBindingPaths, parseBinding, parseExpressionAttribute } from '../expr/binding.ts'
 import { collectStatePaths, type StatePath } from '../expr/collect.ts'
-import { closestName, didYouMean } from '../util/suggest.ts'
+import { closestName, didYouMean, isIdentifier } from '../util/suggest.ts'
 import {
   type AttributeSpec,
   type ComponentSpec,
@@ -13,7 +13,6 @@ import { scopeUses } from './handlerCode.ts'
 import type { ExpressionSite, ValidateContext } from './validateContext.ts'
 import { MALFORMED_NODES } from './xmlTree.ts'
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
 
 const NO_NAMES: ReadonlySet<string> = new Set()
@@ -275,7 +274,7 @@ function plainValueFits(attr: AttributeSpec, value: string): boolean {
     case 'boolean':
       return value === 'true' || value === 'false'
     case 'identifier':
-      return IDENTIFIER.test(value)
+      return isIdentifier(value)
     case 'list':
       return false
   }
@@ -299,7 +298,7 @@ function checkPlainValue(
   const wrong =
     (expected === 'number' && !NUMBER.test(value.trim())) ||
     (expected === 'boolean' && value !== 'true' && value !== 'false') ||
-    (expected === 'identifier' && !IDENTIFIER.test(value)) ||
+    (expected === 'identifier' && !isIdentifier(value)) ||
     expected === 'list'
   if (!wrong) return
   const want = {

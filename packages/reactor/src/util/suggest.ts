@@ -40,3 +40,15 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 export function didYouMean(suggestion: string | undefined): string {
   return suggestion === undefined ? '' : ` (did you mean \`${suggestion}\`?)`
 }
+
+/** Whether `name` is an identifier as NXML declares them: `[A-Za-z_][A-Za-z0-9_]*` (no regex per call). */
+export function isIdentifier(name: string): boolean {
+  const n = name.length
+  if (n === 0) return false
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i)
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false
+  }
+  return true
+}

@@ -5,11 +5,10 @@ import { LineMap } from './lineColumn.ts'
 /** Collects diagnostics for one source, turning spans into 1-based lines and columns. */
 export class DiagnosticBag {
   readonly items: Diagnostic[] = []
-  private readonly lines: LineMap
-
-  constructor(private readonly source: string) {
-    this.lines = new LineMap(source)
-  }
+  constructor(
+    private readonly source: string,
+    private readonly lines = new LineMap(source),
+  ) {}
 
   add(key: DiagnosticKey, span: Span, message: string, suggestion?: string): void {
     const info = DIAGNOSTIC_CODES[key]

@@ -1,4 +1,4 @@
-import type { ComputedDecl, StateDecl, ViewNode } from '@nexus/protocol'
+import type { ComputedDecl, Json, StateDecl, ViewNode } from '@nexus/protocol'
 import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
 import { parseDefault, zeroValue } from './defaults.ts'
 import type { LowerContext } from './lowerContext.ts'
@@ -36,7 +36,7 @@ export function lowerDocument(
     return undefined
   }
   const ast = lowerPanel(root, ctx)
-  ctx.queue(trailing.map((c) => c.text))
+  if (trailing.length) ctx.queue(trailing.map((c) => c.text))
   ctx.anchor('end')
   if (ctx.comments.length) ast.comments = ctx.comments
   return ast
@@ -117,7 +117,7 @@ function lowerState(el: XmlElement, ctx: LowerContext): StateDecl {
   const name = ctx.required(el, 'name') ?? ''
   const type = lowerType(el, ctx)
   const raw = ctx.optional(el, 'default')
-  let value = zeroValue(type)
+  let value: Json | undefined
   if (raw !== undefined) {
     const parsed = parseDefault(type, raw)
     if (parsed.ok) value = parsed.value
@@ -128,7 +128,7 @@ function lowerState(el: XmlElement, ctx: LowerContext): StateDecl {
         `Invalid default for ${type} state "${name}": ${parsed.message}`,
       )
   }
-  return { kind: 'State', name, type, default: value, span: el.span }
+  return { kind: 'State', name, type, default: value ?? zeroValue(type), span: el.span }
 }
 
 function lowerComputed(el: XmlElement, ctx: LowerContext): ComputedDecl {

@@ -18,10 +18,11 @@ export interface ParseResult {
  * @example parseNxml('<NexusPanel title="x"></NexusPanel>').ast?.title // 'x'
  */
 export function parseNxml(source: string): ParseResult {
-  const diagnostics = new DiagnosticBag(source)
+  const lines = new LineMap(source)
+  const diagnostics = new DiagnosticBag(source, lines)
   const parser = new XmlParser(source, diagnostics)
   const nodes = parser.parseDocument()
-  const ast = lowerDocument(nodes, new LowerContext(diagnostics, new LineMap(source)), parser.trailingComments)
+  const ast = lowerDocument(nodes, new LowerContext(diagnostics, lines), parser.trailingComments)
   return { ast, diagnostics: sortDiagnostics(diagnostics.items) }
 }
 

@@ -11,7 +11,6 @@ import { validateHandlers } from './validateHandlers.ts'
 import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
 import { validateView } from './validateView.ts'
 
-
 /**
  * Semantic checks of a parsed panel: names, duplicates, defaults, references in expressions, known
  * components and attributes, triggers, unused state. `source` is the NXML the AST came from (for locations).

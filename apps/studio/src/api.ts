@@ -1,4 +1,4 @@
-import type { Diagnostic, ErrorBody, JsonObject } from '@nexus/protocol'
+import type { AnomalyFlag, Diagnostic, ErrorBody, JsonObject, Role, TimelineEntry, ToolBaseline } from '@nexus/protocol'
 
 export interface PanelSummary {
   id: string
@@ -23,7 +23,7 @@ export interface User {
 export interface WorkspaceSummary {
   id: string
   name: string
-  role: 'owner' | 'editor' | 'viewer'
+  role: Role
 }
 
 let refreshing: Promise<boolean> | undefined
@@ -93,27 +93,6 @@ export function createPanel(
   return request('/api/panels', { method: 'POST', body: JSON.stringify({ nxml, workspaceId }) })
 }
 
-export interface TimelineEntry {
-  ts: number
-  seq: number
-  kind: string
-  traceId: string
-  summary: string
-  attrs: Record<string, unknown>
-}
-
-export interface ToolBaseline {
-  tool: string
-  count: number
-  medianMs: number
-  madMs: number
-  errorRate: number
-}
-
-export type AnomalyFlag =
-  | { kind: 'latency'; tool: string; ts: number; durationMs: number; score: number; traceId: string }
-  | { kind: 'error_rate'; tool: string; recentRate: number; baselineRate: number; recentCount: number }
-
 export function timeline(panelId: string, last: number): Promise<{ entries: TimelineEntry[] }> {
   return request(`/api/panels/${panelId}/timeline?last=${last}`)
 }
@@ -130,7 +109,7 @@ export interface Member {
   userId: string
   email: string
   name: string
-  role: 'owner' | 'editor' | 'viewer'
+  role: Role
 }
 
 export interface ApiKeySummary {
@@ -145,11 +124,11 @@ export function members(workspaceId: string): Promise<{ members: Member[] }> {
   return request(`/api/workspaces/${workspaceId}/members`)
 }
 
-export function invite(workspaceId: string, email: string, role: Member['role']): Promise<Member> {
+export function invite(workspaceId: string, email: string, role: Role): Promise<Member> {
   return request(`/api/workspaces/${workspaceId}/members`, { method: 'POST', body: JSON.stringify({ email, role }) })
 }
 
-export function setRole(workspaceId: string, userId: string, role: Member['role']): Promise<unknown> {
+export function setRole(workspaceId: string, userId: string, role: Role): Promise<unknown> {
   return request(`/api/workspaces/${workspaceId}/members/${userId}`, {
     method: 'PATCH',
     body: JSON.stringify({ role }),

@@ -57,9 +57,9 @@ export const useStudio = create<StudioState>((set, get) => ({
     get().connection?.close()
     set({ auth: 'login', user: undefined, workspaces: [], workspaceId: undefined, panels: [], connection: undefined })
   },
+  // WorkspacePage reloads the panel list when `workspaceId` changes.
   selectWorkspace(workspaceId) {
     set({ workspaceId })
-    void get().refreshPanels()
   },
   navigate(route) {
     window.location.hash = route.page === 'panel' ? `#/panels/${route.panelId}` : '#/'

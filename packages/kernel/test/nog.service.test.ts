@@ -20,7 +20,8 @@ if (postgres) {
   )
 } else {
   describe('NOG on PostgreSQL', () => {
-    // Only outside CI: startPostgres() throws when CI is set and PostgreSQL is missing, so CI never skips.
+    // Skipped because PostgreSQL is not installed on this machine (startPostgres() returned undefined).
+    // CI never takes this branch: there startPostgres() throws instead, so a missing PostgreSQL fails CI.
     it.skip('needs PostgreSQL from Debian packages (apt-get install -y postgresql)', () => undefined)
   })
 }

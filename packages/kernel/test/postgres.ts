@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { freePort } from './process.ts'
 
 export interface TestPostgres {
   /** The `postgres` database, for creating others. */
@@ -19,17 +19,6 @@ function binDir(): string | undefined {
   const version = readdirSync(root).sort().at(-1)
   const dir = version && join(root, version, 'bin')
   return dir && existsSync(join(dir, 'initdb')) ? dir : undefined
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
 }
 
 /**

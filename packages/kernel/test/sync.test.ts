@@ -123,7 +123,10 @@ describe('sync encodings and slow clients', () => {
       ops: [{ value: { title: 'Tally', version: 1 } }],
     })
     await api(kernel, 'DELETE', `/api/panels/${id}`)
-    expect(await devices[1]!.until((m) => m.type === 'patch' && m.ops[0]?.op === 'remove')).toBeTruthy()
+    expect(await devices[1]!.next((m) => m.type === 'patch' && m.ops[0]?.op === 'remove')).toMatchObject({
+      channel: `workspace:${workspaceId}`,
+      ops: [{ op: 'remove', path: `/${id}` }],
+    })
     const outsider = (
       await api(
         kernel,

@@ -2,6 +2,7 @@ import { z } from 'zod'
 
 export const ROLE_NAMES = ['owner', 'editor', 'viewer'] as const
 export const RoleSchema = z.enum(ROLE_NAMES)
+export type Role = z.infer<typeof RoleSchema>
 
 const Email = z.string().trim().toLowerCase().email('must be an e-mail address').max(320)
 const Password = z.string().min(8, 'must be at least 8 characters').max(256)

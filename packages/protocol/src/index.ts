@@ -68,6 +68,7 @@ export {
   TriggerRequestSchema,
   ValidateRequestSchema,
 } from './http.ts'
+export type { Role } from './auth.ts'
 export {
   AddMemberRequestSchema,
   CreateApiKeyRequestSchema,
@@ -79,3 +80,4 @@ export {
   SetRoleRequestSchema,
   SetupRequestSchema,
 } from './auth.ts'
+export type { AnomalyFlag, TimelineEntry, ToolBaseline } from './history.ts'

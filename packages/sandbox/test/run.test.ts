@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { JsonObject } from '@nexus/protocol'
 import { Sandbox } from '../src/index.ts'
 import { request, runFail, runOk } from './helpers.ts'
 
@@ -158,18 +159,17 @@ describe('handler globals', () => {
     expect(outs.map((o) => o.ok && o.value.state.count)).toEqual([0, 1, 2, 3, 4])
   })
 
-  test('warm run latency (reported), through QuickJS and through tier 0', async () => {
+  // Latency is measured by `npm run bench -- sandbox` (against isolated-vm), not asserted here.
+  test('repeated warm runs take the path asked for and give the same result on both', async () => {
     for (const tier0 of [false, true]) {
-      const times: number[] = []
+      const answeredBefore = sandbox.tier0Stats.runs
+      let state: JsonObject = { count: 0, items: [] }
       for (let i = 0; i < 50; i++) {
-        const t = performance.now()
-        await runOk(sandbox, { ...request('$state.count += $args.step'), tier0 })
-        times.push(performance.now() - t)
+        const result = await runOk(sandbox, { ...request('$state.count += $args.step'), state, tier0 })
+        state = result.state
       }
-      times.sort((x, y) => x - y)
-      const path = tier0 ? 'tier 0' : 'QuickJS'
-      console.log(`warm run (${path}): median ${times[25]?.toFixed(3)} ms, p90 ${times[45]?.toFixed(3)} ms`)
-      expect(times[25]).toBeLessThan(100)
+      expect(state).toEqual({ count: 50, items: [] })
+      expect(sandbox.tier0Stats.runs - answeredBefore).toBe(tier0 ? 50 : 0)
     }
   })
 })

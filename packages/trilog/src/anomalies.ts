@@ -1,7 +1,6 @@
-import type { JsonObject } from '@nexus/protocol'
+import type { AnomalyFlag, JsonObject, ToolBaseline } from '@nexus/protocol'
 import { findSpans } from './history.ts'
 import { uint } from './sql.ts'
-import type { EventRow } from './events.ts'
 import type { TrilogStore } from './TrilogStore.ts'
 
 /** One handler run: which tool, when, how long, whether it failed. */
@@ -12,19 +11,6 @@ export interface ToolSample {
   error: boolean
   traceId: string
 }
-
-export interface ToolBaseline {
-  tool: string
-  count: number
-  medianMs: number
-  /** Median absolute deviation of the latency, ms. */
-  madMs: number
-  errorRate: number
-}
-
-export type AnomalyFlag =
-  | { kind: 'latency'; tool: string; ts: number; durationMs: number; score: number; traceId: string }
-  | { kind: 'error_rate'; tool: string; recentRate: number; baselineRate: number; recentCount: number }
 
 export interface AnomalyOptions {
   /** Modified z-score (|x − median| / (1.4826·MAD)) above which a run is flagged. Default 3.5. */
@@ -52,7 +38,11 @@ export function detectAnomalies(
 ): { baselines: ToolBaseline[]; flags: AnomalyFlag[] } {
   const { threshold = 3.5, minSamples = 10, recentFrom } = options
   const byTool = new Map<string, ToolSample[]>()
-  for (const s of samples) byTool.set(s.tool, [...(byTool.get(s.tool) ?? []), s])
+  for (const s of samples) {
+    const runs = byTool.get(s.tool)
+    if (runs) runs.push(s)
+    else byTool.set(s.tool, [s])
+  }
   const baselines: ToolBaseline[] = []
   const flags: AnomalyFlag[] = []
   for (const [tool, runs] of [...byTool].sort(([a], [b]) => a.localeCompare(b))) {
@@ -114,7 +104,7 @@ export async function toolSamples(store: TrilogStore, from: number, to: number):
   const rows = await store.eventRows(
     `kind IN ('state_change', 'trigger_failed') AND ts >= ${uint(from)} AND ts <= ${uint(to)}`,
   )
-  for (const row of rows as EventRow[]) {
+  for (const row of rows) {
     if (row.trace_id && traced.has(row.trace_id)) continue
     const attrs = JSON.parse(row.attrs) as JsonObject
     if (typeof attrs.tool !== 'string') continue

@@ -1,19 +1,8 @@
-import type { Json, JsonObject, PatchOp } from '@nexus/protocol'
+import type { Json, JsonObject, PatchOp, TimelineEntry } from '@nexus/protocol'
 import type { EventRow, SpanRow, StoredSpan } from './events.ts'
 import { jsonDiff, pointersOverlap } from './jsonDiff.ts'
-import { SPANS_TABLE, quote, uint } from './sql.ts'
+import { EVENTS_TABLE, SPANS_TABLE, quote, uint } from './sql.ts'
 import { objectWhere, type TrilogStore } from './TrilogStore.ts'
-
-/** One line of an object's timeline. */
-export interface TimelineEntry {
-  ts: number
-  seq: number
-  kind: string
-  traceId: string
-  /** One human line: `increment: replace /count`. */
-  summary: string
-  attrs: Json
-}
 
 export interface TimelinePage {
   entries: TimelineEntry[]
@@ -43,7 +32,7 @@ export async function timeline(
   let { offset = 0, limit = 100 } = options
   if (last !== undefined) {
     const [counted] = await store.select<{ n: string | number }>(
-      `SELECT count() AS n FROM trilog_events WHERE ${where}`,
+      `SELECT count() AS n FROM ${EVENTS_TABLE} WHERE ${where}`,
     )
     limit = last
     offset = Math.max(0, Number(counted?.n ?? 0) - last)
@@ -164,7 +153,7 @@ export async function causeOf(
 ): Promise<{ change: TimelineEntry; spans: StoredSpan[] } | undefined> {
   await store.flush()
   const [latest] = await store.select<EventRow>(
-    `SELECT obj_type, obj_id, ts, seq, kind, trace_id, attrs FROM trilog_events
+    `SELECT obj_type, obj_id, ts, seq, kind, trace_id, attrs FROM ${EVENTS_TABLE}
       WHERE ${objectWhere(objType, objId)} AND kind = 'state_change' AND ts <= ${uint(at)} ORDER BY ts DESC, seq DESC LIMIT 1`,
   )
   const last = latest && { ...latest, ts: Number(latest.ts), seq: Number(latest.seq) }

@@ -1,4 +1,6 @@
-export type { AnomalyFlag, AnomalyOptions, ToolBaseline, ToolSample } from './anomalies.ts'
+// TriLog's answers over HTTP are @nexus/protocol types: the kernel sends them and the studio reads them.
+export type { AnomalyFlag, TimelineEntry, ToolBaseline } from '@nexus/protocol'
+export type { AnomalyOptions, ToolSample } from './anomalies.ts'
 export { detectAnomalies, findAnomalies, toolSamples } from './anomalies.ts'
 export { TrilogError } from './errors.ts'
 export type {
@@ -12,7 +14,7 @@ export type {
   TrilogEvent,
   TrilogEventKind,
 } from './events.ts'
-export type { ChangeAttribution, SpanQuery, TimelineEntry, TimelineOptions, TimelinePage } from './history.ts'
+export type { ChangeAttribution, SpanQuery, TimelineOptions, TimelinePage } from './history.ts'
 export { causeOf, diffStates, findSpans, processSpans, summarize, timeline, whoChanged } from './history.ts'
 export { jsonDiff, pointersOverlap } from './jsonDiff.ts'
 export { appliedVersions, migrate } from './migrate.ts'

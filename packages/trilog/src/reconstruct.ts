@@ -26,10 +26,6 @@ export function replay(rows: readonly EventRow[], base?: ReplayBase): ReplayResu
   let changes = 0
   // Consecutive changes are applied as one patch (one deep copy instead of one per event).
   let pending: PatchOp[][] = []
-  const settle = () => {
-    if (pending.length && state) state = applyChanges(state, pending)
-    pending = []
-  }
   for (const row of rows) {
     if (row.kind === 'snapshot') {
       const attrs = JSON.parse(row.attrs) as { state?: JsonObject }
@@ -44,7 +40,7 @@ export function replay(rows: readonly EventRow[], base?: ReplayBase): ReplayResu
       changes++
     }
   }
-  settle()
+  if (pending.length && state) state = applyChanges(state, pending)
   return { state, changes }
 }
 

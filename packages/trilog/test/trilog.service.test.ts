@@ -25,7 +25,8 @@ if (binary) {
   console.warn(
     '[trilog] clickhouse-server not found: skipping the ClickHouse 18.16 suite (apt install clickhouse-server)',
   )
-  // Only outside CI: with CI set, a missing clickhouse-server fails this file instead (see above).
+  // Skipped because no clickhouse-server binary is installed on this machine, so the ClickHouse 18.16 suite
+  // has nothing to run against. Only outside CI: with CI set, a missing server fails this file instead (above).
   describe.skip('TriLog on clickhouse-server (not installed)', () => {
     it('runs the shared suite', () => undefined)
   })

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { ApiError, apiKeys, createApiKey, revokeApiKey, type ApiKeySummary } from '../api.ts'
+import { apiKeys, createApiKey, revokeApiKey, type ApiKeySummary } from '../api.ts'
 
 /** API keys for scripts: created here (the key is shown once), revoked here. */
 export function ApiKeysSection() {
@@ -23,7 +23,7 @@ export function ApiKeysSection() {
       setName('')
       refresh()
     } catch (e) {
-      setError(e instanceof ApiError ? e.body.message : (e as Error).message)
+      setError((e as Error).message)
     }
   }
 

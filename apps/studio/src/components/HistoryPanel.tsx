@@ -1,13 +1,6 @@
 import { useEffect, useState } from 'react'
-import type { JsonObject } from '@nexus/protocol'
-import {
-  anomalies as loadAnomalies,
-  stateAt,
-  timeline,
-  type AnomalyFlag,
-  type TimelineEntry,
-  type ToolBaseline,
-} from '../api.ts'
+import type { AnomalyFlag, JsonObject, TimelineEntry, ToolBaseline } from '@nexus/protocol'
+import { anomalies as loadAnomalies, stateAt, timeline } from '../api.ts'
 
 const SHOWN = ['state_change', 'trigger_failed', 'snapshot', 'created']
 

@@ -1,8 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { ApiError, invite, members as loadMembers, removeMember, setRole, type Member } from '../api.ts'
+import { ROLE_NAMES, type Role } from '@nexus/protocol'
+import { invite, members as loadMembers, removeMember, setRole, type Member } from '../api.ts'
 import { useStudio } from '../store.ts'
-
-const ROLES: Member['role'][] = ['owner', 'editor', 'viewer']
 
 /** Who is in the workspace; owners invite (by the e-mail of an existing account), change roles and remove. */
 export function MembersSection() {
@@ -10,7 +9,7 @@ export function MembersSection() {
   const me = useStudio((s) => s.user)
   const [list, setList] = useState<Member[]>([])
   const [email, setEmail] = useState('')
-  const [role, setNewRole] = useState<Member['role']>('editor')
+  const [role, setNewRole] = useState<Role>('editor')
   const [error, setError] = useState<string>()
   const owner = workspace?.role === 'owner'
 
@@ -29,7 +28,7 @@ export function MembersSection() {
       await work()
       refresh()
     } catch (e) {
-      setError(e instanceof ApiError ? e.body.message : (e as Error).message)
+      setError((e as Error).message)
     }
   }
 
@@ -56,9 +55,9 @@ export function MembersSection() {
                 <select
                   aria-label={`Role of ${m.email}`}
                   value={m.role}
-                  onChange={(e) => void act(() => setRole(workspace.id, m.userId, e.target.value as Member['role']))}
+                  onChange={(e) => void act(() => setRole(workspace.id, m.userId, e.target.value as Role))}
                 >
-                  {ROLES.map((r) => (
+                  {ROLE_NAMES.map((r) => (
                     <option key={r}>{r}</option>
                   ))}
                 </select>
@@ -89,9 +88,9 @@ export function MembersSection() {
           <select
             aria-label="Role for the invitation"
             value={role}
-            onChange={(e) => setNewRole(e.target.value as Member['role'])}
+            onChange={(e) => setNewRole(e.target.value as Role)}
           >
-            {ROLES.map((r) => (
+            {ROLE_NAMES.map((r) => (
               <option key={r}>{r}</option>
             ))}
           </select>

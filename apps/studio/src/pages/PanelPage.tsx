@@ -1,10 +1,8 @@
 import { useEffect, useState } from 'react'
 import type { ErrorBody, Json, JsonObject, PanelAst } from '@nexus/protocol'
-import { PanelView, createStore, parseNxml } from '@nexus/reactor'
+import { PanelView, createStore, parseNxml, type Store } from '@nexus/reactor'
 import { HistoryPanel } from '../components/HistoryPanel.tsx'
 import { useStudio } from '../store.ts'
-
-type Store = ReturnType<typeof createStore>
 
 interface Live {
   ast: PanelAst
@@ -41,7 +39,7 @@ export function PanelPage({ panelId }: { panelId: string }) {
         setError(undefined)
       } else if (message.type === 'patch' && message.channel === channel && current) {
         if (message.version <= current.version) return
-        if (message.version !== current.version + 1 || !applied(current.store, message.ops)) {
+        if (message.version !== current.version + 1 || !current.store.applyPatch(message.ops).ok) {
           subscribe(true) // out of step: start again from a snapshot
           return
         }
@@ -86,9 +84,4 @@ export function PanelPage({ panelId }: { panelId: string }) {
       <HistoryPanel panelId={panelId} version={version} />
     </div>
   )
-}
-
-function applied(store: Store, ops: Parameters<Store['applyPatch']>[0]): boolean {
-  const result = store.applyPatch(ops) as unknown
-  return !(result && typeof result === 'object' && 'ok' in result && result.ok === false)
 }

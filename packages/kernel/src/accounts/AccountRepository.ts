@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { SqlRunner } from '../db/SqlRunner.ts'
+import { num, numOrNull, type SqlRunner } from '../db/SqlRunner.ts'
 import type { Role } from './roles.ts'
 
 export interface User {
@@ -41,10 +41,6 @@ export interface Member {
   name: string
   role: Role
 }
-
-// PostgreSQL returns bigint columns as strings; SQLite as numbers.
-const num = (v: unknown): number => Number(v)
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 
 type Row = Record<string, unknown>
 

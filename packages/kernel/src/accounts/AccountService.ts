@@ -5,7 +5,7 @@ import { KernelError } from '../errors.ts'
 import type { AccountRepository, User, Workspace } from './AccountRepository.ts'
 import { RateLimiter } from './RateLimiter.ts'
 import { roleAllows, type Role } from './roles.ts'
-import { randomToken, sha256 } from './secrets.ts'
+import { newId, randomToken, sha256 } from './secrets.ts'
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60
 export const REFRESH_TOKEN_MS = 30 * 24 * 3600 * 1000
@@ -41,10 +41,6 @@ function publicUser(u: User): PublicUser {
   return { id: u.id, email: u.email, name: u.name }
 }
 
-function newId(): string {
-  return randomBytes(9).toString('base64url')
-}
-
 /** Accounts, sessions, API keys and workspace roles. */
 export class AccountService {
   private readonly repo: AccountRepository
@@ -75,7 +71,7 @@ export class AccountService {
   }
 
   async register(input: { email: string; password: string; name: string }): Promise<Session> {
-    if (await this.setupRequired()) return this.setup(input)
+    if (await this.setupRequired()) return this.createAccount(input, true)
     if (this.options.registration === 'closed') {
       throw new KernelError(
         'REGISTRATION_CLOSED',
@@ -214,6 +210,12 @@ export class AccountService {
       revokedAt: null,
     })
     return { id, name, key: `nxk_${id}_${secret}` }
+  }
+
+  async revokeApiKey(userId: string, id: string): Promise<void> {
+    if (!(await this.repo.revokeApiKey(id, userId, this.clock()))) {
+      throw new KernelError('NOT_FOUND', 'No such active API key', 404)
+    }
   }
 
   async user(userId: string): Promise<PublicUser> {

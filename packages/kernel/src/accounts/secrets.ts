@@ -10,6 +10,11 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url')
 }
 
+/** A new random id for a row (user, workspace, panel…): 72 bits, URL-safe. */
+export function newId(): string {
+  return randomToken(9)
+}
+
 /** `JWT_SECRET` when set, otherwise a secret generated once and kept in `<dataDir>/jwt-secret` (mode 600). */
 export function loadJwtSecret(dataDir: string, fromEnv: string | undefined): Uint8Array {
   if (fromEnv) {

@@ -17,7 +17,8 @@ export class PanelEditRepository {
 
   /**
    * Replaces a panel's NXML and state as version `version`, logging the state ops as an `$edit` change.
-   * Both statements are conditional on the stored version being `version - 1`, so a stale edit does nothing.
+   * Both statements are conditional on the stored version being `version - 1`, so a stale edit does nothing
+   * and resolves false.
    */
   async replaceNxml(
     id: string,
@@ -27,8 +28,8 @@ export class PanelEditRepository {
     state: JsonObject,
     ops: PatchOp[],
     ts: number,
-  ) {
-    await this.db.batch([
+  ): Promise<boolean> {
+    const [, updated] = await this.db.batch([
       sql`insert into panel_changes (panel_id, version, ops, tool, ts)
           select ${id}, ${version}, ${JSON.stringify(ops)}, ${EDIT_TOOL}, ${ts}
           where exists (select 1 from panels where id = ${id} and version = ${version - 1})`,
@@ -36,6 +37,7 @@ export class PanelEditRepository {
             version = ${version}, updated_at = ${ts}
           where id = ${id} and version = ${version - 1}`,
     ])
+    return updated === 1
   }
 
   async setLayout(id: string, layout: Layout, ts: number): Promise<boolean> {

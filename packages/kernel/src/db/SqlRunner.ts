@@ -10,8 +10,18 @@ export interface SqlRunner {
   all<T>(query: SQL): Promise<T[]>
   /** Runs a statement; resolves with the number of rows it changed. */
   run(query: SQL): Promise<number>
-  /** Runs statements atomically: all or none. */
-  batch(queries: SQL[]): Promise<void>
+  /** Runs statements atomically: all or none. Resolves with the number of rows each statement changed. */
+  batch(queries: SQL[]): Promise<number[]>
+}
+
+/** A numeric column of a row from `all`: PostgreSQL returns bigint columns as strings, SQLite as numbers. */
+export function num(v: unknown): number {
+  return Number(v)
+}
+
+/** A nullable numeric column of a row from `all` (see `num`). */
+export function numOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v)
 }
 
 export function sqliteRunner(db: BetterSQLite3Database<Record<string, unknown>>): SqlRunner {
@@ -23,9 +33,7 @@ export function sqliteRunner(db: BetterSQLite3Database<Record<string, unknown>>)
       return db.run(query).changes
     },
     async batch(queries) {
-      db.transaction((tx) => {
-        for (const q of queries) tx.run(q)
-      })
+      return db.transaction((tx) => queries.map((q) => tx.run(q).changes))
     },
   }
 }
@@ -39,8 +47,10 @@ export function pgRunner(db: NodePgDatabase<Record<string, unknown>>): SqlRunner
       return (await db.execute(query)).rowCount ?? 0
     },
     async batch(queries) {
-      await db.transaction(async (tx) => {
-        for (const q of queries) await tx.execute(q)
+      return db.transaction(async (tx) => {
+        const changed: number[] = []
+        for (const q of queries) changed.push((await tx.execute(q)).rowCount ?? 0)
+        return changed
       })
     },
   }

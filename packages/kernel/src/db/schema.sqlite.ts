@@ -99,8 +99,6 @@ export const memberships = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user').on(t.userId)],
 )
 
-export type PanelRow = typeof panels.$inferSelect
-
 // NOG (Nexus Object Graph, DESIGN.md §5): entities, typed relationships, the graph version and patches.
 // Imported here rather than on line 1 so the NOG tables stay one appended block.
 import { real } from 'drizzle-orm/sqlite-core'

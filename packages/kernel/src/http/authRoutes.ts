@@ -55,7 +55,7 @@ export function authRoutes(accounts: AccountService, telemetry: Trilog): Router 
   })
 
   router.post('/auth/refresh', async (req, res) => {
-    const fromBody = typeof req.body?.refreshToken === 'string' ? (req.body.refreshToken as string) : undefined
+    const fromBody = bodyRefreshToken(req)
     const token = fromBody ?? readCookie(req.headers.cookie, REFRESH_COOKIE)
     if (!token) throw new KernelError('UNAUTHENTICATED', 'No refresh token: log in again', 401)
     const session = await accounts.refresh(token)
@@ -64,8 +64,7 @@ export function authRoutes(accounts: AccountService, telemetry: Trilog): Router 
   })
 
   router.post('/auth/logout', async (req, res) => {
-    const fromBody = typeof req.body?.refreshToken === 'string' ? (req.body.refreshToken as string) : undefined
-    await accounts.logout(fromBody ?? readCookie(req.headers.cookie, REFRESH_COOKIE))
+    await accounts.logout(bodyRefreshToken(req) ?? readCookie(req.headers.cookie, REFRESH_COOKIE))
     clearSessionCookies(res)
     res.status(204).end()
   })
@@ -92,10 +91,7 @@ export function authRoutes(accounts: AccountService, telemetry: Trilog): Router 
   })
 
   router.delete('/keys/:id', async (req, res) => {
-    const principal = requirePrincipal(req)
-    if (!(await accounts.repository.revokeApiKey(req.params.id, principal.userId, Date.now()))) {
-      throw new KernelError('NOT_FOUND', 'No such active API key', 404)
-    }
+    await accounts.revokeApiKey(requirePrincipal(req).userId, req.params.id)
     res.status(204).end()
   })
 
@@ -104,4 +100,9 @@ export function authRoutes(accounts: AccountService, telemetry: Trilog): Router 
 
 function clientAddress(req: Request): string {
   return req.socket.remoteAddress ?? 'unknown'
+}
+
+/** A refresh token sent in the body (scripts); browsers send the cookie instead. */
+function bodyRefreshToken(req: Request): string | undefined {
+  return typeof req.body?.refreshToken === 'string' ? (req.body.refreshToken as string) : undefined
 }

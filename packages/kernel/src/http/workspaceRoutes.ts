@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { Router } from 'express'
 import { AddMemberRequestSchema, CreateWorkspaceRequestSchema, SetRoleRequestSchema } from '@nexus/protocol'
 import type { AccountService } from '../accounts/AccountService.ts'
+import { newId } from '../accounts/secrets.ts'
 import { KernelError } from '../errors.ts'
 import { requirePrincipal } from './auth.ts'
 import { parseBody } from './parseBody.ts'
@@ -18,7 +18,7 @@ export function workspaceRoutes(accounts: AccountService, clock: () => number): 
   router.post('/workspaces', async (req, res) => {
     const principal = requirePrincipal(req)
     const { name } = parseBody(CreateWorkspaceRequestSchema, req)
-    const workspace = { id: randomBytes(9).toString('base64url'), name, createdAt: clock() }
+    const workspace = { id: newId(), name, createdAt: clock() }
     await repo.createWorkspace(workspace, principal.userId)
     res.status(201).json({ ...workspace, role: 'owner' })
   })

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm'
-import type { SqlRunner } from '../db/SqlRunner.ts'
+import { num, numOrNull, type SqlRunner } from '../db/SqlRunner.ts'
 import type {
   EntityCategory,
   FieldVersions,
@@ -25,9 +25,6 @@ export type Write =
 
 type Row = Record<string, unknown>
 
-// PostgreSQL returns bigint columns as strings; SQLite as numbers.
-const num = (v: unknown): number => Number(v)
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
 
 function toEntity(r: Row): Stored<NogEntity> {

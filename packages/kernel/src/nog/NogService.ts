@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import type { SQL } from 'drizzle-orm'
 import type { PanelAst } from '@nexus/protocol'
 import type { SqlRunner } from '../db/SqlRunner.ts'
+import { newId } from '../accounts/secrets.ts'
+import { KeyedQueue } from '../KeyedQueue.ts'
 import { KernelError, notFound } from '../errors.ts'
 import { deriveFromPanel } from './deriveFromPanel.ts'
 import type { EntityPredicate } from './filter.ts'
@@ -69,12 +70,13 @@ export class NogService {
   private readonly listeners = new Set<(event: NogChangeEvent) => void>()
   private readonly graphs = new Map<string, GraphIndex>()
   private readonly loading = new Map<string, Promise<GraphIndex>>()
-  private readonly queues = new Map<string, Promise<unknown>>()
+  /** One write at a time per graph (workspace). */
+  private readonly queue = new KeyedQueue()
 
   constructor(options: NogServiceOptions) {
     this.repo = new NogRepository(options.sql)
     this.clock = options.clock ?? Date.now
-    this.newId = options.newId ?? (() => randomBytes(9).toString('base64url'))
+    this.newId = options.newId ?? newId
     this.patchTtlMs = options.patchTtlMs ?? 7 * 24 * 3600 * 1000
   }
 
@@ -199,7 +201,7 @@ export class NogService {
     ops: readonly NogOp[],
     options: { baseVersion?: number; source?: 'user' | 'ai' } = {},
   ): Promise<ApplyResult> {
-    return this.enqueue(workspaceId, async () => {
+    return this.queue.run(workspaceId, async () => {
       const planned = await this.plan(workspaceId, ops, options.baseVersion, options.source ?? 'user')
       if (!planned.ok) throw planned.error
       return this.commit(workspaceId, planned.writes, planned.previous, planned.rebased)
@@ -219,7 +221,7 @@ export class NogService {
   }
 
   private syncDerived(workspaceId: string, panelId: string, derived: ReturnType<typeof deriveFromPanel> | undefined) {
-    return this.enqueue(workspaceId, async () => {
+    return this.queue.run(workspaceId, async () => {
       const previous = await this.repo.graphVersion(workspaceId)
       const entities = await this.repo.panelEntities(workspaceId, panelId)
       const ids = new Set([...entities.map((s) => s.value.id), ...(derived?.entities.map((e) => e.id) ?? [])])
@@ -244,7 +246,7 @@ export class NogService {
    * `ai` and `sync` proposals stay `pending` until approved, rejected or expired.
    */
   async submitPatch(workspaceId: string, input: CreatePatch, author: string | null): Promise<NogPatch> {
-    return this.enqueue(workspaceId, async () => {
+    return this.queue.run(workspaceId, async () => {
       const now = this.clock()
       const current = await this.repo.graphVersion(workspaceId)
       const patch: NogPatch = {
@@ -274,7 +276,7 @@ export class NogService {
 
   /** Approves a pending proposal and applies it: the result is `applied`, or `failed` with the reason. */
   async approvePatch(workspaceId: string, id: string, reviewer: string): Promise<NogPatch> {
-    return this.enqueue(workspaceId, async () => {
+    return this.queue.run(workspaceId, async () => {
       const patch = await this.pendingPatch(workspaceId, id, 'approve')
       const approved: NogPatch = { ...patch, status: 'approved', reviewedBy: reviewer, updatedAt: this.clock() }
       if ((await this.repo.run(this.repo.updatePatch(approved, 'pending'))) !== 1) throw notPending(id, 'changed')
@@ -283,7 +285,7 @@ export class NogService {
   }
 
   async rejectPatch(workspaceId: string, id: string, reviewer: string, reason: string): Promise<NogPatch> {
-    return this.enqueue(workspaceId, async () => {
+    return this.queue.run(workspaceId, async () => {
       const patch = await this.pendingPatch(workspaceId, id, 'reject')
       const rejected: NogPatch = {
         ...patch,
@@ -408,19 +410,6 @@ export class NogService {
       }
     }
     return { version, changes, rebased }
-  }
-
-  /** Runs `work` after everything queued on the workspace before it: one write at a time per graph. */
-  private enqueue<T>(workspaceId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(workspaceId) ?? Promise.resolve()
-    const run = previous.catch(() => undefined).then(work)
-    this.queues.set(workspaceId, run)
-    void run
-      .finally(() => {
-        if (this.queues.get(workspaceId) === run) this.queues.delete(workspaceId)
-      })
-      .catch(() => undefined)
-    return run
   }
 }
 

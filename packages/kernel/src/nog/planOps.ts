@@ -81,7 +81,7 @@ function applyOp(
         createdAt: now,
         updatedAt: now,
       }
-      entities.set(id, { original: entities.get(id)?.original, current: entity, changed: new Set(Object.keys(fields)) })
+      putCreated(entities, entity, fields)
       return false
     }
     case 'update_entity': {
@@ -92,16 +92,7 @@ function applyOp(
     case 'delete_entity': {
       const slot = existing(entities, op.id, 'entity', at)
       guardDerived(slot.current!, ['*'], at)
-      checkBase(
-        slot,
-        Object.keys(slot.original?.fieldVersions ?? {}),
-        op.baseVersion,
-        input.baseVersion,
-        'entity',
-        op.id,
-        at,
-      )
-      slot.current = null
+      applyDelete(slot, [op.baseVersion, input.baseVersion], 'entity', op.id, at)
       // Relationships cannot outlive their ends.
       for (const r of rels.values()) {
         if (r.current && (r.current.fromId === op.id || r.current.toId === op.id)) r.current = null
@@ -129,7 +120,7 @@ function applyOp(
         createdAt: now,
         updatedAt: now,
       }
-      rels.set(id, { original: rels.get(id)?.original, current: rel, changed: new Set(Object.keys(fields)) })
+      putCreated(rels, rel, fields)
       return false
     }
     case 'update_relationship': {
@@ -140,9 +131,7 @@ function applyOp(
     case 'delete_relationship': {
       const slot = existing(rels, op.id, 'relationship', at)
       guardDerived(slot.current!, ['*'], at)
-      const all = Object.keys(slot.original?.fieldVersions ?? {})
-      checkBase(slot, all, op.baseVersion, input.baseVersion, 'relationship', op.id, at)
-      slot.current = null
+      applyDelete(slot, [op.baseVersion, input.baseVersion], 'relationship', op.id, at)
       return false
     }
   }
@@ -170,10 +159,6 @@ function changedFields(current: object, set: object): string[] {
     .map(([k]) => k)
 }
 
-/**
- * Checks an edit made against an older version. Returns true when it was rebased over newer changes,
- * throws CONFLICT when one of `fields` changed after the base.
- */
 /** An update: its changed fields are checked against the base versions, applied and marked; true when rebased. */
 function applySet<T extends { version: number; updatedAt: number }>(
   slot: Slot<T>,
@@ -191,6 +176,27 @@ function applySet<T extends { version: number; updatedAt: number }>(
   return rebased
 }
 
+/** A new element; one re-created after its deletion in the same ops keeps its stored original (an update). */
+function putCreated<T extends { id: string }>(map: Map<string, Slot<T>>, value: T, fields: object): void {
+  map.set(value.id, { original: map.get(value.id)?.original, current: value, changed: new Set(Object.keys(fields)) })
+}
+
+/** A deletion: every field counts as touched, so any change since the base version is a CONFLICT. */
+function applyDelete<T extends { version: number }>(
+  slot: Slot<T>,
+  [baseVersion, graphBase]: [number | undefined, number | undefined],
+  what: string,
+  id: string,
+  at: string,
+): void {
+  checkBase(slot, Object.keys(slot.original?.fieldVersions ?? {}), baseVersion, graphBase, what, id, at)
+  slot.current = null
+}
+
+/**
+ * Checks an edit made against an older version. Returns true when it was rebased over newer changes,
+ * throws CONFLICT when one of `fields` changed after the base.
+ */
 function checkBase<T extends { version: number }>(
   slot: Slot<T>,
   fields: string[],

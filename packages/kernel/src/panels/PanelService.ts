@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto'
 import type { Json, JsonObject, PanelAst, PatchOp } from '@nexus/protocol'
 import type { EmittedEvent } from '@nexus/sandbox'
 import { compileNxml, initialState, type NxmlPanelAst } from '@nexus/reactor'
 import { diffJson, type Sandbox } from '@nexus/sandbox'
 import type { Trilog, TrilogStore } from '@nexus/trilog'
+import { newId } from '../accounts/secrets.ts'
 import { KernelError, notFound } from '../errors.ts'
+import { KeyedQueue } from '../KeyedQueue.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import { EDIT_TOOL, type Layout, type PanelEditRepository } from '../db/PanelEditRepository.ts'
 import type { PanelRepository, StoredPanel } from '../db/PanelRepository.ts'
@@ -63,7 +64,8 @@ const SANDBOX_STATUS: Record<string, number> = { CAPABILITY_DENIED: 403 }
  */
 export class PanelService {
   private readonly live = new Map<string, LivePanel>()
-  private readonly queues = new Map<string, Promise<unknown>>()
+  /** One change at a time per panel. */
+  private readonly queue = new KeyedQueue()
   private readonly listeners = new Set<(change: PanelChange) => void>()
   private readonly listListeners = new Set<(workspaceId: string, panelId: string) => void>()
   private readonly clock: () => number
@@ -92,7 +94,7 @@ export class PanelService {
     const ast = compileOrThrow(nxml)
     const now = this.clock()
     const panel: LivePanel = {
-      id: randomBytes(9).toString('base64url'),
+      id: newId(),
       title: ast.title,
       nxml,
       state: from ? migrateState(from.state, ast).state : initialState(ast),
@@ -174,7 +176,7 @@ export class PanelService {
   ): Promise<TriggerResult> {
     await this.get(id) // fail fast on an unknown panel
     const stopTimer = this.options.metrics.triggerSeconds.startTimer()
-    const run = this.enqueue(id, () => this.runTool(id, tool, args, actor, chain))
+    const run = this.queue.run(id, () => this.runTool(id, tool, args, actor, chain))
     run.then(
       () => this.options.metrics.triggers.inc({ outcome: 'ok' }),
       (error: unknown) =>
@@ -184,31 +186,16 @@ export class PanelService {
     return run
   }
 
-  /** Runs `work` after everything queued on the panel before it: one change at a time per panel. */
-  private enqueue<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve()
-    const run = previous.catch(() => undefined).then(work)
-    this.queues.set(id, run)
-    void run
-      .finally(() => {
-        if (this.queues.get(id) === run) this.queues.delete(id)
-      })
-      .catch(() => undefined)
-    return run
-  }
-
   /** Replaces the NXML: state is kept where it still fits, and subscribers get a fresh snapshot. */
   updateNxml(id: string, nxml: string, actor?: string): Promise<EditResult> {
-    return this.enqueue(id, async () => {
+    return this.queue.run(id, async () => {
       const panel = await this.get(id)
       const ast = compileOrThrow(nxml)
       const { state, dropped } = migrateState(panel.state, ast)
       const ops = diffJson(panel.state, state)
       const version = panel.version + 1
       const ts = this.clock()
-      await this.options.edits.replaceNxml(id, version, nxml, ast.title, state, ops, ts)
-      const stored = await this.options.repository.get(id)
-      if (stored?.version !== version || stored.nxml !== nxml) {
+      if (!(await this.options.edits.replaceNxml(id, version, nxml, ast.title, state, ops, ts))) {
         this.live.delete(id)
         throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this edit; reload and retry`, 409)
       }
@@ -393,7 +380,7 @@ export class PanelService {
   }
 }
 
-export function compileOrThrow(nxml: string): PanelAst {
+function compileOrThrow(nxml: string): PanelAst {
   const compiled = compileNxml(nxml)
   if (!compiled.ok || !compiled.ast) {
     throw new KernelError('NXML_INVALID', 'The NXML has errors; fix the diagnostics and try again', 422, {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import type { Json, JsonObject, PanelAst, ToolDecl } from '@nexus/protocol'
 import { createStore, resolveToolArgs, type NxmlPanelAst } from '@nexus/reactor'
 import { inferCapabilities, type HandlerRun } from '@nexus/sandbox'
+import { sha256 } from '../accounts/secrets.ts'
 import { KernelError } from '../errors.ts'
 
 /** Everything a handler run depends on, so TriLog can record it and a run can be re-executed exactly. */
@@ -17,7 +17,7 @@ export interface RunInputs {
 export const LIFECYCLE_PREFIX = 'lifecycle:'
 
 /** The tool a name refers to: a declared `<Tool>`, or a `<Lifecycle>` handler as `lifecycle:<on>`. */
-export function findHandler(panelId: string, ast: NxmlPanelAst, toolName: string): ToolDecl {
+function findHandler(panelId: string, ast: NxmlPanelAst, toolName: string): ToolDecl {
   if (toolName.startsWith(LIFECYCLE_PREFIX)) {
     const on = toolName.slice(LIFECYCLE_PREFIX.length)
     const lc = ast.lifecycles?.find((l) => l.on === on)
@@ -50,7 +50,7 @@ export function prepareRun(
   return {
     tool,
     args: args.value,
-    codeHash: createHash('sha256').update(tool.handler.code).digest('hex').slice(0, 16),
+    codeHash: sha256(tool.handler.code).slice(0, 16),
     request: {
       code: tool.handler.code,
       line: tool.handler.line,
@@ -65,12 +65,12 @@ export function prepareRun(
 }
 
 /** Declared capabilities as strings; a tool without a `Capabilities` block gets what its handler uses. */
-export function capabilitiesOf(tool: ToolDecl): string[] {
+function capabilitiesOf(tool: ToolDecl): string[] {
   if (!tool.capabilities) return inferCapabilities(tool.handler.code)
   return tool.capabilities.map((c) => `${c.type}:${c.scope}`)
 }
 
-export function computedValues(ast: PanelAst, state: JsonObject): JsonObject {
+function computedValues(ast: PanelAst, state: JsonObject): JsonObject {
   if (ast.computeds.length === 0) return {}
   const store = createStore(state, ast.computeds)
   const values: JsonObject = {}

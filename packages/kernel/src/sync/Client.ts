@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws'
 import type { Principal } from '../accounts/AccountService.ts'
+import { KernelError } from '../errors.ts'
 import type { EntityPredicate } from '../nog/filter.ts'
 import type { Outbox } from './Outbox.ts'
 
@@ -18,4 +19,11 @@ export interface Client {
   /** Settles once the upgrade request's credential (cookie or header) is checked. */
   auth: Promise<Principal | undefined>
   principal?: Principal
+}
+
+/** Who the client is; UNAUTHENTICATED until its cookie, header or `hello {token}` says. */
+export function principalOf(client: Client): Principal {
+  if (!client.principal)
+    throw new KernelError('UNAUTHENTICATED', 'Log in first, or send {"type":"hello","token":…}', 401)
+  return client.principal
 }

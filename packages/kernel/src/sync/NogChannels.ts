@@ -4,7 +4,7 @@ import { KernelError } from '../errors.ts'
 import { compileFilter, type EntityPredicate } from '../nog/filter.ts'
 import type { NogService } from '../nog/NogService.ts'
 import type { NogChangeEvent } from '../nog/types.ts'
-import type { Client } from './Client.ts'
+import { principalOf, type Client } from './Client.ts'
 import { Frame } from './Outbox.ts'
 
 /** Most entities in one graph snapshot; narrow the filter for more. */
@@ -21,9 +21,7 @@ export class NogChannels {
   ) {}
 
   async subscribe(client: Client, channel: string, filter: unknown): Promise<{ version: number; entities: number }> {
-    if (!client.principal)
-      throw new KernelError('UNAUTHENTICATED', 'Log in first, or send {"type":"hello","token":…}', 401)
-    await this.accounts.requireRole(client.principal, workspaceOf(channel), 'viewer')
+    await this.accounts.requireRole(principalOf(client), workspaceOf(channel), 'viewer')
     const compiled = compileFilter(filter ?? {})
     if (!compiled.ok) throw new KernelError('BAD_FILTER', compiled.error, 400)
     return this.snapshot(client, channel, compiled.value)

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
 import { decode } from '@msgpack/msgpack'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
@@ -13,13 +12,14 @@ import {
 import { context as otelContext } from '@opentelemetry/api'
 import { extractTraceMessage, type TraceCarrier, type Trilog } from '@nexus/trilog'
 import type { AccountService } from '../accounts/AccountService.ts'
+import { newId } from '../accounts/secrets.ts'
 import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
 import { KernelError, describeZodError } from '../errors.ts'
 import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { NogService } from '../nog/NogService.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
-import type { Client } from './Client.ts'
+import { principalOf, type Client } from './Client.ts'
 import { NogChannels } from './NogChannels.ts'
 import { WorkspaceChannels } from './WorkspaceChannels.ts'
 import { Frame, Outbox, type Encoding } from './Outbox.ts'
@@ -76,7 +76,7 @@ export class SyncHub {
       auth,
     }
     // WebSocketConnection events in TriLog: who connected, when, and how it ended.
-    const connection = { type: 'WebSocketConnection', id: randomBytes(9).toString('base64url') }
+    const connection = { type: 'WebSocketConnection', id: newId() }
     const log = (name: string, attrs: JsonObject) =>
       this.telemetry.anchor(connection, () => this.telemetry.event(name, attrs))
     void auth.then((principal) => {
@@ -169,10 +169,9 @@ export class SyncHub {
 
   /** Checks the client's role on the panel's workspace, on every message: roles can change mid-connection. */
   private async authorise(client: Client, panelId: string, needed: 'viewer' | 'editor'): Promise<void> {
-    if (!client.principal)
-      throw new KernelError('UNAUTHENTICATED', 'Log in first, or send {"type":"hello","token":…}', 401)
+    const principal = principalOf(client)
     const panel = await this.panels.get(panelId).catch(() => undefined)
-    await this.accounts.requireRole(client.principal, panel?.workspaceId ?? null, needed)
+    await this.accounts.requireRole(principal, panel?.workspaceId ?? null, needed)
   }
 
   private async subscribe(client: Client, reqId: string, channel: string, since: number | undefined): Promise<void> {

@@ -1,9 +1,8 @@
 import { escapePointer, type JsonObject } from '@nexus/protocol'
 import type { AccountService } from '../accounts/AccountService.ts'
-import { KernelError } from '../errors.ts'
 import type { PanelSummary } from '../db/PanelRepository.ts'
 import type { PanelService } from '../panels/PanelService.ts'
-import type { Client } from './Client.ts'
+import { principalOf, type Client } from './Client.ts'
 import { Frame } from './Outbox.ts'
 
 /**
@@ -20,10 +19,8 @@ export class WorkspaceChannels {
   ) {}
 
   async subscribe(client: Client, channel: string): Promise<{ version: number; panels: number }> {
-    if (!client.principal)
-      throw new KernelError('UNAUTHENTICATED', 'Log in first, or send {"type":"hello","token":…}', 401)
     const workspaceId = channel.slice('workspace:'.length)
-    await this.accounts.requireRole(client.principal, workspaceId, 'viewer')
+    await this.accounts.requireRole(principalOf(client), workspaceId, 'viewer')
     return this.snapshot(client, channel)
   }
 

@@ -23,6 +23,11 @@ import { useBindings } from './useBindings.ts'
 
 const PALETTE = ['--nx-chart-1', '--nx-chart-2', '--nx-chart-3', '--nx-chart-4', '--nx-chart-5'].map((v) => `var(${v})`)
 
+/** The palette colour of the `i`th series or slice. */
+function color(i: number): string {
+  return PALETTE[i % PALETTE.length]!
+}
+
 /**
  * Line, bar, area and pie charts (recharts) at a fixed size; animations are off. Recharts draws nothing on
  * the server, so server and first browser render show the same sized placeholder and the chart appears once
@@ -60,7 +65,7 @@ export function Chart({ node }: { node: ViewNode }) {
           label
         >
           {data.map((_, i) => (
-            <Cell key={i} fill={PALETTE[i % PALETTE.length]} />
+            <Cell key={i} fill={color(i)} />
           ))}
         </Pie>
         <Tooltip isAnimationActive={false} />
@@ -71,7 +76,7 @@ export function Chart({ node }: { node: ViewNode }) {
       <BarChart {...common}>
         {axes}
         {ys.map((y, i) => (
-          <Bar key={y} dataKey={y} fill={PALETTE[i % PALETTE.length]} isAnimationActive={false} />
+          <Bar key={y} dataKey={y} fill={color(i)} isAnimationActive={false} />
         ))}
       </BarChart>
     )
@@ -80,14 +85,7 @@ export function Chart({ node }: { node: ViewNode }) {
       <AreaChart {...common}>
         {axes}
         {ys.map((y, i) => (
-          <Area
-            key={y}
-            dataKey={y}
-            stroke={PALETTE[i % PALETTE.length]}
-            fill={PALETTE[i % PALETTE.length]}
-            fillOpacity={0.25}
-            isAnimationActive={false}
-          />
+          <Area key={y} dataKey={y} stroke={color(i)} fill={color(i)} fillOpacity={0.25} isAnimationActive={false} />
         ))}
       </AreaChart>
     )
@@ -96,14 +94,7 @@ export function Chart({ node }: { node: ViewNode }) {
       <LineChart {...common}>
         {axes}
         {ys.map((y, i) => (
-          <Line
-            key={y}
-            dataKey={y}
-            stroke={PALETTE[i % PALETTE.length]}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-          />
+          <Line key={y} dataKey={y} stroke={color(i)} strokeWidth={2} dot={false} isAnimationActive={false} />
         ))}
       </LineChart>
     )

@@ -2,7 +2,7 @@ import type { ViewNode } from '@nexus/protocol'
 import { useId, useState, type KeyboardEvent } from 'react'
 import { CONTAINER_VARIANTS, GAPS } from '../nxml/componentSpecs.ts'
 import { asNumber, choice, displayText, nxAttributes } from './display.ts'
-import { PlacedChildren } from './Layout.tsx'
+import { gridColumns, PlacedChildren } from './Layout.tsx'
 import { ViewChildren } from './ViewChildren.tsx'
 import { useBindings } from './useBindings.ts'
 
@@ -34,7 +34,7 @@ export function Container({ node }: { node: ViewNode }) {
 export function Grid({ node }: { node: ViewNode }) {
   const attrs = useBindings(node)
   const gap = choice(attrs.get('gap'), GAPS, 'md')
-  const columns = Math.max(1, Math.min(24, Math.round(asNumber(attrs.get('columns'), 3))))
+  const columns = gridColumns(attrs.get('columns'))
   return (
     <PlacedChildren
       className={`nx-grid nx-gap--${gap}`}

@@ -37,10 +37,7 @@ export function Iterate({ node }: { node: ViewNode }) {
       {list.map((item, i) => {
         let key: string | number = i
         if (keyExpr) {
-          const scope: JsonObject = { ...parent }
-          setOwn(scope, as, (toJson(item) ?? null) as Json)
-          setOwn(scope, index, i)
-          const r = evaluateExpression(keyExpr, { $scope: scope })
+          const r = evaluateExpression(keyExpr, { $scope: itemScope(parent, as, item, index, i) })
           if (r.ok && (typeof r.value === 'string' || typeof r.value === 'number')) key = r.value
         }
         return <IterateItem key={key} node={node} item={item} at={i} as={as} index={index} parent={parent} />
@@ -62,12 +59,7 @@ const IterateItem = memo(function IterateItem(props: {
   parent: JsonObject | undefined
 }) {
   const { item, at, as, index, parent } = props
-  const scope = useMemo(() => {
-    const s: JsonObject = { ...parent }
-    setOwn(s, as, (toJson(item) ?? null) as Json)
-    setOwn(s, index, at)
-    return s
-  }, [item, at, as, index, parent])
+  const scope = useMemo(() => itemScope(parent, as, item, index, at), [item, at, as, index, parent])
   return (
     <div className="nx-iterate__item" role="listitem">
       <ScopeContext.Provider value={scope}>
@@ -76,3 +68,11 @@ const IterateItem = memo(function IterateItem(props: {
     </div>
   )
 })
+
+/** `$scope` for one item: the enclosing scope plus the item and its index under their names. */
+function itemScope(parent: JsonObject | undefined, as: string, item: Value, index: string, at: number): JsonObject {
+  const scope: JsonObject = { ...parent }
+  setOwn(scope, as, (toJson(item) ?? null) as Json)
+  setOwn(scope, index, at)
+  return scope
+}

@@ -14,7 +14,6 @@ export const FormContext = createContext<FormContextValue | undefined>(undefined
 export interface FormField {
   value: Value
   set(value: Json): void
-  error: string | undefined
 }
 
 /** The field's slot in the enclosing form (by its `name`), or undefined outside a form / without a name. */
@@ -23,7 +22,7 @@ export function useFormField(node: ViewNode, initial: Value, empty: Json): FormF
   const name = node.attrs['name']
   if (!form || !name) return undefined
   const value = Object.hasOwn(form.values, name) ? form.values[name] : (initial ?? empty)
-  return { value, set: (v) => form.setValue(name, v), error: form.errors[name] }
+  return { value, set: (v) => form.setValue(name, v) }
 }
 
 /** The error the enclosing form shows for a field (bound fields too), by name or bind path. */

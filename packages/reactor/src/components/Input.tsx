@@ -12,13 +12,7 @@ export function Input({ node }: { node: ViewNode }) {
   const bound = useBoundValue(node, attrs, type === 'number' ? 0 : '')
   const maxLength = asNumber(attrs.get('maxLength'), NaN)
   return (
-    <Field
-      type="Input"
-      label={displayText(attrs.get('label'))}
-      nxId={displayText(attrs.get('id'))}
-      evalError={attrs.error}
-      error={bound.error}
-    >
+    <Field type="Input" attrs={attrs} error={bound.error}>
       {(control) => (
         <input
           {...control}
@@ -45,13 +39,7 @@ export function TextArea({ node }: { node: ViewNode }) {
   const bound = useBoundValue(node, attrs, '')
   const maxLength = asNumber(attrs.get('maxLength'), NaN)
   return (
-    <Field
-      type="TextArea"
-      label={displayText(attrs.get('label'))}
-      nxId={displayText(attrs.get('id'))}
-      evalError={attrs.error}
-      error={bound.error}
-    >
+    <Field type="TextArea" attrs={attrs} error={bound.error}>
       {(control) => (
         <textarea
           {...control}

@@ -1,9 +1,10 @@
 import type { ViewNode } from '@nexus/protocol'
 import { useMemo } from 'react'
+import type { Value } from '../expr/values.ts'
 import { autoPlacements, gridPlacements, placementStyle } from '../layout/placement.ts'
 import { ALIGNS, GAPS, JUSTIFIES, LAYOUT_STRATEGIES } from '../nxml/componentSpecs.ts'
 import { asNumber, choice, displayText, nxAttributes } from './display.ts'
-import { ViewChildren, ViewNodeView } from './ViewChildren.tsx'
+import { elseAfter, ViewChildren, ViewNodeView } from './ViewChildren.tsx'
 import { useBindings } from './useBindings.ts'
 
 /** Arranges children in a stack, a row, a grid, or `auto` (a 12-column grid from component weights). */
@@ -13,7 +14,7 @@ export function Layout({ node }: { node: ViewNode }) {
   const gap = choice(attrs.get('gap'), GAPS, 'md')
   const align = choice(attrs.get('align'), ALIGNS, 'stretch')
   const justify = choice(attrs.get('justify'), JUSTIFIES, 'start')
-  const columns = Math.max(1, Math.min(24, Math.round(asNumber(attrs.get('columns'), 3))))
+  const columns = gridColumns(attrs.get('columns'))
   // Alignment classes only when asked for, so the default markup stays small.
   const className =
     `nx-layout nx-layout--${strategy} nx-gap--${gap}` +
@@ -67,7 +68,7 @@ export function PlacedChildren(props: {
   )
 }
 
-export function elseAfter(nodes: readonly ViewNode[], i: number): ViewNode | undefined {
-  const next = nodes[i + 1]
-  return next?.type === 'Else' ? next : undefined
+/** A `columns` attribute as a whole number of grid columns, 1–24 (default 3). */
+export function gridColumns(value: Value): number {
+  return Math.max(1, Math.min(24, Math.round(asNumber(value, 3))))
 }

@@ -1,4 +1,4 @@
-import type { Json, JsonObject, ToolDecl, ViewNode } from '@nexus/protocol'
+import type { Json, JsonObject, ViewNode } from '@nexus/protocol'
 import { createContext, useContext } from 'react'
 import type { Store } from '../state/store.ts'
 
@@ -11,7 +11,6 @@ export type BindHandler = (key: string, value: Json) => void
 /** What every component of one panel shares. Stable for the panel's lifetime, so it never re-renders them. */
 export interface PanelContextValue {
   store: Store
-  tools: ReadonlyMap<string, ToolDecl>
   trigger: TriggerHandler
   bind: BindHandler
   /** Called on every render of a bound component (see `PanelViewProps.onComponentRender`). */

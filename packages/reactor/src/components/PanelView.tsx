@@ -35,7 +35,6 @@ export function PanelView({ ast, store, onTrigger, onBind, theme, onComponentRen
   const context = useMemo<PanelContextValue>(
     () => ({
       store,
-      tools: new Map(ast.tools.map((t) => [t.name, t])),
       trigger: (tool, args) => handler.current(tool, args),
       bind: (key: string, value: Json) => {
         if (binder.current) binder.current(key, value)
@@ -46,7 +45,7 @@ export function PanelView({ ast, store, onTrigger, onBind, theme, onComponentRen
       },
       onRender: onComponentRender,
     }),
-    [store, ast.tools],
+    [store],
   )
   return (
     <PanelContext.Provider value={context}>

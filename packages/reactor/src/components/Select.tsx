@@ -21,13 +21,7 @@ export function Select({ node }: { node: ViewNode }) {
   const bound = useBoundValue(node, attrs, '')
   const options = selectOptions(attrs.get('options'))
   return (
-    <Field
-      type="Select"
-      label={displayText(attrs.get('label'))}
-      nxId={displayText(attrs.get('id'))}
-      evalError={attrs.error}
-      error={bound.error}
-    >
+    <Field type="Select" attrs={attrs} error={bound.error}>
       {(control) => (
         <select
           {...control}

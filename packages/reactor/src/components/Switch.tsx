@@ -10,14 +10,7 @@ export function Switch({ node }: { node: ViewNode }) {
   const bound = useBoundValue(node, attrs, false)
   const on = asBoolean(bound.value, false)
   return (
-    <Field
-      type="Switch"
-      inline
-      label={displayText(attrs.get('label'))}
-      nxId={displayText(attrs.get('id'))}
-      evalError={attrs.error}
-      error={bound.error}
-    >
+    <Field type="Switch" inline attrs={attrs} error={bound.error}>
       {(control) => (
         <button
           {...control}
@@ -42,13 +35,7 @@ export function Slider({ node }: { node: ViewNode }) {
   const bound = useBoundValue(node, attrs, min)
   const value = asNumber(bound.value, min)
   return (
-    <Field
-      type="Slider"
-      label={displayText(attrs.get('label'))}
-      nxId={displayText(attrs.get('id'))}
-      evalError={attrs.error}
-      error={bound.error}
-    >
+    <Field type="Slider" attrs={attrs} error={bound.error}>
       {(control) => (
         <span className="nx-slider">
           <input
@@ -76,13 +63,7 @@ export function DatePicker({ node }: { node: ViewNode }) {
   const attrs = useBindings(node)
   const bound = useBoundValue(node, attrs, '')
   return (
-    <Field
-      type="DatePicker"
-      label={displayText(attrs.get('label'))}
-      nxId={displayText(attrs.get('id'))}
-      evalError={attrs.error}
-      error={bound.error}
-    >
+    <Field type="DatePicker" attrs={attrs} error={bound.error}>
       {(control) => (
         <input
           {...control}

@@ -71,11 +71,14 @@ export function ViewChildren({ nodes }: { nodes: readonly ViewNode[] }) {
     <>
       {nodes.map((node, i) => {
         if (node.type === 'Else') return nodes[i - 1]?.type === 'If' ? null : <ViewNodeView key={i} node={node} />
-        const next = nodes[i + 1]
-        return (
-          <ViewNodeView key={i} node={node} elseNode={node.type === 'If' && next?.type === 'Else' ? next : undefined} />
-        )
+        return <ViewNodeView key={i} node={node} elseNode={node.type === 'If' ? elseAfter(nodes, i) : undefined} />
       })}
     </>
   )
+}
+
+/** The `<Else>` right after `nodes[i]`, if any. */
+export function elseAfter(nodes: readonly ViewNode[], i: number): ViewNode | undefined {
+  const next = nodes[i + 1]
+  return next?.type === 'Else' ? next : undefined
 }

@@ -13,7 +13,7 @@ import { collectStatePaths, type StatePath } from '../expr/collect.ts'
 import type { Scope } from '../expr/evaluate.ts'
 import type { Value } from '../expr/values.ts'
 import { setOwn } from '../expr/toJson.ts'
-import { componentSpec } from '../nxml/componentSpecs.ts'
+import { componentInfo } from '../nxml/componentSpecs.ts'
 import type { KeySet, Store } from '../state/store.ts'
 import { usePanel, useScope } from './PanelContext.ts'
 
@@ -28,13 +28,13 @@ export interface BindingPlan {
 
 /** Parses a node's attributes once and works out which state keys it must subscribe to. */
 export function planBindings(node: ViewNode, store: Store): BindingPlan {
-  const spec = componentSpec(node.type)
+  const attributes = componentInfo(node.type)?.byName
   const bindings = new Map<string, ExprResult<Binding>>()
   const expressions = new Map<string, ExprResult<BindingPart>>()
   const paths: StatePath[] = []
   const clickPaths: StatePath[] = [] // read when clicked, not rendered: no subscription needed
   for (const [name, raw] of Object.entries(node.attrs)) {
-    const kind = spec?.attributes.find((a) => a.name === name)?.kind ?? 'binding'
+    const kind = attributes?.get(name)?.kind ?? 'binding'
     if (kind === 'tool') continue
     if (kind === 'bind') {
       paths.push({ root: '$state', path: bindPath(raw) })

@@ -24,17 +24,18 @@ export function useBoundValue(node: ViewNode, attrs: BoundAttributes, empty: Jso
   const { store, bind, trigger } = usePanel()
   const raw = node.attrs['bind']
   const path = raw === undefined ? undefined : bindPath(raw)
-  const form = useFormField(node, path === undefined ? attrs.get('value') : undefined, empty)
   const initial = attrs.get('value')
+  const form = useFormField(node, path === undefined ? initial : undefined, empty)
   const [local, setLocal] = useState<Value>(initial === undefined ? empty : initial)
   const error = useFieldError(node)
   const onChange = node.attrs['onChange']
+  const bound = path !== undefined && path.length > 0
   let value: Value
-  if (path && path.length > 0) value = valueAt(store.get(path[0]!) as Value, path.slice(1))
+  if (bound) value = valueAt(store.get(path[0]!) as Value, path.slice(1))
   else if (form) value = form.value
   else value = local
   const set = (next: Json) => {
-    if (path && path.length > 0) bind(path.join('.'), next)
+    if (bound) bind(path.join('.'), next)
     else if (form) form.set(next)
     else setLocal(next)
     if (onChange) trigger(onChange, [next])

@@ -3,6 +3,7 @@ import { collectStatePaths, type StatePath } from './collect.ts'
 import { evaluateExpression, type Scope } from './evaluate.ts'
 import { parseExpression } from './parser.ts'
 import { toText, type Value } from './values.ts'
+import { setBounded } from '../util/textCache.ts'
 
 /** An expression inside an attribute; `offset` is where its source starts in the attribute value. */
 export interface BindingPart {
@@ -21,6 +22,7 @@ export type Binding =
   | { kind: 'template'; parts: (string | BindingPart)[] }
 
 const cache = new Map<string, ExprResult<Binding>>()
+const CACHE_LIMIT = 5000
 
 /** Forgets every parsed binding (see `clearNxmlCaches`). */
 export function clearBindingCache(): void {
@@ -36,8 +38,7 @@ export function parseBinding(attrValue: string): ExprResult<Binding> {
   let result = cache.get(attrValue)
   if (!result) {
     result = parseUncached(attrValue)
-    if (cache.size > 5000) cache.clear()
-    cache.set(attrValue, result)
+    setBounded(cache, CACHE_LIMIT, attrValue, result)
   }
   return result
 }
@@ -120,12 +121,15 @@ function located(r: ExprResult<Value>, offset: number): ExprResult<Value> {
   return r.ok ? r : { ok: false, error: shift(r.error, offset) }
 }
 
+/** The expression parts of a binding, in order (none for plain text). */
+export function bindingParts(binding: Binding): BindingPart[] {
+  if (binding.kind === 'text') return []
+  return binding.kind === 'expr' ? [binding.part] : binding.parts.filter((p): p is BindingPart => typeof p !== 'string')
+}
+
 /** Every `$state` / `$computed` path the binding reads. */
 export function collectBindingPaths(binding: Binding): StatePath[] {
-  if (binding.kind === 'text') return []
-  const parts =
-    binding.kind === 'expr' ? [binding.part] : binding.parts.filter((p): p is BindingPart => typeof p !== 'string')
-  return parts.flatMap((p) => collectStatePaths(p.expr))
+  return bindingParts(binding).flatMap((p) => collectStatePaths(p.expr))
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { BinaryOperator, Expr, ExprError, ExprResult, ExprSpan, ObjectProperty } from './ast.ts'
 import { type ExprToken, ExprTokenKind, tokenize } from './tokenizer.ts'
+import { setBounded } from '../util/textCache.ts'
 
 /** Binding power of each infix operator; higher binds tighter. The ternary sits below all of them. */
 const BINARY_PRECEDENCE: Partial<Record<string, number>> = {
@@ -47,8 +48,7 @@ export function parseExpression(src: string): ExprResult<Expr> {
   const cached = cache.get(src)
   if (cached) return cached
   const result = parseUncached(src)
-  if (cache.size >= CACHE_LIMIT) cache.clear()
-  cache.set(src, result)
+  setBounded(cache, CACHE_LIMIT, src, result)
   return result
 }
 

@@ -1,3 +1,4 @@
+import { isAsciiLetter, isDigit } from '../util/chars.ts'
 import type { ExprError, ExprSpan } from './ast.ts'
 
 export enum ExprTokenKind {
@@ -19,13 +20,10 @@ export interface ExprToken {
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' }
 
 function isIdentStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 // A-Z a-z _ $
+  return isAsciiLetter(c) || c === 95 || c === 36 // _ $
 }
 function isIdentPart(c: number): boolean {
   return isIdentStart(c) || isDigit(c)
-}
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57
 }
 /** What `/\s/` matches (ECMAScript white space and line terminators). */
 function isWhiteSpace(c: number): boolean {

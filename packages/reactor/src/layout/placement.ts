@@ -12,9 +12,13 @@ export const GRID_COLUMNS = 12
 
 /** The columns a node asks for: its `span` attribute, else its component's weight (unknown: full width). */
 export function weightOf(node: ViewNode, columns = GRID_COLUMNS): number {
+  return Math.max(1, Math.min(columns, spanOf(node) ?? componentSpec(node.type)?.weight ?? columns))
+}
+
+/** The node's `span` attribute when it is a positive integer. */
+function spanOf(node: ViewNode): number | undefined {
   const explicit = Number(node.attrs['span'])
-  const weight = Number.isInteger(explicit) && explicit > 0 ? explicit : (componentSpec(node.type)?.weight ?? columns)
-  return Math.max(1, Math.min(columns, weight))
+  return Number.isInteger(explicit) && explicit > 0 ? explicit : undefined
 }
 
 /**
@@ -47,7 +51,7 @@ export function autoPlacements(nodes: readonly ViewNode[], columns = GRID_COLUMN
       column += span
     })
   })
-  return weightsOnly(out, nodes.length)
+  return out
 }
 
 /** The `grid` layout: row-major flow over `columns`, each child taking its `span` attribute (default 1). */
@@ -56,8 +60,7 @@ export function gridPlacements(nodes: readonly ViewNode[], columns: number): Pla
   let row = 1
   let column = 1
   for (const node of nodes) {
-    const explicit = Number(node.attrs['span'])
-    const span = Math.max(1, Math.min(columns, Number.isInteger(explicit) && explicit > 0 ? explicit : 1))
+    const span = Math.max(1, Math.min(columns, spanOf(node) ?? 1))
     if (column + span - 1 > columns) {
       row++
       column = 1
@@ -66,10 +69,6 @@ export function gridPlacements(nodes: readonly ViewNode[], columns: number): Pla
     column += span
   }
   return out
-}
-
-function weightsOnly(placements: Placement[], n: number): Placement[] {
-  return placements.slice(0, n)
 }
 
 /** The CSS for a placement (inline style object). */

@@ -8,9 +8,6 @@ export interface ExtensionDecl {
   span: Span
 }
 
-export const LIFECYCLE_EVENTS = ['mount', 'unmount'] as const
-export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number]
-
 /** `<Lifecycle on="mount"><Handler>...</Handler></Lifecycle>`. */
 export interface LifecycleDecl {
   kind: 'Lifecycle'

@@ -291,7 +291,3 @@ export function componentSpec(type: string): ComponentSpec | undefined {
 export function componentInfo(type: string): ComponentInfo | undefined {
   return INFO_BY_TYPE.get(type)
 }
-
-export function attributeSpec(type: string, name: string): AttributeSpec | undefined {
-  return componentSpec(type)?.attributes.find((x) => x.name === name)
-}

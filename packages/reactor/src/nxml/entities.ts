@@ -1,3 +1,11 @@
+import { isAsciiLetter, isDigit } from '../util/chars.ts'
+
+/**
+ * A value that swallowed the next attribute: `name="count type="` lost the quote after `count`. The scanner
+ * cuts such a value back; the serializer escapes the `=` (groups: what precedes it, what follows it).
+ */
+export const SWALLOWED_ATTRIBUTE = /(\s+[A-Za-z_][\w.:-]*\s*)=(\s*)$/
+
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
 /** Decodes the five XML entities and numeric references; anything else (a bare `&&`) stays as written. */
@@ -22,8 +30,11 @@ export function decodeEntities(raw: string): string {
 /** The text of the entity body `raw[start, end)` (between `&` and `;`), or undefined when it is none. */
 function decodeEntity(raw: string, start: number, end: number): string | undefined {
   if (raw.charCodeAt(start) !== 35 /* # */) {
-    if (end - start > 8 || !isAlpha(raw.charCodeAt(start))) return undefined
-    for (let i = start + 1; i < end; i++) if (!isAlphaNumeric(raw.charCodeAt(i))) return undefined
+    if (end - start > 8 || !isAsciiLetter(raw.charCodeAt(start))) return undefined
+    for (let i = start + 1; i < end; i++) {
+      const c = raw.charCodeAt(i)
+      if (!isAsciiLetter(c) && !isDigit(c)) return undefined
+    }
     const name = raw.slice(start, end)
     return Object.hasOwn(NAMED, name) ? NAMED[name] : undefined
   }
@@ -39,17 +50,8 @@ function decodeEntity(raw: string, start: number, end: number): string | undefin
   return cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : undefined
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57
-}
 function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
-}
-function isAlpha(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
-}
-function isAlphaNumeric(c: number): boolean {
-  return isAlpha(c) || isDigit(c)
 }
 
 /**

@@ -1,10 +1,10 @@
-import { TextCache } from '../util/textCache.ts'
+import { setBounded, TextCache } from '../util/textCache.ts'
 
 /**
  * Lexical helpers for handler code (JavaScript the reactor never runs): blank out strings and comments so
  * regular expressions see only code, keeping every offset in place.
  */
-export function blankStringsAndComments(code: string): string {
+function blankStringsAndComments(code: string): string {
   let out = ''
   let kept = 0 // code[kept, i) is copied as is when the next blank range starts
   let i = 0
@@ -112,7 +112,7 @@ const MUTATORS =
   /^(?:\s*(?:\??\.\s*[A-Za-z_$][\w$]*|\[[^\]]*\]))*\s*(?:\.\s*(?:push|pop|shift|unshift|splice|sort|reverse|fill|copyWithin)\s*\(|(?:\+\+|--|(?:\*\*|\?\?|\|\||&&|[-+*/%&|^]|<<|>>>?)?=(?!=)))/
 
 /** `$state.key` reads and writes (assignments, `++`/`--`, `delete`, mutating array methods). */
-export function stateUses(code: string, blanked = blankStringsAndComments(code)): HandlerUse[] {
+function stateUses(code: string, blanked: string): HandlerUse[] {
   const uses: HandlerUse[] = []
   for (const m of blanked.matchAll(STATE_ACCESS)) {
     // Bracket keys were blanked; read them from the original code at the same offsets.
@@ -134,7 +134,7 @@ export interface NamedUse {
 }
 
 /** `$<root>.name` member reads, e.g. `$args.step`, `$computed.total`, `$ext.http`. */
-export function memberUses(root: string, blanked: string): NamedUse[] {
+function memberUses(root: string, blanked: string): NamedUse[] {
   const out: NamedUse[] = []
   if (!blanked.includes(root)) return out
   const re = memberPattern(root)
@@ -170,8 +170,8 @@ export interface HandlerAnalysis {
   dynamicState: boolean
 }
 
-const ANALYSES = new TextCache<HandlerAnalysis>(2000)
 const ANALYSIS_CACHE_LIMIT = 2000
+const ANALYSES = new TextCache<HandlerAnalysis>(ANALYSIS_CACHE_LIMIT)
 
 /** Forgets every handler analysis and `$scope` scan (see `clearNxmlCaches`). */
 export function clearHandlerCaches(): void {
@@ -222,14 +222,13 @@ export function scopeUses(source: string): readonly NamedUse[] {
   let uses = SCOPE_USES.get(source)
   if (!uses) {
     uses = memberUses('$scope', blankStringsAndComments(source))
-    if (SCOPE_USES.size >= ANALYSIS_CACHE_LIMIT) SCOPE_USES.clear()
-    SCOPE_USES.set(source, uses)
+    setBounded(SCOPE_USES, ANALYSIS_CACHE_LIMIT, source, uses)
   }
   return uses
 }
 
 /** `$emit('name', …)` with a literal name. */
-export function emitUses(code: string, blanked: string): NamedUse[] {
+function emitUses(code: string, blanked: string): NamedUse[] {
   const out: NamedUse[] = []
   for (const m of blanked.matchAll(/(?<![\w$.])\$emit\s*\(\s*(['"`])/g)) {
     const open = m.index + m[0].length
@@ -240,7 +239,7 @@ export function emitUses(code: string, blanked: string): NamedUse[] {
 }
 
 /** Identifiers used as free globals (not after `.`, not object keys). */
-export function globalUses(blanked: string, names: ReadonlySet<string>): NamedUse[] {
+function globalUses(blanked: string, names: ReadonlySet<string>): NamedUse[] {
   const out: NamedUse[] = []
   for (const m of blanked.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)) {
     if (!names.has(m[0])) continue

@@ -1,4 +1,5 @@
 import type { Span } from '@nexus/protocol'
+import { isSpace } from '../util/chars.ts'
 
 /**
  * Finds where attribute `name` of the element at `span` is written, for diagnostics about ASTs (which keep
@@ -20,10 +21,6 @@ export function locateAttributeValue(source: string, span: Span, name: string): 
     return { start, end: close === -1 ? start : close }
   }
   return undefined
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11
 }
 
 /**

@@ -1,9 +1,10 @@
-import type { ComputedDecl, Json, StateDecl, ViewNode } from '@nexus/protocol'
+import type { ComputedDecl, StateDecl, ViewNode } from '@nexus/protocol'
+import { setOwn } from '../expr/toJson.ts'
 import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
-import { parseDefault, zeroValue } from './defaults.ts'
+import { zeroValue } from './defaults.ts'
 import type { LowerContext } from './lowerContext.ts'
-import { lowerHandler, lowerTool } from './lowerTool.ts'
-import { lowerType } from './lowerType.ts'
+import { lowerHandler, lowerTool, missingHandler } from './lowerTool.ts'
+import { lowerDefault, lowerType } from './lowerType.ts'
 import { elementNameSpan, MALFORMED_NODES, type XmlElement, type XmlNode } from './xmlTree.ts'
 
 /** Attributes each element allows. */
@@ -116,18 +117,7 @@ function lowerState(el: XmlElement, ctx: LowerContext): StateDecl {
   ctx.checkAttributes(el, STATE_ATTRIBUTES)
   const name = ctx.required(el, 'name') ?? ''
   const type = lowerType(el, ctx)
-  const raw = ctx.optional(el, 'default')
-  let value: Json | undefined
-  if (raw !== undefined) {
-    const parsed = parseDefault(type, raw)
-    if (parsed.ok) value = parsed.value
-    else
-      ctx.diagnostics.add(
-        'INVALID_DEFAULT',
-        ctx.valueSpan(el, 'default'),
-        `Invalid default for ${type} state "${name}": ${parsed.message}`,
-      )
-  }
+  const value = lowerDefault(el, ctx, type, 'state', name)
   return { kind: 'State', name, type, default: value ?? zeroValue(type), span: el.span }
 }
 
@@ -171,8 +161,7 @@ function lowerLifecycle(el: XmlElement, ctx: LowerContext): LifecycleDecl {
   }
   if (!handler && !el.malformed)
     ctx.diagnostics.add('MISSING_HANDLER', elementNameSpan(el), `<Lifecycle on="${on}"> has no <Handler>`)
-  handler ??= { kind: 'Handler', code: '', line: ctx.lines.line(el.span.start), span: el.span }
-  return { kind: 'Lifecycle', on, handler, span: el.span }
+  return { kind: 'Lifecycle', on, handler: handler ?? missingHandler(el, ctx), span: el.span }
 }
 
 function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: ViewPath | undefined, first = 0): ViewNode[] {
@@ -186,8 +175,7 @@ function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: ViewPath | 
     const attrs: Record<string, string> = {}
     for (const a of el.attributes) {
       // `__proto__` must become an own key (and be reported), not set the prototype.
-      if (a.name === '__proto__')
-        Object.defineProperty(attrs, a.name, { value: a.value, enumerable: true, writable: true, configurable: true })
+      if (a.name === '__proto__') setOwn(attrs, a.name, a.value)
       else attrs[a.name] = a.value
     }
     const node: ViewNode = {

@@ -1,6 +1,5 @@
-import type { ArgDecl, CapabilityDecl, Handler, Json, ToolDecl } from '@nexus/protocol'
-import { parseDefault } from './defaults.ts'
-import { lowerType } from './lowerType.ts'
+import type { ArgDecl, CapabilityDecl, Handler, ToolDecl } from '@nexus/protocol'
+import { lowerDefault, lowerType } from './lowerType.ts'
 import type { LowerContext } from './lowerContext.ts'
 import { elementNameSpan, type XmlElement } from './xmlTree.ts'
 
@@ -52,7 +51,8 @@ function duplicate(el: XmlElement, ctx: LowerContext): void {
   ctx.diagnostics.add('DUPLICATE_ELEMENT', elementNameSpan(el), `A <Tool> may have only one <${el.name}>`)
 }
 
-function missingHandler(el: XmlElement, ctx: LowerContext): Handler {
+/** The empty handler that stands in for a missing `<Handler>` of `el` (a Tool or Lifecycle). */
+export function missingHandler(el: XmlElement, ctx: LowerContext): Handler {
   return { kind: 'Handler', code: '', line: ctx.lines.line(el.span.start), span: el.span }
 }
 
@@ -60,18 +60,7 @@ function lowerArg(el: XmlElement, ctx: LowerContext): ArgDecl {
   ctx.checkAttributes(el, ARG_ATTRIBUTES)
   const name = ctx.required(el, 'name') ?? ''
   const type = lowerType(el, ctx)
-  const raw = ctx.optional(el, 'default')
-  let value: Json | undefined
-  if (raw !== undefined) {
-    const parsed = parseDefault(type, raw)
-    if (parsed.ok) value = parsed.value
-    else
-      ctx.diagnostics.add(
-        'INVALID_DEFAULT',
-        ctx.valueSpan(el, 'default'),
-        `Invalid default for ${type} argument "${name}": ${parsed.message}`,
-      )
-  }
+  const value = lowerDefault(el, ctx, type, 'argument', name)
   const required = lowerRequired(el, ctx)
   return { kind: 'Arg', name, type, ...(value === undefined ? {} : { default: value }), required, span: el.span }
 }

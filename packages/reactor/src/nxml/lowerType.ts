@@ -1,6 +1,7 @@
-import type { StateType } from '@nexus/protocol'
+import type { Json, StateType } from '@nexus/protocol'
 import { STATE_TYPES } from '@nexus/protocol'
 import { closestName, didYouMean } from '../util/suggest.ts'
+import { parseDefault } from './defaults.ts'
 import type { LowerContext } from './lowerContext.ts'
 import type { XmlElement } from './xmlTree.ts'
 
@@ -22,4 +23,27 @@ export function lowerType(el: XmlElement, ctx: LowerContext): StateType {
   const message = `"${raw}" is not a type${didYouMean(suggestion)}; use one of ${STATE_TYPES.join(', ')}`
   ctx.diagnostics.add('INVALID_ATTRIBUTE_VALUE', ctx.valueSpan(el, 'type'), message, suggestion)
   return 'string'
+}
+
+/**
+ * The `default` attribute of a State or Arg parsed for `type`; undefined when absent or invalid (after a
+ * diagnostic naming the `what` declaration `name`).
+ */
+export function lowerDefault(
+  el: XmlElement,
+  ctx: LowerContext,
+  type: StateType,
+  what: 'state' | 'argument',
+  name: string,
+): Json | undefined {
+  const raw = ctx.optional(el, 'default')
+  if (raw === undefined) return undefined
+  const parsed = parseDefault(type, raw)
+  if (parsed.ok) return parsed.value
+  ctx.diagnostics.add(
+    'INVALID_DEFAULT',
+    ctx.valueSpan(el, 'default'),
+    `Invalid default for ${type} ${what} "${name}": ${parsed.message}`,
+  )
+  return undefined
 }

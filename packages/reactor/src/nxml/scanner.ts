@@ -1,6 +1,7 @@
 import type { Span } from '@nexus/protocol'
+import { isSpace } from '../util/chars.ts'
 import type { DiagnosticBag } from './diagnosticBag.ts'
-import { decodeEntities } from './entities.ts'
+import { decodeEntities, SWALLOWED_ATTRIBUTE } from './entities.ts'
 import type { XmlAttribute } from './xmlTree.ts'
 
 export enum TokenKind {
@@ -43,13 +44,6 @@ function isNameStart(c: number): boolean {
 function isNamePart(c: number): boolean {
   return c < 128 && (NAME_CLASS[c]! & 2) !== 0
 }
-/** Space, tab, line feed, vertical tab, form feed, carriage return, no-break space, BOM. */
-function isSpace(c: number): boolean {
-  // Ordered so the usual answer, a printable ASCII character, costs two comparisons.
-  return c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && (c === 0xa0 || c === 0xfeff)
-}
-/** A value that swallowed the next attribute: `name="count type="` lost the quote after `count`. */
-const SWALLOWED_ATTRIBUTE = /\s+[A-Za-z_][\w.:-]*\s*=\s*$/
 
 /**
  * Scans NXML on demand: the parser asks for content tokens or in-tag tokens. Never throws; problems

@@ -1,11 +1,9 @@
 import type { ArgDecl, CapabilityDecl, Handler, Json, StateDecl, ToolDecl, ViewNode } from '@nexus/protocol'
 import type { NxmlComment, NxmlPanelAst } from './ast.ts'
-import { escapeAttribute } from './entities.ts'
+import { escapeAttribute, SWALLOWED_ATTRIBUTE } from './entities.ts'
 
 const INDENT = '  '
 const INLINE_CAPABILITIES_WIDTH = 100
-/** A value ending like ` name=` would be read back as a missing closing quote; escape its `=`. */
-const LOOKS_LIKE_NEXT_ATTRIBUTE = /(\s+[A-Za-z_][\w.:-]*\s*)=(\s*)$/
 
 /**
  * Writes a panel as canonical NXML: two-space indentation, attributes double-quoted, empty sections
@@ -88,7 +86,8 @@ function attrs(pairs: [string, string | undefined][]): string {
 }
 
 function escapeValue(value: string): string {
-  return escapeAttribute(value).replace(LOOKS_LIKE_NEXT_ATTRIBUTE, '$1&#61;$2')
+  // A value ending like ` name=` would be read back as a missing closing quote: escape that `=`.
+  return escapeAttribute(value).replace(SWALLOWED_ATTRIBUTE, '$1&#61;$2')
 }
 
 function stateAttrs(s: StateDecl): [string, string | undefined][] {
@@ -100,7 +99,7 @@ function stateAttrs(s: StateDecl): [string, string | undefined][] {
 }
 
 /** Numbers, booleans and strings as written; lists and objects as JSON. */
-export function formatDefault(value: Json | undefined): string | undefined {
+function formatDefault(value: Json | undefined): string | undefined {
   if (value === undefined) return undefined
   if (typeof value === 'string') return value
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value)

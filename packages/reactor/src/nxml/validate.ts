@@ -1,7 +1,7 @@
 import type { ArgDecl, Diagnostic, PanelAst, Span, StateDecl } from '@nexus/protocol'
 import { collectStatePaths } from '../expr/collect.ts'
 import { parseExpression } from '../expr/parser.ts'
-import { isIdentifier } from '../util/suggest.ts'
+import { isIdentifier } from '../util/chars.ts'
 import { DiagnosticBag } from './diagnosticBag.ts'
 import { analyzeHandler } from './handlerCode.ts'
 import { matchesType } from './defaults.ts'

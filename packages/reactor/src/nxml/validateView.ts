@@ -1,7 +1,14 @@
 import type { Span, ViewNode } from '@nexus/protocol'
-import { type Binding, collectBindingPaths, parseBinding, parseExpressionAttribute } from '../expr/binding.ts'
+import {
+  type Binding,
+  bindingParts,
+  collectBindingPaths,
+  parseBinding,
+  parseExpressionAttribute,
+} from '../expr/binding.ts'
 import { collectStatePaths, type StatePath } from '../expr/collect.ts'
-import { closestName, didYouMean, isIdentifier } from '../util/suggest.ts'
+import { isIdentifier } from '../util/chars.ts'
+import { closestName, didYouMean } from '../util/suggest.ts'
 import {
   type AttributeSpec,
   type ComponentSpec,
@@ -252,11 +259,7 @@ const BINDING_FACTS = new WeakMap<Binding, BindingFacts>()
 function bindingFacts(binding: Exclude<Binding, { kind: 'text' }>): BindingFacts {
   let facts = BINDING_FACTS.get(binding)
   if (!facts) {
-    const parts =
-      binding.kind === 'expr'
-        ? [binding.part]
-        : binding.parts.filter((p): p is Exclude<typeof p, string> => typeof p !== 'string')
-    facts = { parts, paths: collectBindingPaths(binding) }
+    facts = { parts: bindingParts(binding), paths: collectBindingPaths(binding) }
     BINDING_FACTS.set(binding, facts)
   }
   return facts
@@ -294,13 +297,8 @@ function checkPlainValue(
     ctx.diagnostics.add('INVALID_ATTRIBUTE_VALUE', ctx.attributeSpan(site.span, site.attribute), message, suggestion)
     return
   }
+  if (plainValueFits(attr, value)) return // the allowed values passed above: only the type is checked
   const expected = attr.type
-  const wrong =
-    (expected === 'number' && !NUMBER.test(value.trim())) ||
-    (expected === 'boolean' && value !== 'true' && value !== 'false') ||
-    (expected === 'identifier' && !isIdentifier(value)) ||
-    expected === 'list'
-  if (!wrong) return
   const want = {
     number: 'a number',
     boolean: '"true" or "false"',

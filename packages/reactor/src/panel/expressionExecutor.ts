@@ -28,16 +28,17 @@ export function runSimpleHandler(tool: ToolDecl, args: JsonObject, state: JsonOb
   const touched = new Set<string>()
   const logs: string[] = []
   const events: { name: string; payload: unknown }[] = []
+  // Statements write into `draft` in place, so one scope serves them all.
+  const scope: Scope = { $state: draft, $args: args, $computed: {} }
   try {
     for (const statement of splitStatements(tool.handler.code)) {
       if (/^return\b/.test(statement)) break
-      const scope: Scope = { $state: draft, $args: args, $computed: {} }
       if (/^\$log\s*\(/.test(statement)) {
-        logs.push(String(toJson(evaluate(`[${statement.slice(statement.indexOf('(') + 1, -1)}]`, scope))))
+        logs.push(String(toJson(callArgs(statement, scope))))
         continue
       }
       if (/^\$emit\s*\(/.test(statement)) {
-        const list = evaluate(`[${statement.slice(statement.indexOf('(') + 1, -1)}]`, scope) as Value[]
+        const list = callArgs(statement, scope)
         events.push({ name: String(list[0]), payload: toJson(list[1]) })
         continue
       }
@@ -99,6 +100,11 @@ function evaluate(source: string, scope: Scope): Value {
   const r = evaluateExpression(parsed.value, scope)
   if (!r.ok) throw new StatementError(r.error.message)
   return r.value
+}
+
+/** The arguments of a call statement (`$log(a, b)`) as a list. */
+function callArgs(statement: string, scope: Scope): Value[] {
+  return evaluate(`[${statement.slice(statement.indexOf('(') + 1, -1)}]`, scope) as Value[]
 }
 
 /** `$state.a.b[0]` → `['a', 'b', '0']`, evaluating computed keys. */

@@ -1,5 +1,6 @@
 import type { Json, JsonObject, PatchOp } from '@nexus/protocol'
 import { parsePointer } from '@nexus/protocol'
+import { setOwn } from '../expr/toJson.ts'
 
 /**
  * Applies `add`/`replace`/`remove` operations copy-on-write: only the containers on each operation's path
@@ -40,13 +41,7 @@ export function applyShared(base: JsonObject, ops: readonly PatchOp[], written: 
       const has = Object.hasOwn(parent, last)
       if (op.op !== 'add' && !has) return undefined
       if (op.op === 'remove') delete parent[last]
-      else
-        Object.defineProperty(parent, last, {
-          value: structuredClone(op.value),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        })
+      else setOwn(parent, last, structuredClone(op.value))
       written.push(path)
     } else return undefined
   }
@@ -64,7 +59,7 @@ function childOf(container: Json, key: string): Json | undefined {
 
 function setChild(container: Json, key: string, value: Json): void {
   if (Array.isArray(container)) container[arrayIndex(key)!] = value
-  else Object.defineProperty(container, key, { value, enumerable: true, writable: true, configurable: true })
+  else if (container !== null && typeof container === 'object') setOwn(container, key, value)
 }
 
 function arrayIndex(key: string): number | undefined {

@@ -65,6 +65,8 @@ export function createStore(initial: JsonObject, computeds: readonly ComputedDec
 class ReactiveStore implements Store {
   private readonly signals = new Map<string, Signal<Json | undefined>>()
   private readonly computeds = new Map<string, ComputedNode>()
+  /** Each computed's transitive state keys: the declarations are fixed, so they are worked out once. */
+  private readonly computedDeps = new Map<ComputedNode, KeySet>()
   /** Listeners by the path they watch (the root for '*'), so a patch wakes only readers of what it wrote. */
   private readonly index = new PathIndex<Listener>()
   private due = new Set<Listener>()
@@ -105,7 +107,7 @@ class ReactiveStore implements Store {
       const chain = [...this.evaluating.slice(this.evaluating.indexOf(name)), name].join(' → ')
       return { ok: false, error: { code: 'COMPUTED_CYCLE', message: `Computed "${name}" depends on itself: ${chain}` } }
     }
-    const stamp = this.versionStamp(this.transitiveKeys(node, new Set()))
+    const stamp = this.versionStamp(this.dependencyKeys(node))
     if (node.stamp === stamp) return node.result
     node.evaluating = true
     this.evaluating.push(name)
@@ -132,6 +134,12 @@ class ReactiveStore implements Store {
     if (!result.ok)
       return { ok: false, error: { code: 'COMPUTED_ERROR', message: `${node.name}: ${result.error.message}` } }
     return { ok: true, value: toJson(result.value) }
+  }
+
+  private dependencyKeys(node: ComputedNode): KeySet {
+    let keys = this.computedDeps.get(node)
+    if (keys === undefined) this.computedDeps.set(node, (keys = this.transitiveKeys(node, new Set())))
+    return keys
   }
 
   /** Every state key a computed depends on, directly or through other computeds. */
@@ -254,7 +262,7 @@ class ReactiveStore implements Store {
 
   private computedKeys(name: string): KeySet {
     const node = this.computeds.get(name)
-    return node ? this.transitiveKeys(node, new Set()) : []
+    return node ? this.dependencyKeys(node) : []
   }
 
   debugSignals(): { name: string; version: number }[] {

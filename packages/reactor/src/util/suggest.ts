@@ -1,5 +1,5 @@
 /** Levenshtein distance, with an early exit once it exceeds `max`. */
-export function editDistance(a: string, b: string, max = Infinity): number {
+function editDistance(a: string, b: string, max = Infinity): number {
   if (Math.abs(a.length - b.length) > max) return max + 1
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
   for (let i = 1; i <= a.length; i++) {
@@ -39,16 +39,4 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 /** " (did you mean `x`?)" or "". */
 export function didYouMean(suggestion: string | undefined): string {
   return suggestion === undefined ? '' : ` (did you mean \`${suggestion}\`?)`
-}
-
-/** Whether `name` is an identifier as NXML declares them: `[A-Za-z_][A-Za-z0-9_]*` (no regex per call). */
-export function isIdentifier(name: string): boolean {
-  const n = name.length
-  if (n === 0) return false
-  for (let i = 0; i < n; i++) {
-    const c = name.charCodeAt(i)
-    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
-    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false
-  }
-  return true
 }

@@ -48,3 +48,9 @@ function fingerprint(text: string): number {
   for (let i = 0; i < n; i += step) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0
   return h
 }
+
+/** Sets `key` in a bounded `Map` cache, emptying it first when it holds `limit` entries. */
+export function setBounded<K, V>(cache: Map<K, V>, limit: number, key: K, value: V): void {
+  if (cache.size >= limit) cache.clear()
+  cache.set(key, value)
+}

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { Json } from '@nexus/protocol'
 import { checkHostCall, checkStateWrites } from '../capabilities.ts'
-import { SandboxDisposedError } from '../errors.ts'
+import { SandboxDisposedError, SandboxError } from '../errors.ts'
 import { WATCHDOG_GRACE_MS } from '../limits.ts'
 import type { HostBridge, LogEntry, RunOutcome, SandboxErrorCode } from '../types.ts'
 import type { FromWorker, ToWorker, WorkerRun } from './messages.ts'
@@ -203,6 +203,5 @@ function recheck(outcome: RunOutcome, run: WorkerRun): RunOutcome {
 }
 
 function failure(code: SandboxErrorCode, message: string): RunOutcome {
-  const kind = code === 'SANDBOX_TIMEOUT' ? 'TIMEOUT' : code === 'SANDBOX_MEMORY' ? 'MEMORY' : 'HANDLER_ERROR'
-  return { ok: false, error: { code, kind, message, logs: [] } }
+  return { ok: false, error: new SandboxError(code, message).toFailure([]) }
 }

@@ -69,13 +69,11 @@ export async function runWasi(run: WorkerRun, bytes: Uint8Array, log: (entry: Lo
     if (!output.ok) return fail(output.error)
     const { ops, returnValue } = output.value
     const state = baseline.fullAfter(output.value.state, ops)
-    return {
-      ok: true,
-      value: {
-        ...{ ops, state, logs: session.logs(), events: [], view: [], returnValue, flushes: 0 },
-        ...{ seed: run.seed, now: run.now, durationMs: performance.now() - started },
-      },
-    }
+    const logs = session.logs()
+    const { seed, now } = run
+    const value = { ops, state, logs, events: [], view: [], returnValue, flushes: 0, seed, now, durationMs: 0 }
+    value.durationMs = performance.now() - started
+    return { ok: true, value }
   } catch (error) {
     return fail(handlerError(`the WASI handler could not be started (${messageOf(error)})`))
   } finally {

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads'
+import { handlerError } from '../errors.ts'
 import type { HostReply } from '../execute.ts'
 import type { FromWorker, ToWorker, WorkerRun } from '../pool/messages.ts'
 import type { RunOutcome } from '../types.ts'
@@ -74,12 +75,9 @@ port.on('message', (message: ToWorker) => {
         id: message.run.id,
         outcome: {
           ok: false,
-          error: {
-            code: 'HANDLER_ERROR',
-            kind: 'HANDLER_ERROR',
-            message: `the sandbox worker failed (${String((error as Error)?.message ?? error)}); report this if it recurs`,
-            logs: [],
-          },
+          error: handlerError(
+            `the sandbox worker failed (${String((error as Error)?.message ?? error)}); report this if it recurs`,
+          ).toFailure([]),
         },
       })
     },

@@ -256,44 +256,63 @@ function scopeOf(value: unknown): string {
   return name ? `${name}${version ? `@${version}` : ''}` : ''
 }
 
+/** The three nested lists of an OTLP/HTTP JSON traces or logs request: resources, scopes, records. */
+const SPAN_LEVELS = ['resourceSpans', 'scopeSpans', 'spans'] as const
+const LOG_LEVELS = ['resourceLogs', 'scopeLogs', 'logRecords'] as const
+
+/**
+ * Walks `request[resources][i][scopes][j][records][k]` of an OTLP/HTTP JSON request, checking each level's
+ * shape, and calls `visit` with every record, its resource attributes (JSON text), service name and scope.
+ * Throws `OtlpShapeError` (a RangeError) with the path of the first malformed field.
+ */
+function eachRecord(
+  request: unknown,
+  [resources, scopes, records]: readonly [string, string, string],
+  visit: (record: Obj, resource: string, service: string, scope: string) => void,
+): void {
+  try {
+    const resourceList = optArray(object(request, '')[resources], resources)
+    for (let i = 0; i < resourceList.length; i++) {
+      try {
+        const rs = object(resourceList[i], '')
+        const resourcePick = picked()
+        const res = optObject(rs.resource, '.resource')
+        const resource = attributesJson(res?.attributes, '.resource.attributes', resourcePick)
+        const scopeList = optArray(rs[scopes], `.${scopes}`)
+        for (let j = 0; j < scopeList.length; j++) {
+          try {
+            const ss = object(scopeList[j], '')
+            const scope = scopeOf(ss.scope)
+            const recordList = optArray(ss[records], `.${records}`)
+            for (let k = 0; k < recordList.length; k++) {
+              try {
+                visit(object(recordList[k], ''), resource, resourcePick.service, scope)
+              } catch (error) {
+                at(error, `.${records}[${k}]`)
+              }
+            }
+          } catch (error) {
+            at(error, `.${scopes}[${j}]`)
+          }
+        }
+      } catch (error) {
+        at(error, `${resources}[${i}]`)
+      }
+    }
+  } catch (error) {
+    shapeError(error)
+  }
+}
+
 /**
  * Every span of an ExportTraceServiceRequest (parsed OTLP/HTTP JSON) as rows, checking the shape as it goes.
  * Throws `OtlpShapeError` (a RangeError) with the path of the first malformed field.
  */
 export function spansFromOtlp(request: unknown): SpanRow[] {
   const rows: SpanRow[] = []
-  try {
-    const resourceSpans = optArray(object(request, '').resourceSpans, 'resourceSpans')
-    for (let i = 0; i < resourceSpans.length; i++) {
-      try {
-        const rs = object(resourceSpans[i], '')
-        const resourcePick = picked()
-        const res = optObject(rs.resource, '.resource')
-        const resource = attributesJson(res?.attributes, '.resource.attributes', resourcePick)
-        const scopeSpans = optArray(rs.scopeSpans, '.scopeSpans')
-        for (let j = 0; j < scopeSpans.length; j++) {
-          try {
-            const ss = object(scopeSpans[j], '')
-            const scope = scopeOf(ss.scope)
-            const spans = optArray(ss.spans, '.spans')
-            for (let k = 0; k < spans.length; k++) {
-              try {
-                rows.push(spanRow(object(spans[k], ''), resource, resourcePick.service, scope))
-              } catch (error) {
-                at(error, `.spans[${k}]`)
-              }
-            }
-          } catch (error) {
-            at(error, `.scopeSpans[${j}]`)
-          }
-        }
-      } catch (error) {
-        at(error, `resourceSpans[${i}]`)
-      }
-    }
-  } catch (error) {
-    shapeError(error)
-  }
+  eachRecord(request, SPAN_LEVELS, (span, resource, service, scope) =>
+    rows.push(spanRow(span, resource, service, scope)),
+  )
   return rows
 }
 
@@ -367,38 +386,9 @@ function spanRow(span: Obj, resource: string, service: string, scope: string): S
 export function logsFromOtlp(request: unknown): { logs: LogRow[]; events: TrilogEvent[] } {
   const logs: LogRow[] = []
   const events: TrilogEvent[] = []
-  try {
-    const resourceLogs = optArray(object(request, '').resourceLogs, 'resourceLogs')
-    for (let i = 0; i < resourceLogs.length; i++) {
-      try {
-        const rl = object(resourceLogs[i], '')
-        const resourcePick = picked()
-        const res = optObject(rl.resource, '.resource')
-        const resource = attributesJson(res?.attributes, '.resource.attributes', resourcePick)
-        const scopeLogs = optArray(rl.scopeLogs, '.scopeLogs')
-        for (let j = 0; j < scopeLogs.length; j++) {
-          try {
-            const sl = object(scopeLogs[j], '')
-            const scope = scopeOf(sl.scope)
-            const records = optArray(sl.logRecords, '.logRecords')
-            for (let k = 0; k < records.length; k++) {
-              try {
-                logRow(object(records[k], ''), resource, resourcePick.service, scope, logs, events)
-              } catch (error) {
-                at(error, `.logRecords[${k}]`)
-              }
-            }
-          } catch (error) {
-            at(error, `.scopeLogs[${j}]`)
-          }
-        }
-      } catch (error) {
-        at(error, `resourceLogs[${i}]`)
-      }
-    }
-  } catch (error) {
-    shapeError(error)
-  }
+  eachRecord(request, LOG_LEVELS, (record, resource, service, scope) =>
+    logRow(record, resource, service, scope, logs, events),
+  )
   return { logs, events }
 }
 

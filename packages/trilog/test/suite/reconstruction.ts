@@ -9,11 +9,16 @@ function change(objId: string, seq: number, ops: Json[], extra: { traceId?: stri
   return { objType: 'Panel', objId, ts: T0 + seq * 10, seq, kind: 'state_change', traceId, attrs: { ops, ...rest } }
 }
 
+/** The object's first event: its whole state at T0. */
+function snapshot(objId: string, state: JsonObject): TrilogEvent {
+  return { objType: 'Panel', objId, ts: T0, seq: 0, kind: 'snapshot', attrs: { state } }
+}
+
 /** Snapshots at write time, timeline, diff, who-changed and cause, on the store under test. */
 export function reconstruction(store: () => TrilogStore): void {
   it('writes a snapshot every N changes and starts replays from the nearest one', async () => {
     const id = 'snap-every'
-    store().record([{ objType: 'Panel', objId: id, ts: T0, seq: 0, kind: 'snapshot', attrs: { state: { n: 0 } } }])
+    store().record([snapshot(id, { n: 0 })])
     for (let i = 1; i <= 120; i++) store().record([change(id, i, [{ op: 'replace', path: '/n', value: i }])])
     await store().flush()
     const snaps = await store().select<{ seq: string; state: string }>(
@@ -32,7 +37,7 @@ export function reconstruction(store: () => TrilogStore): void {
   it('pages through a timeline with summaries', async () => {
     const id = 'timeline'
     store().record([
-      { objType: 'Panel', objId: id, ts: T0, seq: 0, kind: 'snapshot', attrs: { state: { count: 0 } } },
+      snapshot(id, { count: 0 }),
       change(id, 1, [{ op: 'replace', path: '/count', value: 1 }], { tool: 'increment' }),
       {
         objType: 'Panel',
@@ -71,14 +76,7 @@ export function reconstruction(store: () => TrilogStore): void {
   it('diffs two moments as RFC 6902 ops', async () => {
     const id = 'diff'
     store().record([
-      {
-        objType: 'Panel',
-        objId: id,
-        ts: T0,
-        seq: 0,
-        kind: 'snapshot',
-        attrs: { state: { a: 1, list: [1, 2, 3], gone: true } },
-      },
+      snapshot(id, { a: 1, list: [1, 2, 3], gone: true }),
       change(id, 1, [{ op: 'replace', path: '/a', value: 2 }]),
       change(id, 2, [
         { op: 'remove', path: '/list/2' },
@@ -101,14 +99,7 @@ export function reconstruction(store: () => TrilogStore): void {
   it('answers who changed a path, with actor, tool and trace', async () => {
     const id = 'who'
     store().record([
-      {
-        objType: 'Panel',
-        objId: id,
-        ts: T0,
-        seq: 0,
-        kind: 'snapshot',
-        attrs: { state: { form: { name: '', age: 0 }, n: 0 } },
-      },
+      snapshot(id, { form: { name: '', age: 0 }, n: 0 }),
       change(id, 1, [{ op: 'replace', path: '/form/name', value: 'Ada' }], {
         tool: 'rename',
         actor: 'u1',
@@ -138,7 +129,7 @@ export function reconstruction(store: () => TrilogStore): void {
       ops: [{ op: 'replace', path: '/c', value: 2 }],
     }
     store().record([
-      { objType: 'Panel', objId: id, ts: T0, seq: 0, kind: 'snapshot', attrs: { state: { c: 0 } } },
+      snapshot(id, { c: 0 }),
       { objType: 'Panel', objId: id, ts: T0 + 10, seq: 1, kind: 'state_change', traceId, attrs },
     ])
     await store().insertSpans([

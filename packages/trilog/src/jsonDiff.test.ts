@@ -5,7 +5,10 @@ import { jsonDiff, pointersOverlap } from './jsonDiff.ts'
 
 describe('jsonDiff', () => {
   it('produces ops that turn the first document into the second', () => {
-    const json = fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>
+    // State never holds these keys (the sandbox refuses them) and applyPatch refuses paths through them.
+    const json = (fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>).filter(
+      (v) => !/"(__proto__|constructor|prototype)":/.test(JSON.stringify(v)),
+    )
     fc.assert(
       fc.property(json, json, (a, b) => {
         const from = JSON.parse(JSON.stringify({ root: a })) as Json

@@ -3,7 +3,8 @@ import { escapePointer, type Json, type PatchOp } from '@nexus/protocol'
 /**
  * RFC 6902 operations that turn `from` into `to`: objects are compared key by key, arrays index by index
  * (extra items added at the end or removed from the end, highest index first), anything else replaced.
- * No moves or copies; `applyPatch(from, jsonDiff(from, to))` equals `to`.
+ * No moves or copies; `applyPatch(from, jsonDiff(from, to))` equals `to` for documents without `__proto__`,
+ * `constructor` or `prototype` keys (state never has them; `applyPatch` refuses paths through them).
  *
  * @example jsonDiff({ a: 1, b: [1] }, { a: 2, b: [1, 2] }) // [{op:'replace',path:'/a',value:2},{op:'add',path:'/b/1',value:2}]
  */

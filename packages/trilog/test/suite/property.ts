@@ -19,7 +19,13 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ t: fc.constant('setItem' as const), i: fc.nat(), v: fc.string({ maxLength: 4 }) }),
   fc.record({ t: fc.constant('setTag' as const), k: fc.constantFrom('a', 'b/c', 'd~e', 'f'), v: fc.integer() }),
   fc.record({ t: fc.constant('delTag' as const), k: fc.constantFrom('a', 'b/c', 'd~e', 'f') }),
-  fc.record({ t: fc.constant('nest' as const), v: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> }),
+  fc.record({
+    t: fc.constant('nest' as const),
+    // State never holds these keys (the sandbox refuses them) and applyPatch refuses paths through them.
+    v: (fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>).filter(
+      (v) => !/"(__proto__|constructor|prototype)":/.test(JSON.stringify(v)),
+    ),
+  }),
 )
 
 interface Model {

@@ -2,6 +2,7 @@ import type { Span } from '@nexus/protocol'
 import { isSpace } from '../util/chars.ts'
 import type { DiagnosticBag } from './diagnosticBag.ts'
 import { decodeEntities, SWALLOWED_ATTRIBUTE } from './entities.ts'
+import { knownName, NAME_NEXT, NAME_START_STATE } from './names.ts'
 import type { XmlAttribute } from './xmlTree.ts'
 
 export enum TokenKind {
@@ -32,17 +33,9 @@ export interface ScannedComment {
   span: Span
 }
 
-/** Character classes of ASCII: 1 = may start a name (letters, `_`), 2 = may continue one (also digits, `:.-`). */
-const NAME_CLASS = new Uint8Array(128)
-for (let c = 0; c < 128; c++) {
-  const start = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
-  NAME_CLASS[c] = start ? 3 : (c >= 48 && c <= 58) || c === 46 || c === 45 ? 2 : 0
-}
+/** Whether `c` may start a name: an ASCII letter or `_` (names continue with digits and `:.-` too: see names.ts). */
 function isNameStart(c: number): boolean {
-  return c < 128 && (NAME_CLASS[c]! & 1) !== 0
-}
-function isNamePart(c: number): boolean {
-  return c < 128 && (NAME_CLASS[c]! & 2) !== 0
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95
 }
 
 /**
@@ -59,6 +52,8 @@ export class Scanner {
   /** See `newlineAfter`: the first newline after `newlineFrom` (no newline lies between them). */
   private newlineFrom = 0
   private nextNewline = -1
+  /** Where the name `readName` read last ends. */
+  private nameEnd = 0
   /** Comments scanned since the parser last took them. */
   comments: ScannedComment[] = []
 
@@ -151,10 +146,8 @@ export class Scanner {
         : this.advance(1, TokenKind.LessThan)
     if (c === 34 /* " */ || c === 39 /* ' */) return this.scanQuoted(c === 34 ? '"' : "'")
     if (isNameStart(c)) {
-      let i = pos + 1
-      while (i < t.length && isNamePart(t.charCodeAt(i))) i++
-      this.pos = i
-      this.value = t.slice(pos, i)
+      this.value = this.readName(pos)
+      this.pos = this.nameEnd
       return (this.kind = TokenKind.Name)
     }
     return this.advance(1, TokenKind.Unknown)
@@ -170,13 +163,12 @@ export class Scanner {
     let i = this.pos
     while (i < n && isSpace(t.charCodeAt(i))) i++
     const start = i
-    if (i >= n || !isNameStart(t.charCodeAt(i))) {
+    if (!isNameStart(t.charCodeAt(i))) {
       this.pos = i // only white space was read: `>` or `/>` (or a problem) comes next
       return undefined
     }
-    i++
-    while (i < n && isNamePart(t.charCodeAt(i))) i++
-    const nameEnd = i
+    const name = this.readName(start)
+    i = this.nameEnd
     while (i < n && isSpace(t.charCodeAt(i))) i++
     if (t.charCodeAt(i) !== 61 /* = */) return undefined
     i++
@@ -186,10 +178,26 @@ export class Scanner {
     const valueStart = i
     i = t.indexOf(quote === 34 ? '"' : "'", valueStart + 1)
     if (i === -1 || this.newlineAfter(valueStart) < i) return undefined // the token path decides what was lost
-    const raw = t.slice(valueStart + 1, i)
-    if (endsWithEquals(raw)) return undefined
+    if (endsWithEquals(t, valueStart + 1, i)) return undefined
     this.pos = i + 1
-    return { name: t.slice(start, nameEnd), value: decodeEntities(raw), start, valueStart, end: i + 1 }
+    return { name, value: decodeEntities(t.slice(valueStart + 1, i)), start, valueStart, end: i + 1 }
+  }
+
+  /**
+   * The name starting at `start` (a name-start character), ending at `nameEnd`: NXML's own string for a name
+   * it defines (see names.ts), else a slice of the source.
+   */
+  private readName(start: number): string {
+    const t = this.text
+    let i = start
+    let state = NAME_START_STATE
+    for (let c = t.charCodeAt(i); c < 128; c = t.charCodeAt(++i)) {
+      const next = NAME_NEXT[(state << 7) | c]!
+      if (next === 0) break
+      state = next
+    }
+    this.nameEnd = i
+    return knownName(state) ?? t.slice(start, i)
   }
 
   /** The offset of the first newline after `from` (remembered: one search per line, not per attribute). */
@@ -296,7 +304,7 @@ export class Scanner {
     }
     if (t[i] !== quote) return this.unterminatedAtLineEnd(open, i)
     const raw = t.slice(open + 1, i)
-    const swallowed = endsWithEquals(raw) ? SWALLOWED_ATTRIBUTE.exec(raw) : null
+    const swallowed = endsWithEquals(t, open + 1, i) ? SWALLOWED_ATTRIBUTE.exec(raw) : null
     if (swallowed) {
       const end = open + 1 + swallowed.index
       this.diagnostics.add(
@@ -383,8 +391,9 @@ export class Scanner {
   }
 }
 
-function endsWithEquals(raw: string): boolean {
-  let i = raw.length - 1
-  while (i >= 0 && isSpace(raw.charCodeAt(i))) i--
-  return raw[i] === '='
+/** Whether `text[from, to)` ends with `=` and white space: a value that swallowed the next attribute's name. */
+function endsWithEquals(text: string, from: number, to: number): boolean {
+  let i = to - 1
+  while (i >= from && isSpace(text.charCodeAt(i))) i--
+  return i >= from && text.charCodeAt(i) === 61 /* = */
 }

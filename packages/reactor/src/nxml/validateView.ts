@@ -48,7 +48,7 @@ function walk(
     const here: ViewPath = { parent: path, index: i }
     const info = componentInfo(node.type)
     validateNode(node, info, ctx, here, scope)
-    checkPlacement(node, info?.spec, nodes[i - 1], ctx, here, scope)
+    checkPlacement(node, info?.spec, i > 0 ? nodes[i - 1] : undefined, ctx, here, scope)
     checkId(node, ctx, here, ids)
     if (node.children.length === 0) continue
     const inner = node.type === 'Iterate' ? iterateScope(node, scope) : scope

@@ -73,7 +73,7 @@ function lowerPanel(root: XmlElement, ctx: LowerContext): NxmlPanelAst {
     ctx.checkAttributes(section, NO_ATTRIBUTES)
     if (section.name === 'Data') lowerData(section, ast, ctx)
     else if (section.name === 'Logic') lowerLogic(section, ast, ctx)
-    else ast.view.push(...lowerViewNodes(section, ctx, undefined, ast.view.length))
+    else lowerViewNodes(section, ctx, undefined, ast.view)
     ctx.leave(section)
   }
   ctx.leave(root)
@@ -164,9 +164,15 @@ function lowerLifecycle(el: XmlElement, ctx: LowerContext): LifecycleDecl {
   return { kind: 'Lifecycle', on, handler: handler ?? missingHandler(el, ctx), span: el.span }
 }
 
-function lowerViewNodes(parent: XmlElement, ctx: LowerContext, path: ViewPath | undefined, first = 0): ViewNode[] {
+/** Appends the view nodes lowered from `parent`'s children to `nodes` (and returns it). */
+function lowerViewNodes(
+  parent: XmlElement,
+  ctx: LowerContext,
+  path: ViewPath | undefined,
+  nodes: ViewNode[] = [],
+): ViewNode[] {
   const elements = ctx.elements(parent)
-  const nodes: ViewNode[] = []
+  const first = nodes.length
   for (let i = 0; i < elements.length; i++) {
     const el = elements[i]!
     ctx.enter(el)

@@ -52,6 +52,9 @@ export class Scanner {
   /** See `newlineAfter`: the first newline after `newlineFrom` (no newline lies between them). */
   private newlineFrom = 0
   private nextNewline = -1
+  /** See `ampAfter`: the first `&` after `ampFrom`. */
+  private ampFrom = 0
+  private nextAmp = -1
   /** Where the name `readName` read last ends. */
   private nameEnd = 0
   /** Comments scanned since the parser last took them. */
@@ -180,7 +183,18 @@ export class Scanner {
     if (i === -1 || this.newlineAfter(valueStart) < i) return undefined // the token path decides what was lost
     if (endsWithEquals(t, valueStart + 1, i)) return undefined
     this.pos = i + 1
-    return { name, value: decodeEntities(t.slice(valueStart + 1, i)), start, valueStart, end: i + 1 }
+    const raw = t.slice(valueStart + 1, i)
+    return { name, value: this.ampAfter(valueStart) < i ? decodeEntities(raw) : raw, start, valueStart, end: i + 1 }
+  }
+
+  /** The offset of the first `&` after `from` (remembered, like `newlineAfter`: most values have none). */
+  private ampAfter(from: number): number {
+    if (from < this.ampFrom || this.nextAmp <= from) {
+      const amp = this.text.indexOf('&', from + 1)
+      this.ampFrom = from
+      this.nextAmp = amp === -1 ? this.text.length : amp
+    }
+    return this.nextAmp
   }
 
   /**

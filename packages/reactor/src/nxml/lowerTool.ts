@@ -36,15 +36,15 @@ export function lowerTool(el: XmlElement, ctx: LowerContext): ToolDecl {
       elementNameSpan(el),
       `Tool "${name}" has no <Handler>; add <Handler>...</Handler> with its code`,
     )
-  return {
-    kind: 'Tool',
-    name,
-    ...(description === undefined ? {} : { description }),
-    args,
-    ...(capabilities === undefined ? {} : { capabilities }),
-    handler: handler ?? missingHandler(el, ctx),
-    span: el.span,
-  }
+  const code = handler ?? missingHandler(el, ctx)
+  // Literals, not spreads, for the optional keys (kept in the protocol type's order).
+  if (description === undefined)
+    return capabilities === undefined
+      ? { kind: 'Tool', name, args, handler: code, span: el.span }
+      : { kind: 'Tool', name, args, capabilities, handler: code, span: el.span }
+  return capabilities === undefined
+    ? { kind: 'Tool', name, description, args, handler: code, span: el.span }
+    : { kind: 'Tool', name, description, args, capabilities, handler: code, span: el.span }
 }
 
 function duplicate(el: XmlElement, ctx: LowerContext): void {
@@ -62,7 +62,10 @@ function lowerArg(el: XmlElement, ctx: LowerContext): ArgDecl {
   const type = lowerType(el, ctx)
   const value = lowerDefault(el, ctx, type, 'argument', name)
   const required = lowerRequired(el, ctx)
-  return { kind: 'Arg', name, type, ...(value === undefined ? {} : { default: value }), required, span: el.span }
+  // Two literals, not a spread: the key order stays that of the protocol type, without copying an object.
+  return value === undefined
+    ? { kind: 'Arg', name, type, required, span: el.span }
+    : { kind: 'Arg', name, type, default: value, required, span: el.span }
 }
 
 function lowerRequired(el: XmlElement, ctx: LowerContext): boolean {

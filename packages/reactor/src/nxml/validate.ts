@@ -68,6 +68,7 @@ function checkNames(
 }
 
 function checkAliases(ctx: ValidateContext, extensions: readonly ExtensionDecl[]): void {
+  if (extensions.length === 0) return
   const seen = new Set<string>()
   for (const ext of extensions) {
     if (ext.alias === '') continue

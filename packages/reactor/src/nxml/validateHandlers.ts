@@ -46,7 +46,7 @@ interface HandlerContext {
 function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc: HandlerContext): void {
   const code = handler.code
   if (code.trim() === '') return
-  const at = new CodeSpans(handler, codeStart(ctx.source, handler))
+  const at = new CodeSpans(handler, ctx.source)
   const analysis = analyzeHandler(code)
 
   for (const use of analysis.forbidden) {
@@ -107,14 +107,24 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
   }
 }
 
-/** Source spans of offsets in a handler's code (the whole handler when the code could not be located). */
+/**
+ * Source spans of offsets in a handler's code (the whole handler when the code could not be located). The
+ * code is located on the first diagnostic: most handlers have none.
+ */
 class CodeSpans {
+  private located = false
+  private start: number | undefined
+
   constructor(
     private readonly handler: Handler,
-    private readonly start: number | undefined,
+    private readonly source: string,
   ) {}
 
   of(offset: number, length: number): Span {
+    if (!this.located) {
+      this.start = codeStart(this.source, this.handler)
+      this.located = true
+    }
     const start = this.start
     return start === undefined ? this.handler.span : { start: start + offset, end: start + offset + length }
   }

@@ -1,12 +1,12 @@
-import type { ArgDecl, Diagnostic, PanelAst, Span, StateDecl } from '@nexus/protocol'
-import { collectStatePaths } from '../expr/collect.ts'
+import type { ArgDecl, ComputedDecl, Diagnostic, PanelAst, Span, StateDecl } from '@nexus/protocol'
+import { collectStatePaths, type StatePath } from '../expr/collect.ts'
 import { parseExpression } from '../expr/parser.ts'
 import { isIdentifier } from '../util/chars.ts'
 import { DiagnosticBag } from './diagnosticBag.ts'
 import { analyzeHandler } from './handlerCode.ts'
 import { matchesType } from './defaults.ts'
 import { sortDiagnostics } from './parseNxml.ts'
-import { ValidateContext } from './validateContext.ts'
+import { type ExpressionSite, ValidateContext } from './validateContext.ts'
 import { validateHandlers } from './validateHandlers.ts'
 import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
 import { validateView } from './validateView.ts'
@@ -136,17 +136,19 @@ function checkDefault(ctx: ValidateContext, decl: StateDecl | ArgDecl): void {
 function checkComputeds(ctx: ValidateContext): void {
   if (ctx.ast.computeds.length === 0) return
   const deps = new Map<string, string[]>()
-  ctx.ast.computeds.forEach((c, i) => {
-    const site = { span: c.span, attribute: 'value', value: c.value, offset: 0, path: `computeds[${i}] (${c.name})` }
+  const computeds = ctx.ast.computeds
+  for (let i = 0; i < computeds.length; i++) {
+    const c = computeds[i]!
+    const site = new ComputedSite(c, i)
     const parsed = parseExpression(c.value)
-    if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
+    if (!parsed.ok) {
+      ctx.syntaxError(site, parsed.error)
+      continue
+    }
     const paths = collectStatePaths(parsed.value)
     ctx.checkPaths(site, paths)
-    deps.set(
-      c.name,
-      paths.filter((p) => p.root === '$computed' && p.path[0] !== undefined).map((p) => p.path[0]!),
-    )
-  })
+    deps.set(c.name, computedDependencies(paths))
+  }
   for (const cycle of findCycles(deps)) {
     const decl = ctx.ast.computeds.find((c) => c.name === cycle[0])
     const span = decl ? ctx.attributeSpan(decl.span, 'value') : { start: 0, end: 0 }
@@ -156,6 +158,36 @@ function checkComputeds(ctx: ValidateContext): void {
       `Computed values depend on each other in a cycle: ${[...cycle, cycle[0]].join(' → ')}`,
     )
   }
+}
+
+/** A computed's `value` as an expression site, its path spelled out only if a message needs it. */
+class ComputedSite implements ExpressionSite {
+  readonly attribute = 'value'
+  readonly offset = 0
+
+  constructor(
+    private readonly decl: ComputedDecl,
+    private readonly index: number,
+  ) {}
+
+  get span(): Span {
+    return this.decl.span
+  }
+
+  get value(): string {
+    return this.decl.value
+  }
+
+  get path(): string {
+    return `computeds[${this.index}] (${this.decl.name})`
+  }
+}
+
+/** The computeds an expression reads (`$computed.x`), from its state paths. */
+function computedDependencies(paths: readonly StatePath[]): string[] {
+  const names: string[] = []
+  for (const p of paths) if (p.root === '$computed' && p.path[0] !== undefined) names.push(p.path[0])
+  return names
 }
 
 /** Each cycle once, starting from its first declared member. */

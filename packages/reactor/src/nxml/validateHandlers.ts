@@ -1,6 +1,7 @@
-import type { CapabilityDecl, Handler, Span } from '@nexus/protocol'
+import type { CapabilityDecl, Handler, Span, ToolDecl } from '@nexus/protocol'
+import { isBlank } from '../util/chars.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
-import type { NxmlPanelAst } from './ast.ts'
+import type { LifecycleDecl, NxmlPanelAst } from './ast.ts'
 import { analyzeHandler, type NamedUse } from './handlerCode.ts'
 import type { ValidateContext } from './validateContext.ts'
 
@@ -20,32 +21,64 @@ const EVENT_ARGS: ReadonlySet<string> = new Set(['event', 'payload', 'from'])
 export function validateHandlers(ctx: ValidateContext): void {
   const ast = ctx.ast as NxmlPanelAst
   const aliases = ast.extensions?.length ? new Set(ast.extensions.map((e) => e.alias)) : NONE
-  for (const tool of ast.tools) {
-    checkHandler(ctx, tool.handler, `tool "${tool.name}"`, {
-      args: tool.args.length ? new Set(tool.args.map((a) => a.name)) : NONE,
-      capabilities: tool.capabilities,
-      aliases,
-    })
-  }
-  for (const life of ast.lifecycles ?? []) {
-    checkHandler(ctx, life.handler, `<Lifecycle on="${life.on}">`, {
-      // An event handler receives the event: `$args.event`, `$args.payload`, `$args.from` (the emitting panel).
-      args: life.on.startsWith('event:') ? EVENT_ARGS : NONE,
-      capabilities: undefined,
-      aliases,
-    })
-  }
+  for (const tool of ast.tools) checkHandler(ctx, tool.handler, new ToolHandler(tool, aliases))
+  for (const life of ast.lifecycles ?? []) checkHandler(ctx, life.handler, new LifecycleHandler(life, aliases))
 }
 
+/** What a handler's checks need to know of its owner: names and messages are worked out only when used. */
 interface HandlerContext {
-  args: ReadonlySet<string>
-  capabilities: readonly CapabilityDecl[] | undefined
-  aliases: ReadonlySet<string>
+  /** `tool "save"` or `<Lifecycle on="mount">`, for messages. */
+  readonly owner: string
+  /** The `$args` the handler receives. */
+  readonly args: ReadonlySet<string>
+  /** Undefined when none are declared (the kernel infers them). */
+  readonly capabilities: readonly CapabilityDecl[] | undefined
+  readonly aliases: ReadonlySet<string>
 }
 
-function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc: HandlerContext): void {
+class ToolHandler implements HandlerContext {
+  private argNames: ReadonlySet<string> | undefined
+
+  constructor(
+    private readonly tool: ToolDecl,
+    readonly aliases: ReadonlySet<string>,
+  ) {}
+
+  get owner(): string {
+    return `tool "${this.tool.name}"`
+  }
+
+  get args(): ReadonlySet<string> {
+    const args = this.tool.args
+    return (this.argNames ??= args.length ? new Set(args.map((a) => a.name)) : NONE)
+  }
+
+  get capabilities(): readonly CapabilityDecl[] | undefined {
+    return this.tool.capabilities
+  }
+}
+
+class LifecycleHandler implements HandlerContext {
+  readonly capabilities = undefined
+
+  constructor(
+    private readonly life: LifecycleDecl,
+    readonly aliases: ReadonlySet<string>,
+  ) {}
+
+  get owner(): string {
+    return `<Lifecycle on="${this.life.on}">`
+  }
+
+  /** An event handler receives the event: `$args.event`, `$args.payload`, `$args.from` (the emitting panel). */
+  get args(): ReadonlySet<string> {
+    return this.life.on.startsWith('event:') ? EVENT_ARGS : NONE
+  }
+}
+
+function checkHandler(ctx: ValidateContext, handler: Handler, hc: HandlerContext): void {
   const code = handler.code
-  if (code.trim() === '') return
+  if (isBlank(code)) return
   const at = new CodeSpans(handler, ctx.source)
   const analysis = analyzeHandler(code)
 
@@ -53,7 +86,7 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
     ctx.diagnostics.add(
       'FORBIDDEN_GLOBAL',
       at.of(use.at, use.length),
-      `In ${owner}: "${use.name}" is not available in a handler; use $state, $args, $computed, $emit, $log, $view, $ext or $panel`,
+      `In ${hc.owner}: "${use.name}" is not available in a handler; use $state, $args, $computed, $emit, $log, $view, $ext or $panel`,
     )
   }
   for (const use of analysis.state) {
@@ -62,7 +95,7 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
     ctx.diagnostics.add(
       'UNDEFINED_STATE',
       at.of(use.at, use.length),
-      `In ${owner}: $state.${use.key} is not a declared state${didYouMean(suggestion)}`,
+      `In ${hc.owner}: $state.${use.key} is not a declared state${didYouMean(suggestion)}`,
       suggestion,
     )
   }
@@ -72,15 +105,15 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
     analysis.computed,
     ctx.computeds,
     'UNDEFINED_COMPUTED',
-    (name, hint) => `In ${owner}: $computed.${name} is not a declared computed${hint}`,
+    (name, hint) => `In ${hc.owner}: $computed.${name} is not a declared computed${hint}`,
   )
   reportUnknownMembers(
     ctx,
     at,
     analysis.args,
-    hc.args,
+    analysis.args.length ? hc.args : NONE,
     'UNDEFINED_ARG',
-    (name, hint) => `In ${owner}: $args.${name} is not an <Arg> of this tool${hint}`,
+    (name, hint) => `In ${hc.owner}: $args.${name} is not an <Arg> of this tool${hint}`,
   )
   const extensions = analysis.ext
   for (const use of extensions) {
@@ -89,12 +122,12 @@ function checkHandler(ctx: ValidateContext, handler: Handler, owner: string, hc:
     ctx.diagnostics.add(
       'UNDEFINED_EXTENSION',
       at.of(use.at, use.length),
-      `In ${owner}: no extension has the alias "${use.name}"${didYouMean(suggestion)}; declare <Extension name="..." alias="${use.name}" /> in <Logic>`,
+      `In ${hc.owner}: no extension has the alias "${use.name}"${didYouMean(suggestion)}; declare <Extension name="..." alias="${use.name}" /> in <Logic>`,
       suggestion,
     )
   }
   if (hc.capabilities === undefined) return // none declared: the kernel infers them
-  const missing = new MissingCapabilities(ctx, owner, hc.capabilities)
+  const missing = new MissingCapabilities(ctx, hc, hc.capabilities)
   for (const use of analysis.state) {
     if (use.kind === 'write' && ctx.states.has(use.key))
       missing.check('state:write', use.key, at.of(use.at, use.length), `writing $state.${use.key}`)
@@ -132,27 +165,32 @@ class CodeSpans {
 
 /** Reports each capability a handler's effects need and its `<Capabilities>` do not grant, once. */
 class MissingCapabilities {
-  private readonly reported = new Set<string>()
+  private reported: Set<string> | undefined // most handlers miss none
 
   constructor(
     private readonly ctx: ValidateContext,
-    private readonly owner: string,
+    private readonly hc: HandlerContext,
     private readonly capabilities: readonly CapabilityDecl[],
   ) {}
 
   check(type: string, scope: string, span: Span, what: string): void {
+    if (granted(this.capabilities, type, scope)) return
     const key = `${type} ${scope}`
-    if (this.reported.has(key)) return
-    if (this.capabilities.some((c) => c.type === type && (c.scope === '*' || c.scope === scope))) return
-    this.reported.add(key)
+    if (this.reported?.has(key)) return
+    ;(this.reported ??= new Set()).add(key)
     const fix = `<Capability type="${type}" scope="${scope}" />`
     this.ctx.diagnostics.add(
       'MISSING_CAPABILITY',
       span,
-      `In ${this.owner}: ${what} needs ${fix} in <Capabilities>`,
+      `In ${this.hc.owner}: ${what} needs ${fix} in <Capabilities>`,
       fix,
     )
   }
+}
+
+function granted(capabilities: readonly CapabilityDecl[], type: string, scope: string): boolean {
+  for (const c of capabilities) if (c.type === type && (c.scope === '*' || c.scope === scope)) return true
+  return false
 }
 
 /** Reports each `<root>.<name>` in a handler whose name is not among `known`, with a did-you-mean. */

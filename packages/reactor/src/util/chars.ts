@@ -25,3 +25,9 @@ export function isIdentifier(name: string): boolean {
   }
   return true
 }
+
+/** Whether `text` is empty or only white space (like `text.trim() === ''`, without copying it). */
+export function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false
+  return true
+}

@@ -84,10 +84,10 @@ function lowerData(section: XmlElement, ast: NxmlPanelAst, ctx: LowerContext): v
   for (const el of ctx.elements(section)) {
     ctx.enter(el)
     if (el.name === 'State') {
-      ctx.anchor(`states/${ast.states.length}`)
+      ctx.anchor('states', ast.states.length)
       ast.states.push(lowerState(el, ctx))
     } else if (el.name === 'Computed') {
-      ctx.anchor(`computeds/${ast.computeds.length}`)
+      ctx.anchor('computeds', ast.computeds.length)
       ast.computeds.push(lowerComputed(el, ctx))
     } else ctx.unexpected(el, '<Data>', ['State', 'Computed'])
     ctx.leave(el)
@@ -98,15 +98,15 @@ function lowerLogic(section: XmlElement, ast: NxmlPanelAst, ctx: LowerContext): 
   for (const el of ctx.elements(section)) {
     ctx.enter(el)
     if (el.name === 'Tool') {
-      ctx.anchor(`tools/${ast.tools.length}`)
+      ctx.anchor('tools', ast.tools.length)
       ast.tools.push(lowerTool(el, ctx))
     } else if (el.name === 'Extension') {
       ast.extensions ??= []
-      ctx.anchor(`extensions/${ast.extensions.length}`)
+      ctx.anchor('extensions', ast.extensions.length)
       ast.extensions.push(lowerExtension(el, ctx))
     } else if (el.name === 'Lifecycle') {
       ast.lifecycles ??= []
-      ctx.anchor(`lifecycles/${ast.lifecycles.length}`)
+      ctx.anchor('lifecycles', ast.lifecycles.length)
       ast.lifecycles.push(lowerLifecycle(el, ctx))
     } else ctx.unexpected(el, '<Logic>', ['Tool', 'Extension', 'Lifecycle'])
     ctx.leave(el)

@@ -47,10 +47,14 @@ export class LowerContext {
     this.pending.push(...texts)
   }
 
-  /** Attaches queued comments to the declaration at `path` (see `NxmlComment.before`). */
-  anchor(path: string): void {
+  /**
+   * Attaches queued comments to the declaration at `path` (see `NxmlComment.before`), or at `path/index`
+   * (spelled out only when comments wait).
+   */
+  anchor(path: string, index?: number): void {
     if (this.pending.length === 0) return
-    for (const text of this.pending) this.comments.push({ text, before: path })
+    const before = index === undefined ? path : `${path}/${index}`
+    for (const text of this.pending) this.comments.push({ text, before })
     this.pending = []
   }
 

@@ -194,7 +194,7 @@ function validateNode(
         suggestion,
       )
     }
-    if ((attr === undefined || attr.kind === undefined || attr.kind === 'binding') && !hasBrace(value)) {
+    if ((attr === undefined || attr.kind === undefined || attr.kind === 'binding') && value.indexOf('{') === -1) {
       // Plain text (the most common value): only its type and allowed values are checked.
       if (attr && !plainValueFits(attr, value))
         checkPlainValue(node, attr, value, ctx, {
@@ -263,14 +263,6 @@ function bindingFacts(binding: Exclude<Binding, { kind: 'text' }>): BindingFacts
     BINDING_FACTS.set(binding, facts)
   }
   return facts
-}
-
-/** Whether `value` has a `{` (may hold a binding). Short values, the most, are read here: cheaper than a call. */
-function hasBrace(value: string): boolean {
-  const n = value.length
-  if (n > 24) return value.indexOf('{') !== -1
-  for (let i = 0; i < n; i++) if (value.charCodeAt(i) === 123 /* { */) return true
-  return false
 }
 
 /** Whether a plain value is one of the attribute's allowed values and of its type (no diagnostic needed). */

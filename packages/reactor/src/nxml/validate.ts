@@ -3,7 +3,6 @@ import { collectStatePaths, type StatePath } from '../expr/collect.ts'
 import { parseExpression } from '../expr/parser.ts'
 import { isIdentifier } from '../util/chars.ts'
 import { DiagnosticBag } from './diagnosticBag.ts'
-import { analyzeHandler } from './handlerCode.ts'
 import { matchesType } from './defaults.ts'
 import { sortDiagnostics } from './parseNxml.ts'
 import { type ExpressionSite, ValidateContext } from './validateContext.ts'
@@ -215,15 +214,8 @@ function visitCycles(
   done.add(name)
 }
 
-function markHandlerStateUse(ctx: ValidateContext, code: string): void {
-  const analysis = analyzeHandler(code)
-  for (const key of analysis.mentions) ctx.usedStates.add(key)
-  if (analysis.dynamicState) for (const s of ctx.states) ctx.usedStates.add(s) // dynamic or whole-object use
-}
-
+/** Reports states nothing uses: the view, computeds and handlers (marked by `validateHandlers`) have run. */
 function checkUnusedStates(ctx: ValidateContext): void {
-  for (const tool of ctx.ast.tools) markHandlerStateUse(ctx, tool.handler.code)
-  for (const life of (ctx.ast as NxmlPanelAst).lifecycles ?? []) markHandlerStateUse(ctx, life.handler.code)
   for (const state of ctx.ast.states) {
     if (ctx.usedStates.has(state.name) || ctx.invalidNames.has(state.name) || state.name === '') continue
     ctx.diagnostics.add(

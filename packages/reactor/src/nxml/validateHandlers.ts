@@ -81,6 +81,9 @@ function checkHandler(ctx: ValidateContext, handler: Handler, hc: HandlerContext
   if (isBlank(code)) return
   const at = new CodeSpans(handler, ctx.source)
   const analysis = analyzeHandler(code)
+  // What the handler reads or writes of $state counts as a use (for UNUSED_STATE).
+  for (const key of analysis.mentions) ctx.usedStates.add(key)
+  if (analysis.dynamicState) for (const s of ctx.states) ctx.usedStates.add(s) // dynamic or whole-object use
 
   for (const use of analysis.forbidden) {
     ctx.diagnostics.add(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { compileNxml, initialState } from './compile.ts'
+import { COMPONENT_SPECS } from './componentSpecs.ts'
 import { parseDefault } from './defaults.ts'
 import { decodeEntities, escapeAttribute } from './entities.ts'
 import { lineColumn } from './lineColumn.ts'
@@ -200,5 +201,27 @@ describe('serializeNxml', () => {
       "
     `)
     expect(stripSpans(parseNxml(out).ast)).toEqual(stripSpans(ast))
+  })
+})
+
+describe('names NXML defines', () => {
+  it('are read exactly, and so are their prefixes, extensions and unknown names', () => {
+    const names = ['label', 'lab', 'labels', 'Label', 'label:x', 'data-label', 'l.a_b-e1', 'value', 'valueX', 'v']
+    const src = `<NexusPanel title="t"><View><Text ${names.map((n, i) => `${n}="${i}"`).join(' ')} /></View></NexusPanel>`
+    const view = parseNxml(src).ast!.view[0]!
+    expect(view.type).toBe('Text')
+    expect(Object.entries(view.attrs)).toEqual(names.map((n, i) => [n, String(i)]))
+  })
+
+  it('covers every component, attribute and structural element, each read back as written', () => {
+    const known = [
+      ...Object.keys(COMPONENT_SPECS),
+      ...Object.values(COMPONENT_SPECS).flatMap((spec) => spec.attributes.map((a) => a.name)),
+      ...['NexusPanel', 'Data', 'Logic', 'View', 'State', 'Computed', 'Tool', 'Arg', 'Capabilities', 'Handler'],
+    ]
+    for (const name of known) {
+      const el = parseNxml(`<NexusPanel title="t"><View><${name} ${name}="x" /></View></NexusPanel>`).ast!.view[0]!
+      expect([el.type, Object.keys(el.attrs)]).toEqual([name, [name]])
+    }
   })
 })

@@ -3,7 +3,7 @@ export { JsonSchema, JsonObjectSchema } from './json.ts'
 export type { PatchOp } from './patch.ts'
 export { PatchOpSchema, PatchSchema } from './patch.ts'
 export type { ApplyResult } from './jsonPatch.ts'
-export { applyPatch, escapePointer, parsePointer } from './jsonPatch.ts'
+export { applyPatch, escapePointer, parsePointer, pointerHead } from './jsonPatch.ts'
 export type { Diagnostic, Span } from './diagnostics.ts'
 export { DiagnosticSchema, SpanSchema } from './diagnostics.ts'
 export type {

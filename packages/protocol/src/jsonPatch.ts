@@ -47,16 +47,29 @@ export function applyPatch(doc: Json, ops: readonly PatchOp[]): ApplyResult {
   }
 }
 
-/** Escapes one JSON Pointer segment (RFC 6901). */
+/** Escapes one JSON Pointer segment (RFC 6901); the usual segment, with neither `~` nor `/`, as it is. */
 export function escapePointer(segment: string): string {
+  if (!segment.includes('~') && !segment.includes('/')) return segment
   return segment.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+function unescapeSegment(segment: string): string {
+  return segment.includes('~') ? segment.replace(/~1/g, '/').replace(/~0/g, '~') : segment
 }
 
 /** Splits a JSON Pointer into its unescaped segments. */
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return []
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return pointer.slice(1).split('/').map(unescapeSegment)
+}
+
+/**
+ * The first segment of a JSON Pointer, unescaped (`parsePointer(pointer)[0]` without splitting the rest);
+ * undefined for the root pointer `""`.
+ * @example pointerHead('/items/0/title') // 'items'
+ */
+export function pointerHead(pointer: string): string | undefined {
+  if (pointer === '') return undefined
+  const end = pointer.indexOf('/', 1)
+  return unescapeSegment(end < 0 ? pointer.slice(1) : pointer.slice(1, end))
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { applyPatch, type Json, type PatchOp } from '../src/index.ts'
+import { applyPatch, escapePointer, type Json, parsePointer, type PatchOp, pointerHead } from '../src/index.ts'
 
 interface Case {
   comment?: string
@@ -36,3 +36,16 @@ for (const { file, cases } of suites) {
     })
   })
 }
+
+describe('JSON Pointer segments', () => {
+  it('escape and parse back, and the head is the first parsed segment', () => {
+    const segments = ['a', '', 'a/b', 'm~n', '~1', '/~0/', 'plain key']
+    const pointer = segments.map((s) => `/${escapePointer(s)}`).join('')
+    expect(parsePointer(pointer)).toEqual(segments)
+    for (const s of segments) expect(pointerHead(`/${escapePointer(s)}/rest/x`)).toBe(s)
+    expect(pointerHead('')).toBeUndefined()
+    expect(parsePointer('')).toEqual([])
+    expect(escapePointer('plain')).toBe('plain')
+    expect(escapePointer('a~b/c')).toBe('a~0b~1c')
+  })
+})

@@ -1,3 +1,4 @@
+import { pointerHead } from '@nexus/protocol'
 import type { PatchOp } from '@nexus/protocol'
 import { capabilityError } from './errors.ts'
 import type { SandboxError } from './errors.ts'
@@ -10,7 +11,7 @@ export function hasCapability(capabilities: readonly string[], prefix: string, s
 /** The first state write in `ops` that `capabilities` does not cover, as a CAPABILITY_DENIED error. */
 export function checkStateWrites(ops: readonly PatchOp[], capabilities: readonly string[]): SandboxError | undefined {
   for (const op of ops) {
-    const key = topKey(op.path)
+    const key = pointerHead(op.path)
     if (key === undefined) continue
     if (!hasCapability(capabilities, 'state:write', key)) {
       return capabilityError(`wrote ${statePath(key)}`, `state:write:${key}`)
@@ -68,14 +69,6 @@ function urlHost(arg: unknown): string | undefined {
   } catch {
     return undefined
   }
-}
-
-/** The first segment of a JSON Pointer, unescaped: `parsePointer(path)[0]` without splitting the rest. */
-function topKey(path: string): string | undefined {
-  if (path === '') return undefined
-  const end = path.indexOf('/', 1)
-  const segment = end < 0 ? path.slice(1) : path.slice(1, end)
-  return segment.includes('~') ? segment.replace(/~1/g, '/').replace(/~0/g, '~') : segment
 }
 
 /** `$state.total` for identifiers, `$state["my key"]` otherwise. */

@@ -27,21 +27,16 @@ function diffChanged(before: Json, after: Json, path: string, ops: PatchOp[]): v
 
 function diffObject(before: JsonObject, after: JsonObject, path: string, ops: PatchOp[]): void {
   for (const key of Object.keys(before)) {
-    if (!Object.hasOwn(after, key)) ops.push({ op: 'remove', path: `${path}/${escapeKey(key)}` })
+    if (!Object.hasOwn(after, key)) ops.push({ op: 'remove', path: `${path}/${escapePointer(key)}` })
   }
   // Paths are built only for keys that changed: most keys of a large state do not.
   for (const key of Object.keys(after)) {
     const value = after[key] as Json
-    if (!Object.hasOwn(before, key)) ops.push({ op: 'add', path: `${path}/${escapeKey(key)}`, value })
+    if (!Object.hasOwn(before, key)) ops.push({ op: 'add', path: `${path}/${escapePointer(key)}`, value })
     else if (!jsonEqual(before[key] as Json, value)) {
-      diffChanged(before[key] as Json, value, `${path}/${escapeKey(key)}`, ops)
+      diffChanged(before[key] as Json, value, `${path}/${escapePointer(key)}`, ops)
     }
   }
-}
-
-/** {@link escapePointer}, skipped for the usual key that holds neither `~` nor `/`. */
-function escapeKey(key: string): string {
-  return key.includes('~') || key.includes('/') ? escapePointer(key) : key
 }
 
 function diffArray(before: Json[], after: Json[], path: string, ops: PatchOp[]): void {

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { apiKeys, createApiKey, revokeApiKey, type ApiKeySummary } from '../api.ts'
+import { runAction } from './runAction.ts'
 
 /** API keys for scripts: created here (the key is shown once), revoked here. */
 export function ApiKeysSection() {
@@ -15,16 +16,17 @@ export function ApiKeysSection() {
     )
   useEffect(refresh, [])
 
-  async function create(event: FormEvent) {
+  function create(event: FormEvent) {
     event.preventDefault()
-    try {
-      const made = await createApiKey(name)
-      setFresh(made.key)
-      setName('')
-      refresh()
-    } catch (e) {
-      setError((e as Error).message)
-    }
+    void runAction(
+      async () => {
+        const made = await createApiKey(name)
+        setFresh(made.key)
+        setName('')
+      },
+      refresh,
+      setError,
+    )
   }
 
   return (
@@ -44,14 +46,18 @@ export function ApiKeysSection() {
               <span>
                 {k.name} <span className="muted">{k.lastUsedAt ? 'used' : 'never used'}</span>
               </span>
-              <button type="button" className="link" onClick={() => void revokeApiKey(k.id).then(refresh)}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => void runAction(() => revokeApiKey(k.id), refresh, setError)}
+              >
                 Revoke
               </button>
             </li>
           ))}
         </ul>
       )}
-      <form className="invite" onSubmit={(e) => void create(e)}>
+      <form className="invite" onSubmit={create}>
         <input
           aria-label="Key name"
           placeholder="deploy script"
@@ -63,7 +69,11 @@ export function ApiKeysSection() {
           Create key
         </button>
       </form>
-      {error && <p className="error">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   )
 }

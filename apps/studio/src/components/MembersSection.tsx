@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { ROLE_NAMES, type Role } from '@nexus/protocol'
 import { invite, members as loadMembers, removeMember, setRole, type Member } from '../api.ts'
 import { useStudio } from '../store.ts'
+import { runAction } from './runAction.ts'
 
 /** Who is in the workspace; owners invite (by the e-mail of an existing account), change roles and remove. */
 export function MembersSection() {
@@ -22,15 +23,7 @@ export function MembersSection() {
   }
   useEffect(refresh, [workspace?.id])
 
-  async function act(work: () => Promise<unknown>) {
-    setError(undefined)
-    try {
-      await work()
-      refresh()
-    } catch (e) {
-      setError((e as Error).message)
-    }
-  }
+  const act = (work: () => Promise<unknown>) => runAction(work, refresh, setError)
 
   function submit(event: FormEvent) {
     event.preventDefault()

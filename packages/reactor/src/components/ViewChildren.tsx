@@ -70,7 +70,8 @@ export function ViewChildren({ nodes }: { nodes: readonly ViewNode[] }) {
   return (
     <>
       {nodes.map((node, i) => {
-        if (node.type === 'Else') return nodes[i - 1]?.type === 'If' ? null : <ViewNodeView key={i} node={node} />
+        if (node.type === 'Else')
+          return i > 0 && nodes[i - 1]!.type === 'If' ? null : <ViewNodeView key={i} node={node} />
         return <ViewNodeView key={i} node={node} elseNode={node.type === 'If' ? elseAfter(nodes, i) : undefined} />
       })}
     </>

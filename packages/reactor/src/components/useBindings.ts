@@ -1,4 +1,4 @@
-import { type JsonObject, parsePointer, type ViewNode } from '@nexus/protocol'
+import { type JsonObject, pointerHead, type ViewNode } from '@nexus/protocol'
 import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import type { ExprResult } from '../expr/ast.ts'
 import {
@@ -81,7 +81,7 @@ export function scopeFor(store: Store, plan: BindingPlan, $scope?: JsonObject, p
   if (partial && plan.keys !== '*') {
     $state = {}
     for (const k of plan.keys) {
-      const key = k.startsWith('/') ? (parsePointer(k)[0] ?? '') : k
+      const key = k.startsWith('/') ? (pointerHead(k) ?? '') : k
       const v = store.get(key)
       if (v !== undefined) setOwn($state, key, v)
     }

@@ -157,7 +157,6 @@ function memberPattern(root: string): RegExp {
 
 /** What the validator needs to know about one handler's code; a pure function of the text. */
 export interface HandlerAnalysis {
-  blanked: string
   forbidden: readonly NamedUse[]
   state: readonly HandlerUse[]
   computed: readonly NamedUse[]
@@ -189,7 +188,6 @@ export function analyzeHandler(code: string): HandlerAnalysis {
   if (cached) return cached.value
   const blanked = blankStringsAndComments(code)
   const analysis: HandlerAnalysis = {
-    blanked,
     forbidden: globalUses(blanked, FORBIDDEN_GLOBALS),
     state: stateUses(code, blanked),
     computed: memberUses('$computed', blanked),

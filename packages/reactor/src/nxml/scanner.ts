@@ -49,12 +49,9 @@ export class Scanner {
   private value = ''
   private kind = TokenKind.EndOfFile
   private swallowed = false
-  /** See `newlineAfter`: the first newline after `newlineFrom` (no newline lies between them). */
-  private newlineFrom = 0
-  private nextNewline = -1
-  /** See `ampAfter`: the first `&` after `ampFrom`. */
-  private ampFrom = 0
-  private nextAmp = -1
+  /** Newlines and `&`s, searched once per occurrence (per line, per entity), not once per attribute. */
+  private readonly newlines: NextOccurrence
+  private readonly amps: NextOccurrence
   /** Where the name `readName` read last ends. */
   private nameEnd = 0
   /** Comments scanned since the parser last took them. */
@@ -63,7 +60,10 @@ export class Scanner {
   constructor(
     private readonly text: string,
     private readonly diagnostics: DiagnosticBag,
-  ) {}
+  ) {
+    this.newlines = new NextOccurrence(text, '\n')
+    this.amps = new NextOccurrence(text, '&')
+  }
 
   get token(): TokenKind {
     return this.kind
@@ -180,21 +180,11 @@ export class Scanner {
     if (quote !== 34 /* " */ && quote !== 39 /* ' */) return undefined
     const valueStart = i
     i = t.indexOf(quote === 34 ? '"' : "'", valueStart + 1)
-    if (i === -1 || this.newlineAfter(valueStart) < i) return undefined // the token path decides what was lost
+    if (i === -1 || this.newlines.after(valueStart) < i) return undefined // the token path decides what was lost
     if (endsWithEquals(t, valueStart + 1, i)) return undefined
     this.pos = i + 1
     const raw = t.slice(valueStart + 1, i)
-    return { name, value: this.ampAfter(valueStart) < i ? decodeEntities(raw) : raw, start, valueStart, end: i + 1 }
-  }
-
-  /** The offset of the first `&` after `from` (remembered, like `newlineAfter`: most values have none). */
-  private ampAfter(from: number): number {
-    if (from < this.ampFrom || this.nextAmp <= from) {
-      const amp = this.text.indexOf('&', from + 1)
-      this.ampFrom = from
-      this.nextAmp = amp === -1 ? this.text.length : amp
-    }
-    return this.nextAmp
+    return { name, value: this.amps.after(valueStart) < i ? decodeEntities(raw) : raw, start, valueStart, end: i + 1 }
   }
 
   /**
@@ -212,16 +202,6 @@ export class Scanner {
     }
     this.nameEnd = i
     return knownName(state) ?? t.slice(start, i)
-  }
-
-  /** The offset of the first newline after `from` (remembered: one search per line, not per attribute). */
-  private newlineAfter(from: number): number {
-    if (from < this.newlineFrom || this.nextNewline <= from) {
-      const nl = this.text.indexOf('\n', from + 1)
-      this.newlineFrom = from
-      this.nextNewline = nl === -1 ? this.text.length : nl
-    }
-    return this.nextNewline
   }
 
   /**
@@ -402,6 +382,27 @@ export class Scanner {
   private advance(n: number, kind: TokenKind): TokenKind {
     this.pos += n
     return (this.kind = kind)
+  }
+}
+
+/** The offset of the first `char` after an offset (the text's length when none), remembered between calls. */
+class NextOccurrence {
+  /** `next` is the first occurrence after `from`: none lies between them. */
+  private from = 0
+  private next = -1
+
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {}
+
+  after(from: number): number {
+    if (from < this.from || this.next <= from) {
+      const at = this.text.indexOf(this.char, from + 1)
+      this.from = from
+      this.next = at === -1 ? this.text.length : at
+    }
+    return this.next
   }
 }
 

@@ -5,6 +5,7 @@ import {
   type JsonObject,
   escapePointer,
   parsePointer,
+  pointerHead,
   type PatchOp,
 } from '@nexus/protocol'
 import { evaluateExpression } from '../expr/evaluate.ts'
@@ -292,7 +293,7 @@ function patchHeads(ops: readonly PatchOp[]): string[] | undefined {
   for (const op of ops) {
     for (const pointer of [op.path, 'from' in op ? (op as { from?: string }).from : undefined]) {
       if (pointer === undefined) continue
-      const head = parsePointer(pointer)[0]
+      const head = pointerHead(pointer)
       if (head === undefined) return undefined
       keys.add(head)
     }
@@ -307,7 +308,7 @@ function touchedKeys(ops: readonly PatchOp[], before: Iterable<string>, after: r
     if (op.op === 'test') continue
     for (const pointer of [op.path, 'from' in op && op.op === 'move' ? op.from : undefined]) {
       if (pointer === undefined) continue
-      const head = parsePointer(pointer)[0]
+      const head = pointerHead(pointer)
       if (head === undefined) return [...new Set([...before, ...after])]
       keys.add(head)
     }

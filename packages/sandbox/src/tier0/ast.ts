@@ -32,8 +32,6 @@ export type Stmt =
 /** A handler body in the tier-0 subset (parseTier0.ts), run on the host by evaluateTier0.ts. */
 export interface Tier0Program {
   body: Stmt[]
-  usesArgs: boolean
-  usesComputed: boolean
   /**
    * Some `=` or literal element may place a value read from the inputs (not a fresh literal): `$args` and
    * `$computed` are then deep-frozen as the guest's are, and writes to frozen objects bail out.

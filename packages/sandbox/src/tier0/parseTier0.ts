@@ -61,8 +61,6 @@ class Parser {
   readonly #tokens: Token[]
   #pos = 0
   #depth = 0
-  #usesArgs = false
-  #usesComputed = false
   #placesInputs = false
 
   constructor(tokens: Token[]) {
@@ -72,7 +70,7 @@ class Parser {
   program(): Tier0Program {
     const body: Stmt[] = []
     while (this.#peek().kind !== TokenKind.End) this.#statement(body)
-    return { body, usesArgs: this.#usesArgs, usesComputed: this.#usesComputed, placesInputs: this.#placesInputs }
+    return { body, placesInputs: this.#placesInputs }
   }
 
   /** Parses one statement into `out` (an empty statement adds nothing). */
@@ -242,8 +240,6 @@ class Parser {
     if (token.kind === TokenKind.Name && ROOTS.has(token.text)) {
       this.#next()
       const name = token.text as Root
-      if (name === '$args') this.#usesArgs = true
-      if (name === '$computed') this.#usesComputed = true
       let object: Expr = { kind: 'root', name }
       for (let key = this.#memberKey(); key !== undefined; key = this.#memberKey()) {
         object = { kind: 'member', object, key }

@@ -37,6 +37,18 @@ export interface AccountServiceOptions {
   registration: 'open' | 'closed'
 }
 
+/**
+ * Something that can end access an open connection already has: a membership removed or downgraded
+ * (`workspaceId` set), an API key revoked (`apiKeyId`), or sessions ended (`sessions`: logout, logout-all,
+ * a refresh-token replay). Open WebSockets re-check their credential and every channel when they hear one.
+ */
+export interface AccessChange {
+  userId: string
+  reason: 'membership' | 'apiKey' | 'sessions'
+  workspaceId?: string
+  apiKeyId?: string
+}
+
 function publicUser(u: User): PublicUser {
   return { id: u.id, email: u.email, name: u.name }
 }
@@ -47,11 +59,29 @@ export class AccountService {
   private readonly clock: () => number
   /** Failed logins per e-mail and per client address: 10 in 15 minutes. */
   private readonly loginLimiter: RateLimiter
+  private readonly accessListeners = new Set<(change: AccessChange) => void>()
 
   constructor(private readonly options: AccountServiceOptions) {
     this.repo = options.repository
     this.clock = options.clock
     this.loginLimiter = new RateLimiter(10, 15 * 60 * 1000, options.clock)
+  }
+
+  /** Tells `listener` whenever access may have been lost (see `AccessChange`); returns the unsubscribe. */
+  onAccessChange(listener: (change: AccessChange) => void): () => void {
+    this.accessListeners.add(listener)
+    return () => this.accessListeners.delete(listener)
+  }
+
+  /** Announces an `AccessChange`; called after the change is committed. */
+  protected accessChanged(change: AccessChange): void {
+    for (const listener of this.accessListeners) {
+      try {
+        listener(change)
+      } catch (error) {
+        console.error('[accounts] an access-change listener failed:', error)
+      }
+    }
   }
 
   get repository(): AccountRepository {

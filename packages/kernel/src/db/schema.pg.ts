@@ -1,4 +1,4 @@
-import { bigint, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
 
 // Mirrors schema.sqlite.ts column for column; millisecond timestamps need bigint here.
 
@@ -196,3 +196,35 @@ export const panelStorage = pgTable(
   },
   (t) => [primaryKey({ columns: [t.panelId, t.key] })],
 )
+
+/** Failed-login counters per key (`pair:<email>|<ip>`, `ip:<ip>`, `email:<email>`), kept across restarts. */
+export const authThrottle = pgTable('auth_throttle', {
+  key: text('key').primaryKey(),
+  windowStart: bigint('window_start', { mode: 'number' }).notNull(),
+  count: integer('count').notNull(),
+})
+
+/** Invitations to a workspace for an e-mail that has no account yet; applied when it registers. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.email] }), index('invitations_email').on(t.email)],
+)
+
+/**
+ * TriLog events written in the same transaction as the change they describe, deleted once TriLog has stored
+ * them: after a crash, the kernel relays what is left, so history never misses an acknowledged change.
+ */
+export const trilogOutbox = pgTable('trilog_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  event: text('event').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+})

@@ -201,3 +201,36 @@ export const panelStorage = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.panelId, t.key] })],
 )
+
+/** Failed-login counters per key (`pair:<email>|<ip>`, `ip:<ip>`, `email:<email>`), kept across restarts. */
+export const authThrottle = sqliteTable('auth_throttle', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+})
+
+/** Invitations to a workspace for an e-mail that has no account yet; applied when it registers. */
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.email] }), index('invitations_email').on(t.email)],
+)
+
+/**
+ * TriLog events written in the same transaction as the change they describe, deleted once TriLog has stored
+ * them: after a crash, the kernel relays what is left, so history never misses an acknowledged change.
+ */
+export const trilogOutbox = sqliteTable('trilog_outbox', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** The TriLog event as JSON text. */
+  event: text('event').notNull(),
+  createdAt: integer('created_at').notNull(),
+})

@@ -8,7 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { createOtlpHandler, findSpans, type TrilogStore } from '../../src/index.ts'
 
-const CONFORMANCE = fileURLToPath(new URL('../../../../../shared/conformance/otlp/', import.meta.url))
+const CONFORMANCE = fileURLToPath(new URL('../conformance/otlp/', import.meta.url))
 const read = (name: string) => readFileSync(CONFORMANCE + name, 'utf8')
 
 interface Counted {

@@ -68,6 +68,7 @@ export {
   TriggerRequestSchema,
   ValidateRequestSchema,
 } from './http.ts'
+export { NET_ANY, canonicalHost, hostListed, netCapability, netGranted, urlHost } from './netGrant.ts'
 export type { Role } from './auth.ts'
 export {
   AddMemberRequestSchema,

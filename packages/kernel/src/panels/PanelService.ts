@@ -13,6 +13,8 @@ import type { NogService } from '../nog/NogService.ts'
 import type { ExtensionRegistry } from '../extensions/ExtensionRegistry.ts'
 import { LIFECYCLE_PREFIX, prepareRun } from './handlerRun.ts'
 import { MAX_CALL_DEPTH, hostBridge } from './hostBridge.ts'
+import { EventListenerIndex } from './EventListenerIndex.ts'
+import { CallChain, TriggerBudget, refusalReporter } from './TriggerBudget.ts'
 import { migrateState, retitle, type DroppedState } from './migrateState.ts'
 import { findTypeViolation } from './stateTypes.ts'
 
@@ -66,6 +68,7 @@ export class PanelService {
   private readonly live = new Map<string, LivePanel>()
   /** One change at a time per panel. */
   private readonly queue = new KeyedQueue()
+  private readonly eventIndex = new EventListenerIndex()
   private readonly listeners = new Set<(change: PanelChange) => void>()
   private readonly listListeners = new Set<(workspaceId: string, panelId: string) => void>()
   private readonly clock: () => number
@@ -81,6 +84,7 @@ export class PanelService {
   }
 
   private listChanged(panel: LivePanel): void {
+    this.eventIndex.update(panel)
     if (panel.workspaceId) for (const listener of this.listListeners) listener(panel.workspaceId, panel.id)
   }
 
@@ -158,7 +162,7 @@ export class PanelService {
     tool: string,
     args: Json[] | JsonObject | undefined,
     actor?: string,
-    chain: readonly string[] = [],
+    chain = CallChain.start(new TriggerBudget(refusalReporter(this.options.metrics.registry, this.options.telemetry))),
   ): Promise<TriggerResult> {
     if (tool.startsWith(LIFECYCLE_PREFIX)) {
       // Lifecycle handlers run on their event only — not over the API, WebSocket or `$panel.call`.
@@ -172,7 +176,7 @@ export class PanelService {
     tool: string,
     args: Json[] | JsonObject | undefined,
     actor: string | undefined,
-    chain: readonly string[],
+    chain: CallChain,
   ): Promise<TriggerResult> {
     await this.get(id) // fail fast on an unknown panel
     const stopTimer = this.options.metrics.triggerSeconds.startTimer()
@@ -255,7 +259,7 @@ export class PanelService {
     tool: string,
     args: Json,
     actor: string | undefined,
-    chain: string[],
+    chain: CallChain,
   ): Promise<JsonObject> {
     const target = await this.get(targetId).catch(() => undefined)
     if (!target || target.workspaceId !== from.workspaceId) throw notFound(`Panel "${targetId}"`)
@@ -267,21 +271,27 @@ export class PanelService {
   /**
    * `$emit(name, payload)` reaches every other panel of the workspace with `<Lifecycle on="event:name">`;
    * each runs its handler in its own queue with `$args = {event, payload, from}`. Delivery never blocks the
-   * emitting run, and chains of events stop at the call depth limit.
+   * emitting run; each one is paid from the trigger's budget, and past it (or past the call depth) the
+   * delivery is dropped and reported, never run.
    */
   private deliver(
     source: LivePanel,
     events: readonly EmittedEvent[],
     actor: string | undefined,
-    chain: string[],
+    chain: CallChain,
   ): void {
     const workspaceId = source.workspaceId
-    if (!workspaceId || chain.length > MAX_CALL_DEPTH) return
+    if (!workspaceId) return
     void (async () => {
-      const listeners = await this.eventListeners(workspaceId)
       for (const event of events) {
-        for (const target of listeners.get(event.name) ?? []) {
+        for (const target of await this.eventListeners(workspaceId, event.name)) {
           if (chain.includes(target)) continue
+          const delivery = { kind: 'event', from: source.id, to: target, event: event.name } as const
+          if (chain.depth > MAX_CALL_DEPTH) {
+            chain.budget.refuse({ ...delivery, reason: 'depth' })
+            continue
+          }
+          if (!chain.budget.take(delivery)) continue
           const args = { event: event.name, payload: event.payload, from: source.id }
           await this.run(target, `${LIFECYCLE_PREFIX}event:${event.name}`, args, actor, chain).catch((error: unknown) =>
             console.error(`[events] ${event.name} → ${target}:`, (error as Error).message),
@@ -291,18 +301,16 @@ export class PanelService {
     })()
   }
 
-  /** Which panels of a workspace listen to which events. */
-  private async eventListeners(workspaceId: string): Promise<Map<string, string[]>> {
-    const map = new Map<string, string[]>()
-    for (const summary of await this.list([workspaceId])) {
-      const panel = await this.get(summary.id).catch(() => undefined)
-      for (const lc of (panel?.ast as NxmlPanelAst | undefined)?.lifecycles ?? []) {
-        if (!lc.on.startsWith('event:')) continue
-        const name = lc.on.slice('event:'.length)
-        map.set(name, [...(map.get(name) ?? []), summary.id])
+  /** The live panels of a workspace listening to `event`, from the in-memory index. */
+  private eventListeners(workspaceId: string, event: string): Promise<readonly string[]> {
+    return this.eventIndex.listeners(workspaceId, event, async () => {
+      const panels: LivePanel[] = []
+      for (const summary of await this.list([workspaceId])) {
+        const panel = await this.get(summary.id).catch(() => undefined)
+        if (panel) panels.push(panel)
       }
-    }
-    return map
+      return panels
+    })
   }
 
   /** The graph follows the panel; a graph failure is logged, never fails the panel change itself. */
@@ -316,7 +324,7 @@ export class PanelService {
     toolName: string,
     rawArgs: Json[] | JsonObject | undefined,
     actor: string | undefined,
-    chain: readonly string[],
+    chain: CallChain,
   ) {
     const { telemetry } = this.options
     return telemetry.anchor({ type: 'Panel', id }, () =>
@@ -346,7 +354,7 @@ export class PanelService {
             throw new KernelError(code, message, SANDBOX_STATUS[code] ?? 422, { line, capability, logs })
           }
           const { ops, state, seed, durationMs, events } = outcome.value
-          if (events.length > 0) this.deliver(panel, events, actor, [...chain, id])
+          if (events.length > 0) this.deliver(panel, events, actor, chain.through(id))
           span.setAttribute('nexus.seed', seed)
           const violation = findTypeViolation(panel.ast.states, state)
           if (violation) {

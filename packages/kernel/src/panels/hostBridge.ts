@@ -3,6 +3,7 @@ import type { NxmlPanelAst } from '@nexus/reactor'
 import type { HostBridge } from '@nexus/sandbox'
 import { ExtensionError } from '../extensions/Extension.ts'
 import type { ExtensionRegistry } from '../extensions/ExtensionRegistry.ts'
+import type { CallChain } from './TriggerBudget.ts'
 
 /** How deep `$panel.call` and cross-panel events may nest: A → B → C → D. */
 export const MAX_CALL_DEPTH = 4
@@ -12,12 +13,12 @@ export interface BridgeContext {
   workspaceId: string
   ast: NxmlPanelAst
   capabilities: readonly string[]
-  /** The panels already waiting further up this chain of calls and events (cycles would deadlock). */
-  chain: readonly string[]
+  /** The panels already waiting further up this chain of calls and events (cycles would deadlock), and the budget. */
+  chain: CallChain
 }
 
 /** What `$panel.call` does: run a tool on another panel of the same workspace and answer with its result. */
-export type PanelCaller = (targetId: string, tool: string, args: Json, chain: string[]) => Promise<JsonObject>
+export type PanelCaller = (targetId: string, tool: string, args: Json, chain: CallChain) => Promise<JsonObject>
 
 /** The sandbox's host bridge for one run: `$ext.<alias>` through declared extensions, `$panel.call`. */
 export function hostBridge(context: BridgeContext, extensions: ExtensionRegistry, callPanel: PanelCaller): HostBridge {
@@ -35,12 +36,17 @@ export function hostBridge(context: BridgeContext, extensions: ExtensionRegistry
       return extensions.call(name, method, args, callContext)
     },
     async panelCall(targetId, tool, args) {
-      const chain = [...context.chain, context.panelId]
+      const chain = context.chain.through(context.panelId)
       if (chain.includes(targetId)) {
-        throw new ExtensionError('CALL_CYCLE', `$panel.call to ${targetId} would wait on itself (${chain.join(' → ')})`)
+        const path = chain.panels.join(' → ')
+        throw new ExtensionError('CALL_CYCLE', `$panel.call to ${targetId} would wait on itself (${path})`)
       }
-      if (chain.length >= MAX_CALL_DEPTH)
+      if (chain.depth >= MAX_CALL_DEPTH)
         throw new ExtensionError('CALL_TOO_DEEP', `Panel calls nest at most ${MAX_CALL_DEPTH} deep`)
+      // Paid before the target is even looked up: a refused call costs the kernel nothing.
+      if (!chain.budget.take({ kind: 'call', from: context.panelId, to: targetId })) {
+        throw new ExtensionError('FANOUT_LIMIT', chain.budget.message())
+      }
       return callPanel(targetId, tool, args, chain)
     },
   }

@@ -152,4 +152,29 @@ describe('finding 7: $emit fan-out is bounded per trigger', () => {
     // Nothing of the fan-out triggers ran late, past their budgets.
     expect(await runs(fanned.ids)).toBe(fanned.runs)
   })
+
+  it('keeps the in-memory listener index current through trash, restore and NXML edits', async () => {
+    const start = await create(level('Pinger', undefined, 'k1', 1))
+    const listener = await create(level('Listener', 'k1', undefined, 0))
+    // Created after the listener, so its delivery comes second: once it has run, the listener's has too.
+    const witness = await create(level('Witness', 'k1', undefined, 0))
+    const ping = async (times: number) => {
+      expect((await api(kernel, 'POST', `/api/panels/${start}/trigger`, { tool: 'go' })).status).toBe(200)
+      expect(await settle([witness], times)).toBe(times)
+    }
+    const listened = async () => (await api(kernel, 'GET', `/api/panels/${listener}`)).body.state.n as number
+
+    await ping(1)
+    expect(await listened()).toBe(1)
+    expect((await api(kernel, 'DELETE', `/api/panels/${listener}`)).status).toBe(204)
+    await ping(2)
+    expect((await api(kernel, 'POST', `/api/panels/${listener}/restore`)).status).toBe(204)
+    expect(await listened()).toBe(1) // nothing ran while it was in the trash
+    await ping(3)
+    expect(await listened()).toBe(2)
+    const deaf = level('Listener', 'k2', undefined, 0)
+    expect((await api(kernel, 'PUT', `/api/panels/${listener}/nxml`, { nxml: deaf })).status).toBe(200)
+    await ping(4)
+    expect(await listened()).toBe(2)
+  })
 })

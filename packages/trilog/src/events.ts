@@ -3,6 +3,41 @@ import type { Json, JsonObject } from '@nexus/protocol'
 /** What happened to an object. `snapshot` carries the full state; `state_change` carries RFC 6902 ops. */
 export type TrilogEventKind = 'snapshot' | 'state_change' | 'trigger' | 'trigger_failed' | (string & {})
 
+/**
+ * Event kinds only the kernel records, never an OTLP sender: history rebuilds state from `snapshot` and
+ * `state_change`, replay reads `handler_run`, anomalies count `trigger_failed`, and the rest are the
+ * kernel's audit trail (the events of `nexusRegistry()` and what `PanelService`/`Kernel` record).
+ */
+export const KERNEL_EVENT_KINDS: ReadonlySet<string> = new Set([
+  'snapshot',
+  'state_change',
+  'trigger',
+  'trigger_failed',
+  'handler_run',
+  'created',
+  'nxml_edit',
+  'nog_update',
+  'nog_change',
+  'login',
+  'logout',
+  'login_failed',
+  'member_added',
+  'commit',
+  'connected',
+  'subscribed',
+  'disconnected',
+  'ai_proposal',
+  'ai_decision',
+])
+
+/** Span names of the kernel's own processes (anomaly baselines read `PanelExecution`); OTLP senders may not use them. */
+export const KERNEL_SPAN_NAMES: ReadonlySet<string> = new Set([
+  'PanelExecution',
+  'UserAuthentication',
+  'NOGUpdate',
+  'AIEdit',
+])
+
 /** One TriLog event, anchored to an object (`objType`, `objId`) at a moment (`ts`, ms since epoch). */
 export interface TrilogEvent {
   objType: string

@@ -12,6 +12,7 @@ import { createOtlpHandler, extractTraceHeaders, type Trilog, type TrilogStore }
 import { authenticate, requirePrincipal } from './auth.ts'
 import type { NogService } from '../nog/NogService.ts'
 import { historyRoutes } from './historyRoutes.ts'
+import { otlpOptions } from './otlpAccess.ts'
 import { nogRoutes } from './nogRoutes.ts'
 import { authRoutes } from './authRoutes.ts'
 import { panelRoutes } from './panelRoutes.ts'
@@ -48,8 +49,9 @@ export function createApp({
   app.disable('x-powered-by')
   // W3C trace context from callers (`traceparent`, baggage): kernel spans join the caller's trace.
   app.use((req, _res, next) => otelContext.with(extractTraceHeaders(req.headers), next))
-  // OTLP/HTTP ingest reads its own body (JSON, gzip); any logged-in caller or API key may send.
-  const otlp = createOtlpHandler(trilog)
+  // OTLP/HTTP ingest reads its own body (JSON, gzip); any logged-in caller or API key may send, anchored
+  // only to objects they may edit and never as the kernel (reserved kinds and span names).
+  const otlp = createOtlpHandler(trilog, otlpOptions(accounts, panels))
   const otlpAuth = authenticate(accounts)
   app.post(['/v1/traces', '/v1/logs', '/v1/metrics'], otlpAuth, (req, res) => {
     requirePrincipal(req)

@@ -71,6 +71,14 @@ function text(value: Json | undefined): string {
 /** A payload that does not have the OTLP/HTTP JSON shape; the message starts with `At <path>: `. */
 export class OtlpShapeError extends RangeError {}
 
+/** A request with more records or anchored objects than one batch may carry (answered 413: send smaller batches). */
+export class OtlpBatchTooLargeError extends Error {}
+
+/** Records (spans, log records) one request may carry; the official exporters send 512 per batch. */
+export const MAX_OTLP_RECORDS = 10_000
+/** How deep attribute values (arrays, key-value lists) may nest; the converter recurses per level. */
+export const MAX_VALUE_DEPTH = 16
+
 class Fault {
   constructor(
     public path: string,
@@ -173,10 +181,11 @@ interface Picked {
 }
 const picked = (): Picked => ({ service: '', objType: undefined, objId: undefined, kind: undefined, seq: 0 })
 
-/** An AnyValue as JSON text (the same mapping as `fromAnyValue`). */
-function anyValueJson(value: unknown): string {
+/** An AnyValue as JSON text (the same mapping as `fromAnyValue`), at most `MAX_VALUE_DEPTH` levels deep. */
+function anyValueJson(value: unknown, depth: number): string {
   if (value === undefined || value === null) return 'null'
   const v = object(value, '')
+  if (depth > MAX_VALUE_DEPTH) throw new Fault('', `values nest deeper than ${MAX_VALUE_DEPTH} levels`)
   if (v.stringValue !== undefined && v.stringValue !== null) return JSON.stringify(str(v.stringValue, '.stringValue'))
   if (v.boolValue !== undefined && v.boolValue !== null) {
     if (typeof v.boolValue !== 'boolean')
@@ -194,7 +203,7 @@ function anyValueJson(value: unknown): string {
     let out = '['
     for (let i = 0; i < values.length; i++) {
       try {
-        out += (i ? ',' : '') + anyValueJson(values[i])
+        out += (i ? ',' : '') + anyValueJson(values[i], depth + 1)
       } catch (error) {
         at(error, `.arrayValue.values[${i}]`)
       }
@@ -202,7 +211,7 @@ function anyValueJson(value: unknown): string {
     return out + ']'
   }
   if (v.kvlistValue !== undefined && v.kvlistValue !== null)
-    return attributesJson(object(v.kvlistValue, '.kvlistValue').values, '.kvlistValue.values', undefined)
+    return attributesJson(object(v.kvlistValue, '.kvlistValue').values, '.kvlistValue.values', undefined, depth + 1)
   if (v.bytesValue !== undefined && v.bytesValue !== null) return JSON.stringify(str(v.bytesValue, '.bytesValue'))
   return 'null'
 }
@@ -211,7 +220,7 @@ function anyValueJson(value: unknown): string {
  * OTLP attributes as one JSON object text (a repeated key: the last value wins when read back). Into `pick`
  * go `service.name`, `trilog.obj_type`/`obj_id`/`kind` (strings) and `trilog.seq` (a number).
  */
-function attributesJson(list: unknown, segment: string, pick: Picked | undefined): string {
+function attributesJson(list: unknown, segment: string, pick: Picked | undefined, depth = 0): string {
   const attributes = optArray(list, segment)
   let out = '{'
   for (let i = 0; i < attributes.length; i++) {
@@ -220,7 +229,7 @@ function attributesJson(list: unknown, segment: string, pick: Picked | undefined
       const key = str(kv.key, '.key')
       let value: string
       try {
-        value = anyValueJson(kv.value)
+        value = anyValueJson(kv.value, depth)
       } catch (error) {
         at(error, '.value')
       }
@@ -263,13 +272,16 @@ const LOG_LEVELS = ['resourceLogs', 'scopeLogs', 'logRecords'] as const
 /**
  * Walks `request[resources][i][scopes][j][records][k]` of an OTLP/HTTP JSON request, checking each level's
  * shape, and calls `visit` with every record, its resource attributes (JSON text), service name and scope.
- * Throws `OtlpShapeError` (a RangeError) with the path of the first malformed field.
+ * Throws `OtlpShapeError` (a RangeError) with the path of the first malformed field, and
+ * `OtlpBatchTooLargeError` before converting record `maxRecords + 1`.
  */
 function eachRecord(
   request: unknown,
   [resources, scopes, records]: readonly [string, string, string],
+  maxRecords: number,
   visit: (record: Obj, resource: string, service: string, scope: string) => void,
 ): void {
+  let count = 0
   try {
     const resourceList = optArray(object(request, '')[resources], resources)
     for (let i = 0; i < resourceList.length; i++) {
@@ -284,6 +296,10 @@ function eachRecord(
             const ss = object(scopeList[j], '')
             const scope = scopeOf(ss.scope)
             const recordList = optArray(ss[records], `.${records}`)
+            if ((count += recordList.length) > maxRecords)
+              throw new OtlpBatchTooLargeError(
+                `The request carries more than ${maxRecords} ${records === 'spans' ? 'spans' : 'log records'}; send smaller batches`,
+              )
             for (let k = 0; k < recordList.length; k++) {
               try {
                 visit(object(recordList[k], ''), resource, resourcePick.service, scope)
@@ -308,9 +324,9 @@ function eachRecord(
  * Every span of an ExportTraceServiceRequest (parsed OTLP/HTTP JSON) as rows, checking the shape as it goes.
  * Throws `OtlpShapeError` (a RangeError) with the path of the first malformed field.
  */
-export function spansFromOtlp(request: unknown): SpanRow[] {
+export function spansFromOtlp(request: unknown, maxRecords = MAX_OTLP_RECORDS): SpanRow[] {
   const rows: SpanRow[] = []
-  eachRecord(request, SPAN_LEVELS, (span, resource, service, scope) =>
+  eachRecord(request, SPAN_LEVELS, maxRecords, (span, resource, service, scope) =>
     rows.push(spanRow(span, resource, service, scope)),
   )
   return rows
@@ -382,17 +398,31 @@ function spanRow(span: Obj, resource: string, service: string, scope: string): S
   }
 }
 
-/** Log records as rows, plus TriLog events for records anchored with `trilog.obj_type`/`trilog.obj_id`/`trilog.kind`. */
-export function logsFromOtlp(request: unknown): { logs: LogRow[]; events: TrilogEvent[] } {
-  const logs: LogRow[] = []
-  const events: TrilogEvent[] = []
-  eachRecord(request, LOG_LEVELS, (record, resource, service, scope) =>
-    logRow(record, resource, service, scope, logs, events),
-  )
-  return { logs, events }
+/** An object a record names with `trilog.obj_type` and `trilog.obj_id`. */
+export interface OtlpAnchor {
+  type: string
+  id: string
 }
 
-function logRow(record: Obj, resource: string, service: string, scope: string, logs: LogRow[], events: TrilogEvent[]) {
+/** What a logs request converts to: rows, TriLog events, and the objects its records anchor to. */
+export interface OtlpLogs {
+  logs: LogRow[]
+  /** Records anchored with `trilog.obj_type`/`trilog.obj_id`/`trilog.kind` (body = attrs). */
+  events: TrilogEvent[]
+  /** One entry per anchored record (with or without a kind), in order. */
+  anchors: OtlpAnchor[]
+}
+
+/** Log records as rows, plus TriLog events for records anchored with `trilog.obj_type`/`trilog.obj_id`/`trilog.kind`. */
+export function logsFromOtlp(request: unknown, maxRecords = MAX_OTLP_RECORDS): OtlpLogs {
+  const out: OtlpLogs = { logs: [], events: [], anchors: [] }
+  eachRecord(request, LOG_LEVELS, maxRecords, (record, resource, service, scope) =>
+    logRow(record, resource, service, scope, out),
+  )
+  return out
+}
+
+function logRow(record: Obj, resource: string, service: string, scope: string, { logs, events, anchors }: OtlpLogs) {
   const hasTime = record.timeUnixNano !== undefined && record.timeUnixNano !== null
   const hasObserved = record.observedTimeUnixNano !== undefined && record.observedTimeUnixNano !== null
   const timeUs = micros(record.timeUnixNano, '.timeUnixNano')
@@ -402,7 +432,7 @@ function logRow(record: Obj, resource: string, service: string, scope: string, l
   const attrs = attributesJson(record.attributes, '.attributes', pick)
   let body: string
   try {
-    body = anyValueJson(record.body)
+    body = anyValueJson(record.body, 0)
   } catch (error) {
     at(error, '.body')
   }
@@ -421,7 +451,9 @@ function logRow(record: Obj, resource: string, service: string, scope: string, l
     attrs,
     resource,
   })
-  if (pick.objType !== undefined && pick.objId !== undefined && pick.kind !== undefined) {
+  if (pick.objType === undefined || pick.objId === undefined) return
+  anchors.push({ type: pick.objType, id: pick.objId })
+  if (pick.kind !== undefined) {
     events.push({
       objType: pick.objType,
       objId: pick.objId,

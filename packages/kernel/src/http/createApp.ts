@@ -12,6 +12,8 @@ import { createOtlpHandler, extractTraceHeaders, type Trilog, type TrilogStore }
 import { authenticate, requirePrincipal } from './auth.ts'
 import type { NogService } from '../nog/NogService.ts'
 import { historyRoutes } from './historyRoutes.ts'
+import { requestRateLimit } from './rateLimit.ts'
+import { securityHeaders } from './securityHeaders.ts'
 import { otlpOptions } from './otlpAccess.ts'
 import { nogRoutes } from './nogRoutes.ts'
 import { authRoutes } from './authRoutes.ts'
@@ -47,6 +49,10 @@ export function createApp({
 }: AppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
+  // CSP and companions on every answer, errors included; then a request budget per caller.
+  app.use(securityHeaders())
+  const limits = requestRateLimit()
+  app.use(limits.outsideApi)
   // W3C trace context from callers (`traceparent`, baggage): kernel spans join the caller's trace.
   app.use((req, _res, next) => otelContext.with(extractTraceHeaders(req.headers), next))
   // OTLP/HTTP ingest reads its own body (JSON, gzip); any logged-in caller or API key may send, anchored
@@ -57,6 +63,8 @@ export function createApp({
     requirePrincipal(req)
     otlp(req, res)
   })
+  // The caller is known (and counted) before any body is read.
+  app.use('/api', authenticate(accounts), limits.api)
   app.use('/api', express.json({ limit: MAX_NXML_BYTES * 2 }))
 
   app.get('/healthz', (_req, res) => {
@@ -78,7 +86,6 @@ export function createApp({
 
   app.use(
     '/api',
-    authenticate(accounts),
     authRoutes(accounts, telemetry),
     workspaceRoutes(accounts, clock),
     panelRoutes(panels, accounts),

@@ -1,4 +1,4 @@
-import { pointerHead } from '@nexus/protocol'
+import { netCapability, netGranted, pointerHead, urlHost } from '@nexus/protocol'
 import type { PatchOp } from '@nexus/protocol'
 import { capabilityError } from './errors.ts'
 import type { SandboxError } from './errors.ts'
@@ -39,7 +39,8 @@ export function checkView(cmd: string, capabilities: readonly string[]): Sandbox
 
 /**
  * The CAPABILITY_DENIED error for a host call, or undefined when allowed: `$ext.<alias>` needs `ext:<alias>`;
- * `$ext.http.*(url, …)` also needs `net:<host of url>`; `$panel.call(id, …)` needs `panel:call:<id>`.
+ * `$ext.http.*(url, …)` also needs `net:<host of url>` (`net:*` or the host in any spelling, matched by
+ * `netGranted` from `@nexus/protocol`, as `nexus.http` does); `$panel.call(id, …)` needs `panel:call:<id>`.
  */
 export function checkHostCall(
   kind: 'ext' | 'panel',
@@ -53,22 +54,17 @@ export function checkHostCall(
   }
   if (!hasCapability(capabilities, 'ext', target)) return capabilityError(`called $ext.${target}`, `ext:${target}`)
   if (target !== 'http') return undefined
-  const host = urlHost(args[0])
+  const url = urlArgument(args[0])
+  const host = url === undefined ? undefined : urlHost(url)
   if (host === undefined) return capabilityError('called $ext.http without an absolute http(s) URL', 'net:<host>')
-  if (hasCapability(capabilities, 'net', host)) return undefined
-  return capabilityError(`called $ext.http for host ${JSON.stringify(host)}`, `net:${host}`)
+  if (netGranted(capabilities, host)) return undefined
+  return capabilityError(`called $ext.http for host ${JSON.stringify(host)}`, netCapability(host))
 }
 
-/** The host of an http(s) URL given as a string or `{ url }`, lower-cased; undefined when there is none. */
-function urlHost(arg: unknown): string | undefined {
+/** The URL of an `$ext.http` call, given as a string or `{ url }`. */
+function urlArgument(arg: unknown): string | undefined {
   const text = typeof arg === 'string' ? arg : (arg as { url?: unknown } | null)?.url
-  if (typeof text !== 'string') return undefined
-  try {
-    const url = new URL(text)
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.hostname.toLowerCase() : undefined
-  } catch {
-    return undefined
-  }
+  return typeof text === 'string' ? text : undefined
 }
 
 /** `$state.total` for identifiers, `$state["my key"]` otherwise. */

@@ -1,3 +1,4 @@
+import { urlHost } from '@nexus/protocol'
 import { maskSource } from './maskSource.ts'
 
 const IDENT = '[A-Za-z_$][\\w$]*'
@@ -25,7 +26,8 @@ const HTTP_CALL = new RegExp(
  * (assignment, compound assignment, `++`/`--`, `delete`, mutating array methods, `Object.assign` target),
  * `state:read:<key>` for other reads, `events:emit:<name>` for `$emit('<name>', …)`, `ext:<alias>` for
  * `$ext.<alias>.…`, `view:update` for `$view.…`, `panel:call:<id>` for `$panel.call('<id>', …)` and
- * `net:<host>` for `$ext.http.<method>('http(s)://<host>/…')` string literals. Dynamic keys, names and URLs
+ * `net:<host>` for `$ext.http.<method>('http(s)://<host>/…')` string literals, the host in the canonical form the
+ * runtime check uses (`net:[::1]`, see `canonicalHost` in `@nexus/protocol`). Dynamic keys, names and URLs
  * (including template literals with `${}`) are not found; the runtime check still catches them. Sorted and unique.
  *
  * @example inferCapabilities('$state.count += $args.step') // ['state:read:count', 'state:write:count']
@@ -67,16 +69,6 @@ export function inferCapabilities(code: string): string[] {
     if (host) found.add(`net:${host}`)
   }
   return [...found].sort()
-}
-
-/** The lower-cased host of an absolute http(s) URL literal, as the runtime check computes it. */
-function urlHost(text: string): string | undefined {
-  try {
-    const url = new URL(text)
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.hostname.toLowerCase() : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** The original text of a literal whose opening quote is at `quoteAt` (the masked copy has it blanked). */

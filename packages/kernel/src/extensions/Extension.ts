@@ -1,4 +1,4 @@
-import type { Json } from '@nexus/protocol'
+import { netGranted, type Json } from '@nexus/protocol'
 
 /** What an extension declares about itself: shown to users, checked by the registry. */
 export interface ExtensionManifest {
@@ -44,8 +44,12 @@ export class ExtensionError extends Error {
   }
 }
 
-/** Whether `capabilities` grant `needed` exactly or through a `*` scope (`net:*`, `ext:*`). */
+/**
+ * Whether `capabilities` grant `needed` exactly or through a `*` scope (`ext:*`). A `net:` scope is a host
+ * that may hold colons (`net:[::1]`): it is matched in its canonical form by `netGranted`, as the sandbox does.
+ */
 export function granted(capabilities: readonly string[], needed: string): boolean {
+  if (needed.startsWith('net:')) return netGranted(capabilities, needed.slice('net:'.length))
   const kind = needed.slice(0, needed.lastIndexOf(':') + 1)
   return capabilities.includes(needed) || capabilities.includes(`${kind}*`)
 }

@@ -1,41 +1,30 @@
-import { lookup } from 'node:dns/promises'
-import { isIP } from 'node:net'
-import type { Json, JsonObject } from '@nexus/protocol'
+import { hostListed, netCapability, urlHost, type Json, type JsonObject } from '@nexus/protocol'
 import { injectTraceHeaders } from '@nexus/trilog'
+import { AddressRefusedError, type Resolver } from '../net/addressPolicy.ts'
+import { GuardedClient, OutboundError } from '../net/GuardedClient.ts'
 import { ExtensionError, granted, type CallContext, type Extension } from './Extension.ts'
 
 export interface HttpExtensionOptions {
-  /** Hosts any panel may reach once it holds `net:<host>`; `*` for every public host. */
+  /** Hosts any panel may reach once it holds `net:<host>` (any spelling of the host); `*` for every public host. */
   allow: readonly string[]
-  /** Loopback and private addresses are refused unless this is set (tests, trusted setups). */
+  /** Loopback, private and other non-public addresses are refused unless this is set (tests, trusted setups). */
   allowPrivate?: boolean
   timeoutMs?: number
   maxResponseBytes?: number
+  /** Name resolution for outbound connections; the system resolver unless a test injects one. */
+  resolve?: Resolver
 }
 
-const PRIVATE = [
-  /^127\./,
-  /^10\./,
-  /^192\.168\./,
-  /^172\.(1[6-9]|2\d|3[01])\./,
-  /^169\.254\./,
-  /^0\./,
-  /^::1$/,
-  /^f[cd]/i,
-  /^fe80/i,
-]
-
-function isPrivate(address: string): boolean {
-  const plain = address.replace(/^::ffff:/, '')
-  return PRIVATE.some((re) => re.test(plain))
-}
-
-/** `nexus.http`: outbound HTTP for handlers, within the server's allow-list, the tool's `net:` grants and limits. */
+/**
+ * `nexus.http`: outbound HTTP for handlers, within the tool's `net:` grants, the server's allow-list, the
+ * address policy (`net/addressPolicy.ts`, applied to the address each connection dials) and limits.
+ */
 export function httpExtension(options: HttpExtensionOptions): Extension {
   const timeoutMs = options.timeoutMs ?? 5000
   const maxBytes = options.maxResponseBytes ?? 1024 * 1024
+  const client = new GuardedClient({ allowPrivate: options.allowPrivate ?? false }, options.resolve)
 
-  async function checkTarget(raw: unknown, context: CallContext): Promise<URL> {
+  function checkTarget(raw: unknown, context: CallContext): URL {
     if (typeof raw !== 'string') throw new ExtensionError('BAD_ARGUMENT', 'The first argument must be a URL string')
     let url: URL
     try {
@@ -43,21 +32,16 @@ export function httpExtension(options: HttpExtensionOptions): Extension {
     } catch {
       throw new ExtensionError('BAD_ARGUMENT', `Not an absolute URL: ${raw}`)
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    const host = urlHost(url.href)
+    if (host === undefined) {
       throw new ExtensionError('BAD_ARGUMENT', `Only http and https URLs are allowed, not ${url.protocol}`)
     }
-    const host = url.hostname.replace(/^\[|\]$/g, '')
-    if (!granted(context.capabilities, `net:${host}`)) {
-      throw new ExtensionError('CAPABILITY_DENIED', `The tool lacks capability "net:${host}"`)
+    const needed = netCapability(host)
+    if (!granted(context.capabilities, needed)) {
+      throw new ExtensionError('CAPABILITY_DENIED', `The tool lacks capability "${needed}"`)
     }
-    if (!options.allow.includes('*') && !options.allow.includes(host)) {
-      throw new ExtensionError('HOST_NOT_ALLOWED', `${host} is not on this server's allow-list (NEXUS_HTTP_ALLOW)`)
-    }
-    if (!options.allowPrivate) {
-      const address = isIP(host) ? host : (await lookup(host).catch(() => ({ address: '' }))).address
-      if (host === 'localhost' || isPrivate(address)) {
-        throw new ExtensionError('HOST_NOT_ALLOWED', `${host} is a private or loopback address`)
-      }
+    if (!hostListed(options.allow, host)) {
+      throw hostNotAllowed(`${host} is not on this server's allow-list (NEXUS_HTTP_ALLOW)`)
     }
     return url
   }
@@ -67,39 +51,33 @@ export function httpExtension(options: HttpExtensionOptions): Extension {
     if (init.headers && typeof init.headers === 'object' && !Array.isArray(init.headers)) {
       for (const [k, v] of Object.entries(init.headers)) if (typeof v === 'string') headers[k] = v
     }
-    injectTraceHeaders(headers) // the called service joins the handler's trace
+    // The called service may join the run's trace; TriLog's baggage (it names objects) stays inside.
+    injectTraceHeaders(headers, undefined, { traceparentOnly: true })
     let body: string | undefined
     if (init.body !== undefined && init.body !== null) {
+      if (init.method === 'GET' || init.method === 'HEAD') {
+        throw new ExtensionError('BAD_ARGUMENT', `A ${init.method} request has no body`)
+      }
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
       if (typeof init.body !== 'string') headers['content-type'] ??= 'application/json'
     }
-    let res: Response
+    let res: { status: number; contentType: string; text: string }
     try {
-      res = await fetch(url, {
-        method: init.method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      })
+      res = await client.request(url, { method: init.method, headers, body, timeoutMs, maxResponseBytes: maxBytes })
     } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError'
-      throw new ExtensionError(
-        timedOut ? 'TIMEOUT' : 'NETWORK',
-        timedOut ? `No answer within ${timeoutMs} ms` : (error as Error).message,
-      )
+      if (error instanceof AddressRefusedError) throw hostNotAllowed(`${error.message}; ${PUBLIC_ONLY}`)
+      if (error instanceof OutboundError) throw new ExtensionError(error.code, error.message)
+      throw error
     }
-    const text = await readLimited(res, maxBytes)
-    const type = res.headers.get('content-type') ?? ''
-    let parsed: Json = text
-    if (type.includes('json')) {
+    let parsed: Json = res.text
+    if (res.contentType.includes('json')) {
       try {
-        parsed = JSON.parse(text) as Json
+        parsed = JSON.parse(res.text) as Json
       } catch {
-        parsed = text
+        parsed = res.text
       }
     }
-    return { status: res.status, ok: res.ok, contentType: type, body: parsed }
+    return { status: res.status, ok: res.status >= 200 && res.status < 300, contentType: res.contentType, body: parsed }
   }
 
   return {
@@ -113,6 +91,9 @@ export function httpExtension(options: HttpExtensionOptions): Extension {
         request: { description: 'request({ url, method, headers?, body? }) → { status, ok, contentType, body }' },
       },
     },
+    async stop() {
+      client.close()
+    },
     async health() {
       return { ok: true, detail: `allow: ${options.allow.join(', ') || 'nothing'}` }
     },
@@ -124,9 +105,9 @@ export function httpExtension(options: HttpExtensionOptions): Extension {
         if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].includes(verb)) {
           throw new ExtensionError('BAD_ARGUMENT', `Unsupported method ${verb}`)
         }
-        return request(await checkTarget(spec.url, context), { method: verb, headers: spec.headers, body: spec.body })
+        return request(checkTarget(spec.url, context), { method: verb, headers: spec.headers, body: spec.body })
       }
-      const url = await checkTarget(args[0], context)
+      const url = checkTarget(args[0], context)
       return method === 'post'
         ? request(url, { method: 'POST', headers: opts.headers, body: args[1] ?? null })
         : request(url, { method: 'GET', headers: opts.headers })
@@ -134,20 +115,10 @@ export function httpExtension(options: HttpExtensionOptions): Extension {
   }
 }
 
-async function readLimited(res: Response, maxBytes: number): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel()
-      throw new ExtensionError('RESPONSE_TOO_LARGE', `The response exceeded ${maxBytes} bytes`)
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+const PUBLIC_ONLY =
+  'nexus.http reaches public addresses only (NEXUS_HTTP_ALLOW_PRIVATE=1 lifts this on a trusted server)'
+
+/** HOST_NOT_ALLOWED; the guest sees only the message, so it names the code. */
+function hostNotAllowed(message: string): ExtensionError {
+  return new ExtensionError('HOST_NOT_ALLOWED', `HOST_NOT_ALLOWED: ${message}`)
 }

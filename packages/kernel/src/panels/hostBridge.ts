@@ -1,3 +1,4 @@
+import { context as otelContext } from '@opentelemetry/api'
 import type { Json, JsonObject } from '@nexus/protocol'
 import type { NxmlPanelAst } from '@nexus/reactor'
 import type { HostBridge } from '@nexus/sandbox'
@@ -20,8 +21,26 @@ export interface BridgeContext {
 /** What `$panel.call` does: run a tool on another panel of the same workspace and answer with its result. */
 export type PanelCaller = (targetId: string, tool: string, args: Json, chain: CallChain) => Promise<JsonObject>
 
-/** The sandbox's host bridge for one run: `$ext.<alias>` through declared extensions, `$panel.call`. */
+/**
+ * The sandbox's host bridge for one run: `$ext.<alias>` through declared extensions, `$panel.call`. Make it
+ * inside the run's span: every call runs in that trace context, whatever context the sandbox delivers it in
+ * (a pooled worker's messages arrive in the context the worker was started in: kernel start, or whichever
+ * run, maybe another tenant's, was going when it was replaced).
+ */
 export function hostBridge(context: BridgeContext, extensions: ExtensionRegistry, callPanel: PanelCaller): HostBridge {
+  const bridge = bridgeCalls(context, extensions, callPanel)
+  const run = otelContext.active()
+  return {
+    ext: (alias, method, args) => otelContext.with(run, () => bridge.ext(alias, method, args)),
+    panelCall: (targetId, tool, args) => otelContext.with(run, () => bridge.panelCall(targetId, tool, args)),
+  }
+}
+
+function bridgeCalls(
+  context: BridgeContext,
+  extensions: ExtensionRegistry,
+  callPanel: PanelCaller,
+): Required<Pick<HostBridge, 'ext' | 'panelCall'>> {
   const aliases = new Map((context.ast.extensions ?? []).map((e) => [e.alias, e.name]))
   const callContext = { panelId: context.panelId, workspaceId: context.workspaceId, capabilities: context.capabilities }
   return {

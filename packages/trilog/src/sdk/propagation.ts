@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { context as otelContext, type Context, type TextMapGetter } from '@opentelemetry/api'
+import { context as otelContext, ROOT_CONTEXT, trace, type Context, type TextMapGetter } from '@opentelemetry/api'
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
 
 // W3C trace context (`traceparent`, `tracestate`) plus W3C baggage, which carries the anchored object.
@@ -26,12 +26,31 @@ export interface TraceCarrier {
   baggage?: string
 }
 
+export interface InjectOptions {
+  /**
+   * For services outside TriLog: only the `traceparent` of the current span. Baggage (TriLog's `trilog.*`
+   * anchor names objects) and a caller's `tracestate` stay inside.
+   */
+  traceparentOnly?: boolean
+}
+
+const traceContext = new W3CTraceContextPropagator()
+
 /** Adds `traceparent` (and `tracestate`, `baggage`) for `ctx` to `headers`; returns `headers`. */
 export function injectTraceHeaders<H extends Record<string, string>>(
   headers: H,
   ctx: Context = otelContext.active(),
+  options: InjectOptions = {},
 ): H {
-  propagator.inject(ctx, headers, { set: (carrier, key, value) => ((carrier as Record<string, string>)[key] = value) })
+  const set = {
+    set: (carrier: unknown, key: string, value: string) => ((carrier as Record<string, string>)[key] = value),
+  }
+  if (!options.traceparentOnly) {
+    propagator.inject(ctx, headers, set)
+    return headers
+  }
+  const span = trace.getSpanContext(ctx)
+  if (span) traceContext.inject(trace.setSpanContext(ROOT_CONTEXT, { ...span, traceState: undefined }), headers, set)
   return headers
 }
 

@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { THEME_CSS } from '@nexus/reactor'
 import helmet from 'helmet'
+
+/** The studio's one inline style: the reactor's theme, injected as a `<style>` element at start. */
+const THEME_STYLE_HASH = `'sha256-${createHash('sha256').update(THEME_CSS).digest('base64')}'`
 
 /** A Host header we are willing to echo into the policy: a name or IP literal with an optional port. */
 const PLAIN_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i
@@ -16,8 +21,9 @@ function sameHostSockets(req: IncomingMessage): string {
 /**
  * Security headers on every answer the kernel gives (studio pages and assets, API, health, errors): a
  * Content-Security-Policy and helmet's companions. The studio is a Vite build — module scripts from its own
- * origin, no inline script — so scripts stay `'self'`. Styles allow `'unsafe-inline'` because the studio
- * injects the reactor's theme as a `<style>` element and components set `style` (object-fit, chart sizes).
+ * origin, no inline script — so scripts stay `'self'`. Styles too, plus the hash of the reactor's theme,
+ * which the studio injects as a `<style>` element; components set styles through the CSSOM (React `style`,
+ * charts), which the policy does not govern.
  * Images may come from any http(s) URL or a `data:` image, as the panels' `<Image>` and Markdown allow.
  * No `upgrade-insecure-requests`: a kernel served over plain HTTP on a LAN would break itself.
  */
@@ -29,7 +35,7 @@ export function securityHeaders() {
         'default-src': ["'self'"],
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
+        'style-src': ["'self'", THEME_STYLE_HASH],
         'img-src': ["'self'", 'data:', 'https:', 'http:'],
         'font-src': ["'self'", 'data:'],
         'connect-src': ["'self'", sameHostSockets],

@@ -1,14 +1,18 @@
 // Headers and limits: a Content-Security-Policy (and the usual companions) on every answer the kernel gives,
 // and a request budget per caller answered with 429 and Retry-After. The browser half — panels render and
 // work under this policy with no violation — is e2e/csp.e2e.test.ts.
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { THEME_CSS } from '@nexus/reactor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rateLimitFromEnv } from '../../src/http/rateLimit.ts'
 import { api, startTestKernel, type TestKernel } from '../helpers.ts'
 
 const LIMIT = 50
+/** The studio injects the reactor's theme as its one inline `<style>`; the policy allows exactly that text. */
+const THEME_HASH = `sha256-${createHash('sha256').update(THEME_CSS).digest('base64')}`
 
 /** A stand-in studio build: an index page and one hashed asset, served the way the real build is. */
 function fakeStudio(): string {
@@ -36,9 +40,9 @@ describe('security headers and the per-caller request limit', () => {
 
   function expectSecurityHeaders(res: Response, what: string): void {
     const host = new URL(t.kernel.url).host
-    const csp = res.headers.get('content-security-policy')?.replaceAll(host, 'HOST')
+    const csp = res.headers.get('content-security-policy')?.replaceAll(host, 'HOST').replace(THEME_HASH, 'THEME')
     expect(csp, what).toBe(
-      "default-src 'self';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';" +
+      "default-src 'self';script-src 'self';script-src-attr 'none';style-src 'self' 'THEME';" +
         "img-src 'self' data: https: http:;font-src 'self' data:;connect-src 'self' ws://HOST wss://HOST;" +
         "object-src 'none';base-uri 'self';form-action 'self';frame-ancestors 'none'",
     )

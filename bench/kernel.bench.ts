@@ -5,12 +5,15 @@
 //   its patch, from the trigger's send (one CLOCK_MONOTONIC across processes, see bench/kernel/clients.ts);
 // - sustained rate: triggers pipelined (at most INFLIGHT not yet delivered everywhere), versions fully
 //   delivered per second over a fixed window;
-// then NOG query latency on a 100,000-entity graph (bench/kernel/nog.ts).
+// then NOG query latency on a 100,000-entity graph (bench/kernel/nog.ts), then outbound requests through
+// nexus.http against a plain fetch (bench/kernel/egress.ts).
+// KERNEL_BENCH_ONLY=egress: only the outbound rows, merged into the stored results.
 // KERNEL_BENCH_CPU_PROF=<dir>: profile mode (kernel and floor under --cpu-prof, 1,000 clients only, nothing saved).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { compared, machine, median, percentile, save, type Metric } from './lib.ts'
+import { compared, machine, median, percentile, save, saveMerged, type Metric } from './lib.ts'
+import { egressMetrics } from './kernel/egress.ts'
 import { nogMetrics } from './kernel/nog.ts'
 import { freePort, spawnKernel, spawnTs, stop, stopAll } from './kernel/processes.ts'
 import { createCounter, samplePatchFrame, setupOwner } from './kernel/setup.ts'
@@ -138,38 +141,41 @@ function syncMetrics(clients: number, m: Measured): Metric[] {
   ]
 }
 
-try {
-  const port = await freePort()
-  const kernel = await spawnKernel(
-    port,
-    tempDir('nexus-bench-kernel-'),
-    PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [],
-  )
-  const { key } = await setupOwner(kernel.url)
-  const panel = await createCounter(kernel.url, key)
-  const kernelWs = kernel.url.replace('http', 'ws') + '/ws'
-  const frame = await samplePatchFrame(kernelWs, key, panel.id)
-  const floorPort = await freePort()
-  const floor = await spawnTs('bench/kernel/floor.ts', {
-    args: [String(floorPort), `panel:${panel.id}`, String(panel.version + 1)],
-    nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/floor`] : [],
-    ready: /floor listening/,
-  })
-  console.log(`kernel patch frame (${Buffer.byteLength(frame)} bytes): ${frame}`)
-  const servers = { kernel: kernelWs, floor: `ws://127.0.0.1:${floorPort}` }
-  const metrics: Metric[] = []
-  for (const plan of PROFILE ? PLANS.slice(-1) : PLANS) {
-    metrics.push(...syncMetrics(plan.clients, await measure(plan, servers, key, panel.id)))
+if (process.env.KERNEL_BENCH_ONLY === 'egress') saveMerged('kernel', await egressMetrics())
+else
+  try {
+    const port = await freePort()
+    const kernel = await spawnKernel(
+      port,
+      tempDir('nexus-bench-kernel-'),
+      PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [],
+    )
+    const { key } = await setupOwner(kernel.url)
+    const panel = await createCounter(kernel.url, key)
+    const kernelWs = kernel.url.replace('http', 'ws') + '/ws'
+    const frame = await samplePatchFrame(kernelWs, key, panel.id)
+    const floorPort = await freePort()
+    const floor = await spawnTs('bench/kernel/floor.ts', {
+      args: [String(floorPort), `panel:${panel.id}`, String(panel.version + 1)],
+      nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/floor`] : [],
+      ready: /floor listening/,
+    })
+    console.log(`kernel patch frame (${Buffer.byteLength(frame)} bytes): ${frame}`)
+    const servers = { kernel: kernelWs, floor: `ws://127.0.0.1:${floorPort}` }
+    const metrics: Metric[] = []
+    for (const plan of PROFILE ? PLANS.slice(-1) : PLANS) {
+      metrics.push(...syncMetrics(plan.clients, await measure(plan, servers, key, panel.id)))
+    }
+    await stop(floor.child)
+    await stop(kernel.child) // SIGTERM: the kernel closes and exits, writing its profile
+    if (PROFILE) {
+      console.log(`kernel CPU profile written to ${PROFILE}; results not saved in profile mode`)
+    } else {
+      metrics.push(...(await nogMetrics(tempDir('nexus-bench-nog-'))))
+      metrics.push(...(await egressMetrics()))
+      save({ name: 'kernel', date: new Date().toISOString(), machine: machine(), metrics })
+    }
+  } finally {
+    await stopAll()
+    for (const dir of temp) rmSync(dir, { recursive: true, force: true })
   }
-  await stop(floor.child)
-  await stop(kernel.child) // SIGTERM: the kernel closes and exits, writing its profile
-  if (PROFILE) {
-    console.log(`kernel CPU profile written to ${PROFILE}; results not saved in profile mode`)
-  } else {
-    metrics.push(...(await nogMetrics(tempDir('nexus-bench-nog-'))))
-    save({ name: 'kernel', date: new Date().toISOString(), machine: machine(), metrics })
-  }
-} finally {
-  await stopAll()
-  for (const dir of temp) rmSync(dir, { recursive: true, force: true })
-}

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
@@ -10,6 +10,8 @@ export interface Metric {
   peer: { name: string; value: number } | null
   ratio: number | null
   goal: { op: '<=' | '>='; ratio?: number; value?: number }
+  /** When measured, if not in the run the file's `date` names (rows kept by `saveMerged`). */
+  date?: string
 }
 
 export interface BenchResult {
@@ -58,6 +60,15 @@ export function compared(
 
 export function round(n: number): number {
   return Math.round(n * 1000) / 1000
+}
+
+/** Replaces `metrics` (by name) in the stored `<name>.json`, keeping the rest: for runs of one part of a bench. */
+export function saveMerged(name: string, metrics: Metric[]): void {
+  const file = `${RESULTS_DIR}${name}.json`
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResult) : undefined
+  const fresh = new Set(metrics.map((m) => m.name))
+  const kept = (stored?.metrics ?? []).filter((m) => !fresh.has(m.name)).map((m) => ({ date: stored?.date, ...m }))
+  save({ name, date: new Date().toISOString(), machine: machine(), metrics: [...kept, ...metrics] })
 }
 
 export function save(result: BenchResult): void {

@@ -35,7 +35,7 @@ const rows = readdirSync(RESULTS_DIR)
     const r = JSON.parse(readFileSync(RESULTS_DIR + f, 'utf8')) as BenchResult
     return r.metrics.map(
       (m) =>
-        `| ${r.name} | ${m.name} | ${m.value} ${m.unit} | ${m.peer ? `${m.peer.name}: ${m.peer.value} ${m.unit}` : '—'} | ${m.ratio ?? '—'} | ${goalText(m)} | ${r.date.slice(0, 10)} |`,
+        `| ${r.name} | ${m.name} | ${m.value} ${m.unit} | ${m.peer ? `${m.peer.name}: ${m.peer.value} ${m.unit}` : '—'} | ${m.ratio ?? '—'} | ${goalText(m)} | ${(m.date ?? r.date).slice(0, 10)} |`,
     )
   })
 writeFileSync(

@@ -290,7 +290,8 @@ function realParam(name: string, route: Route, area: Area, t: FuzzTarget): strin
 const PARAM = /:(\w+)|\{\*(\w+)\}|\*(\w+)/g
 const materialise = (route: Route, value: (name: string) => string) =>
   route.path.replace(PARAM, (_m, a?: string, b?: string, c?: string) => value((a ?? b ?? c)!))
-const targeted = (route: Route) => /[:*]/.test(route.path)
+/** Names an object in its path (the studio fallback names none). */
+const targeted = (route: Route) => /[:*]/.test(route.path) && !PUBLIC.has(keyOf(route))
 
 // --- fuzzed inputs -------------------------------------------------------------------------------------------
 
@@ -535,6 +536,9 @@ function parsesAs(route: Route, body: Body | undefined): boolean | undefined {
   }
 }
 
+/** No fuzzed request may be amplified past this: answers are bounded like requests are. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024
+
 /** What is wrong with `answer` to `c`, or undefined. */
 function judge(c: Case, answer: HttpAnswer, t: FuzzTarget): string | undefined {
   const { status } = answer
@@ -544,6 +548,7 @@ function judge(c: Case, answer: HttpAnswer, t: FuzzTarget): string | undefined {
   if (status < 200 || (status >= 300 && status < 400 && !PUBLIC.has(keyOf(c.route))))
     return `unexpected status ${status}`
   if (stranger && answer.text.includes(t.marker)) return 'answer contains the canary'
+  if (answer.text.length > MAX_ANSWER_BYTES) return `an answer of ${answer.text.length} bytes to a request of at most 1 MB`
   // 431 is Node's own answer to headers over its limit, before the app sees the request.
   if (
     c.route.path.startsWith('/api') &&

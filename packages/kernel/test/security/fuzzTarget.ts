@@ -144,7 +144,9 @@ function canaryNxml(marker: string): string {
 /** Spawns the kernel (`npm start`'s entry) on a fresh data dir and builds the fixture through its API. */
 export async function startFuzzTarget(env: NodeJS.ProcessEnv = {}): Promise<FuzzTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nexus-fuzz-'))
-  const { url, process: child } = await spawnKernel(await freePort(), dataDir, env)
+  // The request budget is the subject of headers-and-rate-limit.test.ts; here it would only turn fuzzed
+  // requests into 429s, so it is raised far above the few thousand a run sends.
+  const { url, process: child } = await spawnKernel(await freePort(), dataDir, { NEXUS_RATE_LIMIT: '1000000', ...env })
   const log: string[] = []
   const keep = (chunk: Buffer) => {
     log.push(...String(chunk).split('\n').filter(Boolean))

@@ -98,4 +98,13 @@ describe('inferCapabilities', () => {
       ]
     `)
   })
+
+  test('writes net: hosts in the canonical form the runtime check matches', () => {
+    const code = [
+      "await $ext.http.get('http://[::FFFF:127.0.0.1]:8080/')",
+      "await $ext.http.get('http://2130706433/')",
+      "await $ext.http.get('https://Api.Example.com./v1')",
+    ].join('\n')
+    expect(inferCapabilities(code)).toEqual(['ext:http', 'net:127.0.0.1', 'net:[::ffff:7f00:1]', 'net:api.example.com'])
+  })
 })

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { THEME_CSS } from '@nexus/reactor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rateLimitFromEnv } from '../../src/http/rateLimit.ts'
+import { DEFAULT_REQUESTS_PER_MINUTE, rateLimitFromEnv } from '../../src/http/rateLimit.ts'
 import { api, startTestKernel, type TestKernel } from '../helpers.ts'
 
 const LIMIT = 50
@@ -115,7 +115,7 @@ describe('security headers and the per-caller request limit', () => {
   })
 
   it('refuses a rate limit that is not a positive whole number', () => {
-    expect(rateLimitFromEnv({})).toBe(6000)
+    expect(rateLimitFromEnv({})).toBe(DEFAULT_REQUESTS_PER_MINUTE)
     expect(rateLimitFromEnv({ NEXUS_RATE_LIMIT: '120' })).toBe(120)
     for (const bad of ['0', '-5', '1.5', 'lots']) {
       expect(() => rateLimitFromEnv({ NEXUS_RATE_LIMIT: bad })).toThrow(

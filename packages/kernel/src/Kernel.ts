@@ -47,7 +47,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
   const extensions = new ExtensionRegistry()
   extensions.register(httpExtension({ allow: options.httpAllow ?? ['*'], allowPrivate: options.httpAllowPrivate }))
   extensions.register(storageExtension(database.sql, clock))
-  extensions.register(sqlExtension(parseSqlSources(options.sqlSources)))
+  extensions.register(sqlExtension(parseSqlSources(options.sqlSources), options))
   await extensions.start()
   const nog = new NogService({ sql: database.sql, clock: options.clock })
   const expiry = setInterval(() => void nog.expirePatches().catch((e: unknown) => console.error('[nog]', e)), 60_000)

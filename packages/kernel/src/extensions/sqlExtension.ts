@@ -1,76 +1,33 @@
-import { createHash } from 'node:crypto'
-import Database from 'better-sqlite3'
-import pg from 'pg'
-import type { Json, JsonObject } from '@nexus/protocol'
+import type { Json } from '@nexus/protocol'
 import { ExtensionError, type Extension } from './Extension.ts'
+import { openPostgresSource } from './postgresSource.ts'
+import { openSqliteSource } from './sqliteSource.ts'
+import type { SqlConnection, SqlSource } from './sqlSource.ts'
 
-/** A data source handlers may query: `name=sqlite:/path/app.db` or `name=postgres://…` (`NEXUS_SQL_SOURCES`). */
-export interface SqlSource {
-  name: string
-  url: string
-}
+export { parseSqlSources, type SqlSource } from './sqlSource.ts'
 
 const MAX_ROWS = 1000
 
-/** Parses `NEXUS_SQL_SOURCES`: `sales=postgres://…, local=sqlite:/data/app.db`. */
-export function parseSqlSources(text: string | undefined): SqlSource[] {
-  if (!text?.trim()) return []
-  return text.split(',').map((part) => {
-    const eq = part.indexOf('=')
-    const name = part.slice(0, eq).trim()
-    const url = part.slice(eq + 1).trim()
-    if (eq < 1 || !/^[a-z][a-z0-9_]*$/i.test(name) || !/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) {
-      throw new Error(
-        `NEXUS_SQL_SOURCES entry "${part.trim()}" must look like name=sqlite:/path.db or name=postgres://…`,
-      )
-    }
-    return { name, url }
-  })
+/** What the extension must know of the kernel to keep sources away from its own data. */
+export interface SqlKernelData {
+  dataDir: string
+  databaseUrl?: string
 }
 
-interface Connection {
-  query(text: string, params: Json[]): Promise<{ rows: JsonObject[]; rowCount: number }>
-  close(): Promise<void>
-}
-
-function open(source: SqlSource): Connection {
-  if (source.url.startsWith('sqlite:')) {
-    const db = new Database(source.url.slice('sqlite:'.length), { fileMustExist: true })
-    return {
-      async query(text, params) {
-        const statement = db.prepare(text) // refuses more than one statement
-        if (!statement.reader) {
-          const info = statement.run(...(params as unknown[]))
-          return { rows: [], rowCount: info.changes }
-        }
-        const rows = statement.all(...(params as unknown[])) as JsonObject[]
-        return { rows, rowCount: rows.length }
-      },
-      async close() {
-        db.close()
-      },
-    }
-  }
-  const pool = new pg.Pool({ connectionString: source.url, max: 4, query_timeout: 10_000 })
-  return {
-    async query(text, params) {
-      // A named statement uses the extended protocol, which refuses more than one statement.
-      const name = 'nx_' + createHash('sha1').update(text).digest('hex').slice(0, 24)
-      const result = await pool.query({ name, text, values: params as unknown[] })
-      return { rows: result.rows as JsonObject[], rowCount: result.rowCount ?? result.rows.length }
-    },
-    async close() {
-      await pool.end()
-    },
-  }
+function open(source: SqlSource, kernel: SqlKernelData): SqlConnection {
+  return source.url.startsWith('sqlite:')
+    ? openSqliteSource(source, source.url.slice('sqlite:'.length), kernel.dataDir)
+    : openPostgresSource(source, kernel.databaseUrl)
 }
 
 /**
  * `nexus.sql`: parameterised queries against configured data sources — how data panels and generated CRUD
- * panels reach real databases. One statement per call, values only through `params`, at most 1,000 rows.
+ * panels reach real databases. One statement per call, values only through `params`, at most 1,000 rows; a
+ * statement that could reach outside its source (ATTACH, PRAGMA, DDL, SET, COPY…) is refused with
+ * STATEMENT_REFUSED, and a source inside the kernel's data is refused at start.
  */
-export function sqlExtension(sources: readonly SqlSource[]): Extension {
-  const connections = new Map<string, Connection>()
+export function sqlExtension(sources: readonly SqlSource[], kernel: SqlKernelData): Extension {
+  const connections = new Map<string, SqlConnection>()
   return {
     manifest: {
       name: 'nexus.sql',
@@ -82,7 +39,7 @@ export function sqlExtension(sources: readonly SqlSource[]): Extension {
       },
     },
     async start() {
-      for (const s of sources) connections.set(s.name, open(s))
+      for (const s of sources) connections.set(s.name, open(s, kernel))
     },
     async stop() {
       for (const c of connections.values()) await c.close()
@@ -90,7 +47,7 @@ export function sqlExtension(sources: readonly SqlSource[]): Extension {
     },
     async health() {
       for (const [name, c] of connections) {
-        await c.query('select 1', []).catch((error: unknown) => {
+        await c.query('select 1', [], 1).catch((error: unknown) => {
           throw new Error(`${name}: ${(error as Error).message}`)
         })
       }
@@ -112,9 +69,10 @@ export function sqlExtension(sources: readonly SqlSource[]): Extension {
         throw new ExtensionError('BAD_ARGUMENT', 'params must be an array of strings, numbers, booleans or null')
       }
       try {
-        const { rows, rowCount } = await connection.query(text, params)
+        const { rows, rowCount } = await connection.query(text, params as Json[], MAX_ROWS)
         return { rows: rows.slice(0, MAX_ROWS), rowCount, truncated: rows.length > MAX_ROWS }
       } catch (error) {
+        if (error instanceof ExtensionError) throw error
         throw new ExtensionError('QUERY_FAILED', (error as Error).message)
       }
     },

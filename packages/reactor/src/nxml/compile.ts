@@ -1,8 +1,8 @@
 import type { Diagnostic, JsonObject, PanelAst } from '@nexus/protocol'
 import type { NxmlPanelAst } from './ast.ts'
 import { setOwn } from '../expr/toJson.ts'
-import { parseNxml, sortDiagnostics } from './parseNxml.ts'
-import { validatePanel } from './validate.ts'
+import { parseIntoBag } from './parseNxml.ts'
+import { validateIntoBag } from './validate.ts'
 import { clearBindingCache } from '../expr/binding.ts'
 import { clearExpressionCache } from '../expr/parser.ts'
 import { clearHandlerCaches } from './handlerCode.ts'
@@ -20,11 +20,11 @@ export interface CompileResult {
  * false, so editors can still show structure.
  */
 export function compileNxml(source: string): CompileResult {
-  const parsed = parseNxml(source)
-  if (!parsed.ast) return { ok: false, diagnostics: parsed.diagnostics }
-  const semantic = validatePanel(parsed.ast, source)
-  const diagnostics = semantic.length === 0 ? parsed.diagnostics : sortDiagnostics([...parsed.diagnostics, ...semantic])
-  return { ok: !diagnostics.some((d) => d.severity === 'error'), ast: parsed.ast, diagnostics }
+  const { ast, diagnostics: bag } = parseIntoBag(source)
+  if (!ast) return { ok: false, diagnostics: bag.list() }
+  validateIntoBag(ast, source, bag)
+  const diagnostics = bag.list()
+  return { ok: !diagnostics.some((d) => d.severity === 'error'), ast, diagnostics }
 }
 
 /**

@@ -27,6 +27,11 @@ export const DIAGNOSTIC_CODES = {
   UNCLOSED_ELEMENT: code('NX1011', 'error', 'An element is never closed'),
   MISMATCHED_CLOSE_TAG: code('NX1012', 'error', 'A closing tag does not match the open element'),
   NESTING_TOO_DEEP: code('NX1013', 'error', 'Elements are nested deeper than the parser allows'),
+  TOO_MANY_DIAGNOSTICS: code(
+    'NX1014',
+    'info',
+    'More diagnostics than are reported: one counts the rest (their worst severity)',
+  ),
   // Structure (lowering the element tree to a panel)
   MISSING_ROOT: code('NX2001', 'error', 'There is no <NexusPanel> root element'),
   UNEXPECTED_ELEMENT: code('NX2002', 'error', 'An element is not allowed where it appears'),

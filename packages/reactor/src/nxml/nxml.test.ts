@@ -134,13 +134,49 @@ describe('parseNxml', () => {
   it('survives hostile nesting and huge expressions without exhausting the stack', () => {
     const deep = `<NexusPanel title="d"><View>${'<Layout>'.repeat(20000)}</View></NexusPanel>`
     const long = `<NexusPanel title="d"><View><Text content="{${'1+'.repeat(100000)}1}" /></View></NexusPanel>`
-    expect([...brief(deep).slice(0, 2), ...brief(long)]).toMatchInlineSnapshot(`
+    expect([...brief(deep), ...brief(long)]).toMatchInlineSnapshot(`
       [
-        "1:30 NX1011 <Layout> is never closed; add </Layout>",
-        "1:38 NX1011 <Layout> is never closed; add </Layout>",
+        "1:1614 NX1013 Elements may nest at most 200 deep; the rest of the document was not read",
         "1:45 NX3008 At view[0].content: Expression is too long (over 2000 tokens)",
       ]
     `)
+  })
+
+  it('bounds what hostile input gets back: one diagnostic past the depth limit, 200 and a count, short paths', () => {
+    const view = (body: string) => `<NexusPanel title="d"><View>${body}</View></NexusPanel>`
+    const deepUnknown = compileNxml(view('<x>'.repeat(20000))).diagnostics
+    expect(deepUnknown).toHaveLength(200)
+    expect(deepUnknown.filter((d) => d.code === 'NX1013')).toHaveLength(1)
+    expect(Math.max(...deepUnknown.map((d) => JSON.stringify(d).length))).toBeLessThan(400)
+    expect(deepUnknown.at(-1)!.message).toMatchInlineSnapshot(
+      `"At view[0].children[0].children[0].children[0].children[0].children[0]…(187 levels)….children[0].children[0].children[0].children[0].children[0].children[0]: <x> is not a known component"`,
+    )
+    const wide = compileNxml(view('<x/>'.repeat(1000)))
+    expect(wide.ok).toBe(false)
+    expect(wide.diagnostics).toHaveLength(201)
+    expect(wide.diagnostics.at(-1)).toMatchInlineSnapshot(`
+      {
+        "code": "NX1014",
+        "column": 4049,
+        "endColumn": 4049,
+        "endLine": 1,
+        "line": 1,
+        "message": "800 more diagnostics not shown; fix these first",
+        "severity": "error",
+        "span": {
+          "end": 4048,
+          "start": 4048,
+        },
+      }
+    `)
+    const huge = compileNxml(view(`<Text content="x" ${'a'.repeat(100_000)}="1" />`)).diagnostics
+    expect(huge.map((d) => d.message.length)).toEqual([1000])
+    // Many attributes on one element and many unterminated tags stay linear (they were quadratic).
+    const attrs = Array.from({ length: 30_000 }, (_, i) => `a${i}="v"`).join(' ')
+    expect(compileNxml(view(`<Text content="x" ${attrs} />`)).diagnostics.at(-1)!.message).toBe(
+      '29800 more diagnostics not shown; fix these first',
+    )
+    expect(compileNxml(view('<x '.repeat(50_000))).diagnostics).toHaveLength(201)
   })
 
   it('reports one diagnostic for one mistake', () => {

@@ -18,20 +18,16 @@ export interface ParseResult {
  * @example parseNxml('<NexusPanel title="x"></NexusPanel>').ast?.title // 'x'
  */
 export function parseNxml(source: string): ParseResult {
+  const { ast, diagnostics } = parseIntoBag(source)
+  return { ast, diagnostics: diagnostics.list() }
+}
+
+/** `parseNxml` with its diagnostics still open, so validation adds to the same bounded bag. */
+export function parseIntoBag(source: string): { ast: NxmlPanelAst | undefined; diagnostics: DiagnosticBag } {
   const lines = new LineMap(source)
   const diagnostics = new DiagnosticBag(source, lines)
   const parser = new XmlParser(source, diagnostics)
   const nodes = parser.parseDocument()
   const ast = lowerDocument(nodes, new LowerContext(diagnostics, lines), parser.trailingComments)
-  return { ast, diagnostics: sortDiagnostics(diagnostics.items) }
-}
-
-/** Source order, so a reader meets them top to bottom. */
-export function sortDiagnostics(items: Diagnostic[]): Diagnostic[] {
-  if (items.length < 2) return items.slice()
-  return [...items].sort(bySourceOrder)
-}
-
-function bySourceOrder(a: Diagnostic, b: Diagnostic): number {
-  return (a.span?.start ?? 0) - (b.span?.start ?? 0)
+  return { ast, diagnostics }
 }

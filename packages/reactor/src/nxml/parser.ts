@@ -9,8 +9,14 @@ const RAW_TEXT_ELEMENT = 'Handler'
 
 type TagEnd = 'open' | 'self' | 'unterminated'
 
-/** Deeper elements are read as siblings, so hostile input cannot exhaust the stack. */
-const MAX_NESTING = 200
+/** From this many attributes on one element, duplicates are found with a set instead of a linear search. */
+const MANY_ATTRIBUTES = 32
+
+/**
+ * Past this depth the parser stops reading (one diagnostic, the rest of the source skipped), so hostile input
+ * can neither exhaust the stack nor ask the validator for a diagnostic per level.
+ */
+export const MAX_NESTING = 200
 
 /**
  * Recursive-descent parser from NXML text to a generic element tree. Recovers from every error: a close
@@ -18,7 +24,10 @@ const MAX_NESTING = 200
  */
 export class XmlParser {
   private readonly scanner: Scanner
-  private reportedDepth = false
+  /** The attribute names of the element being read, once it has `MANY_ATTRIBUTES` (a linear search each is n²). */
+  private manyNames: { el: XmlElement; names: Set<string> } | undefined
+  /** Set once an element nested past `MAX_NESTING`: the rest of the source was skipped. */
+  private tooDeep = false
   /** Names of the elements being parsed, outermost first (the ancestors of the next element, and it). */
   private readonly open: string[] = []
   /** Comments after the last top-level element. */
@@ -90,12 +99,16 @@ export class XmlParser {
     const errorsBefore = this.diagnostics.count
     let end = this.parseAttributes(el, errorsBefore)
     el.malformed = this.diagnostics.count > errorsBefore
-    if (end === 'unterminated') end = s.occursLater(`</${el.name}`) ? 'open' : 'self'
+    if (end === 'unterminated') end = s.closeTagLater(el.name) ? 'open' : 'self'
     if (end === 'self') return el
     if (this.open.length >= MAX_NESTING) {
-      if (!this.reportedDepth)
-        this.diagnostics.add('NESTING_TOO_DEEP', elementNameSpan(el), `Elements may nest at most ${MAX_NESTING} deep`)
-      this.reportedDepth = true
+      this.diagnostics.add(
+        'NESTING_TOO_DEEP',
+        elementNameSpan(el),
+        `Elements may nest at most ${MAX_NESTING} deep; the rest of the document was not read`,
+      )
+      this.tooDeep = true
+      s.resetTo(this.source.length)
       return el
     }
     if (el.name === RAW_TEXT_ELEMENT) el.raw = s.scanRawText(el.name)
@@ -176,7 +189,7 @@ export class XmlParser {
   }
 
   private addAttribute(el: XmlElement, attr: XmlAttribute): void {
-    if (hasAttribute(el, attr.name)) {
+    if (el.attributes.length < MANY_ATTRIBUTES ? hasAttribute(el, attr.name) : this.seenOn(el, attr.name)) {
       this.diagnostics.add(
         'DUPLICATE_ATTRIBUTE',
         { start: attr.start, end: attr.end },
@@ -185,6 +198,13 @@ export class XmlParser {
       return
     }
     el.attributes.push(attr)
+  }
+
+  /** Whether `el` (with `MANY_ATTRIBUTES` or more) already has `name`; records it when not. */
+  private seenOn(el: XmlElement, name: string): boolean {
+    if (this.manyNames?.el !== el) this.manyNames = { el, names: new Set(el.attributes.map((a) => a.name)) }
+    const { names } = this.manyNames
+    return names.has(name) || (names.add(name), false)
   }
 
   /** Children up to the matching close tag; a close tag of an ancestor ends this element (reported). */
@@ -280,7 +300,7 @@ export class XmlParser {
   }
 
   private reportUnclosed(el: XmlElement): void {
-    if (el.malformed) return
+    if (el.malformed || this.tooDeep) return
     this.diagnostics.add('UNCLOSED_ELEMENT', elementNameSpan(el), `<${el.name}> is never closed; add </${el.name}>`)
   }
 }

@@ -38,6 +38,14 @@ function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95
 }
 
+const CLOSE_TAG = /<\/([A-Za-z_][A-Za-z0-9_:.-]*)/g
+
+function lastCloseTags(text: string): Map<string, number> {
+  const last = new Map<string, number>()
+  for (const match of text.matchAll(CLOSE_TAG)) last.set(match[1]!, match.index)
+  return last
+}
+
 /**
  * Scans NXML on demand: the parser asks for content tokens or in-tag tokens. Never throws; problems
  * become diagnostics and the scan goes on. Offsets: `fullStart` (before trivia), `tokenStart`, `tokenEnd`.
@@ -56,6 +64,8 @@ export class Scanner {
   private nameEnd = 0
   /** Comments scanned since the parser last took them. */
   comments: ScannedComment[] = []
+  /** Close-tag name → offset of its last `</`, for `closeTagLater`. */
+  private lastCloseTags: Map<string, number> | undefined
 
   constructor(
     private readonly text: string,
@@ -102,9 +112,13 @@ export class Scanner {
     this.pos = next === -1 ? this.text.length : next
   }
 
-  /** Whether `needle` occurs at or after the current position. */
-  occursLater(needle: string): boolean {
-    return this.text.indexOf(needle, this.pos) !== -1
+  /**
+   * Whether a close tag `</name` (that whole name) starts at or after the current position. The last offset
+   * of each close-tag name is found in one pass on first use, so many unterminated tags stay linear.
+   */
+  closeTagLater(name: string): boolean {
+    this.lastCloseTags ??= lastCloseTags(this.text)
+    return (this.lastCloseTags.get(name) ?? -1) >= this.pos
   }
 
   /** Between tags: skips whitespace, comments and `<?...?>`; returns Text, LessThan, LessThanSlash or EndOfFile. */

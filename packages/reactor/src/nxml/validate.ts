@@ -4,7 +4,6 @@ import { parseExpression } from '../expr/parser.ts'
 import { isIdentifier } from '../util/chars.ts'
 import { DiagnosticBag } from './diagnosticBag.ts'
 import { matchesType } from './defaults.ts'
-import { sortDiagnostics } from './parseNxml.ts'
 import { type ExpressionSite, ValidateContext } from './validateContext.ts'
 import { validateHandlers } from './validateHandlers.ts'
 import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
@@ -15,14 +14,20 @@ import { validateView } from './validateView.ts'
  * components and attributes, triggers, unused state. `source` is the NXML the AST came from (for locations).
  */
 export function validatePanel(ast: PanelAst, source: string): Diagnostic[] {
-  const ctx = new ValidateContext(ast, source, new DiagnosticBag(source))
+  const diagnostics = new DiagnosticBag(source)
+  validateIntoBag(ast, source, diagnostics)
+  return diagnostics.list()
+}
+
+/** `validatePanel` adding to `diagnostics` (the parser's, so both share one bound). */
+export function validateIntoBag(ast: PanelAst, source: string, diagnostics: DiagnosticBag): void {
+  const ctx = new ValidateContext(ast, source, diagnostics)
   checkDeclarations(ctx)
   checkComputeds(ctx)
   validateView(ast.view, ctx)
   validateHandlers(ctx)
   checkUnusedStates(ctx)
   checkUnusedTools(ctx)
-  return sortDiagnostics(ctx.diagnostics.items)
 }
 
 function checkDeclarations(ctx: ValidateContext): void {

@@ -49,12 +49,14 @@ export class ValidateContext {
 
   /** The source span of characters `[from, to)` of the attribute value at `site`. */
   spanIn(site: ExpressionSite, from: number, to: number): Span {
+    if (this.diagnostics.full) return site.span // the diagnostic is only counted: no search in the source
     const valueSpan = locateAttributeValue(this.source, site.span, site.attribute)
     if (!valueSpan) return site.span
     return valueSubSpan(this.source, valueSpan, site.value, from, to)
   }
 
   attributeSpan(span: Span, attribute: string): Span {
+    if (this.diagnostics.full) return span
     return locateAttributeValue(this.source, span, attribute) ?? span
   }
 

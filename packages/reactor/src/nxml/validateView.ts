@@ -82,8 +82,23 @@ class AttributeSite implements ExpressionSite {
   }
 }
 
+/** Levels spelled out at each end of a deep path; the middle is counted (`…(180 levels)…`). */
+const PATH_ENDS = 6
+
 function pathText(path: ViewPath): string {
-  return path.parent ? `${pathText(path.parent)}.children[${path.index}]` : `view[${path.index}]`
+  const indexes: number[] = []
+  for (let p: ViewPath | undefined = path; p; p = p.parent) indexes.push(p.index)
+  indexes.reverse()
+  const part = (i: number) => (i === 0 ? `view[${indexes[0]}]` : `.children[${indexes[i]}]`)
+  let text = ''
+  if (indexes.length <= 2 * PATH_ENDS + 1) {
+    for (let i = 0; i < indexes.length; i++) text += part(i)
+    return text
+  }
+  for (let i = 0; i < PATH_ENDS; i++) text += part(i)
+  text += `…(${indexes.length - 2 * PATH_ENDS} levels)…`
+  for (let i = indexes.length - PATH_ENDS; i < indexes.length; i++) text += part(i)
+  return text
 }
 
 function iterateScope(node: ViewNode, scope: ViewScope): ViewScope {
@@ -160,7 +175,9 @@ function validateNode(
   scope: ViewScope,
 ): void {
   const spec = info?.spec
-  if (!spec) {
+  // Once the bag is full a diagnostic is only counted: no suggestion, path or location is worked out.
+  if (!spec && ctx.diagnostics.full) ctx.diagnostics.add('UNKNOWN_COMPONENT', node.span, '')
+  else if (!spec) {
     const suggestion = closestName(node.type, Object.keys(COMPONENT_SPECS))
     ctx.diagnostics.add(
       'UNKNOWN_COMPONENT',
@@ -183,7 +200,8 @@ function validateNode(
     if (!Object.hasOwn(attrs, name)) continue
     const value = attrs[name]!
     const attr = info?.byName.get(name)
-    if (spec && !attr) {
+    if (spec && !attr && ctx.diagnostics.full) ctx.diagnostics.add('UNKNOWN_ATTRIBUTE', node.span, '')
+    else if (spec && !attr) {
       const allowed = spec.attributes.map((a) => a.name)
       const suggestion = closestName(name, allowed)
       const span = ctx.attributeSpan(node.span, name)

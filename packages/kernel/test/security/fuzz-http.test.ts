@@ -33,6 +33,7 @@ import {
   FUZZ_SEED,
   MEMORY_GROWTH_BOUND,
   alive,
+  answersHealthz,
   canaryState,
   memoryOf,
   request,
@@ -548,7 +549,8 @@ function judge(c: Case, answer: HttpAnswer, t: FuzzTarget): string | undefined {
   if (status < 200 || (status >= 300 && status < 400 && !PUBLIC.has(keyOf(c.route))))
     return `unexpected status ${status}`
   if (stranger && answer.text.includes(t.marker)) return 'answer contains the canary'
-  if (answer.text.length > MAX_ANSWER_BYTES) return `an answer of ${answer.text.length} bytes to a request of at most 1 MB`
+  if (answer.text.length > MAX_ANSWER_BYTES)
+    return `an answer of ${answer.text.length} bytes to a request of at most 1 MB`
   // 431 is Node's own answer to headers over its limit, before the app sees the request.
   if (
     c.route.path.startsWith('/api') &&
@@ -584,7 +586,8 @@ describe('every HTTP route, fuzzed, against a spawned kernel', () => {
     if (t) await stopKernel(t.child)
   })
 
-  async function run(c: Case): Promise<void> {
+  /** Sends one case and judges its answer; false when no answer came at all. */
+  async function run(c: Case): Promise<boolean> {
     const options = {
       credential: c.credential ?? c.identity.key,
       headers: c.headers,
@@ -595,11 +598,8 @@ describe('every HTTP route, fuzzed, against a spawned kernel', () => {
       try {
         answer = await request(t.url, c.route.method, c.path, options)
       } catch (error) {
-        violations.push(
-          `${describeCase(c)} → no answer (${(error as Error).message}); the kernel said:`,
-          ...t.log.slice(-20),
-        )
-        return
+        violations.push(`${describeCase(c)} → no answer (${(error as Error).message})`)
+        return false
       }
       // A positive control is retried past the rate limit; for everything else 429 is a fine refusal.
       if (answer.status === 429 && c.mustSucceed && attempt < 10) {
@@ -612,13 +612,18 @@ describe('every HTTP route, fuzzed, against a spawned kernel', () => {
     if (answer.status === 429) limited++
     const problem = judge(c, answer, t)
     if (problem) violations.push(`${describeCase(c)} → ${problem}: ${answer.text.slice(0, 300)}`)
+    return true
   }
 
   /** Runs the cases and returns what went wrong, with the kernel's own error lines for any 5xx. */
   async function runAll(cases: Iterable<Case>): Promise<string[]> {
     violations = []
     const logFrom = t.log.length
-    for (const c of cases) await run(c)
+    for (const c of cases) {
+      // A kernel that stopped answering fails every later case the same way: stop, and say why it died.
+      if (!(await run(c)) && !(await answersHealthz(t.url)))
+        return [...violations, 'the kernel stopped answering; it said:', ...t.log.slice(-20)]
+    }
     const errors = t.log.slice(logFrom).filter((line) => /error|\[http\]|\[sync\]/i.test(line))
     return violations.length ? [...violations, ...new Set(errors.map((l) => `kernel: ${l.slice(0, 300)}`))] : []
   }

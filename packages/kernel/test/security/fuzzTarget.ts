@@ -301,6 +301,15 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
 /** How much the kernel may grow over a whole fuzz run; generous, since caches and chDB buffers fill too. */
 export const MEMORY_GROWTH_BOUND = 256 * 1024 * 1024
 
+/** Whether the kernel still answers `/healthz` with 200. */
+export async function answersHealthz(url: string): Promise<boolean> {
+  try {
+    return (await request(url, 'GET', '/healthz')).status === 200
+  } catch {
+    return false
+  }
+}
+
 export function alive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null
 }

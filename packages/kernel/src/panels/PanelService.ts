@@ -270,9 +270,9 @@ export class PanelService {
 
   /**
    * `$emit(name, payload)` reaches every other panel of the workspace with `<Lifecycle on="event:name">`;
-   * each runs its handler in its own queue with `$args = {event, payload, from}`. Delivery never blocks the
-   * emitting run; each one is paid from the trigger's budget, and past it (or past the call depth) the
-   * delivery is dropped and reported, never run.
+   * each runs its handler in its own queue with `$args = {event, payload, from}`, once the emitting run has
+   * committed (or changed nothing). Delivery never blocks the emitting run; each one is paid from the
+   * trigger's budget, and past it (or past the call depth) the delivery is dropped and reported, never run.
    */
   private deliver(
     source: LivePanel,
@@ -281,7 +281,7 @@ export class PanelService {
     chain: CallChain,
   ): void {
     const workspaceId = source.workspaceId
-    if (!workspaceId) return
+    if (!workspaceId || events.length === 0) return
     void (async () => {
       for (const event of events) {
         for (const target of await this.eventListeners(workspaceId, event.name)) {
@@ -354,14 +354,17 @@ export class PanelService {
             throw new KernelError(code, message, SANDBOX_STATUS[code] ?? 422, { line, capability, logs })
           }
           const { ops, state, seed, durationMs, events } = outcome.value
-          if (events.length > 0) this.deliver(panel, events, actor, chain.through(id))
           span.setAttribute('nexus.seed', seed)
           const violation = findTypeViolation(panel.ast.states, state)
           if (violation) {
             failed({ code: 'STATE_INVALID', message: violation })
             throw new KernelError('STATE_INVALID', `${violation}; the change was not applied`, 422)
           }
-          if (ops.length === 0) return { version: panel.version, state: panel.state, ops }
+          // Events go out only from a run that stands, never from one refused for its state or a conflict.
+          if (ops.length === 0) {
+            this.deliver(panel, events, actor, chain.through(id))
+            return { version: panel.version, state: panel.state, ops }
+          }
 
           const version = panel.version + 1
           const ts = this.clock()
@@ -372,6 +375,7 @@ export class PanelService {
           Object.assign(panel, { state, version, updatedAt: ts })
           for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'patch' })
           this.listChanged(panel)
+          this.deliver(panel, events, actor, chain.through(id))
           telemetry.stateChange(ops, { version, tool: toolName, args: run.args, seed, now, durationMs, actor })
           telemetry.event('handler_run', { tool: toolName, codeHash: run.codeHash, version })
           return { version, state, ops }

@@ -177,4 +177,22 @@ describe('finding 7: $emit fan-out is bounded per trigger', () => {
     await ping(4)
     expect(await listened()).toBe(2)
   })
+
+  it('delivers no event from a run that was refused', async () => {
+    const emitter = await create(
+      panel(
+        'Emitter',
+        `<Tool name="bad"><Handler>$emit('k9', {})\n$state.n = 'not a number'</Handler></Tool>
+         <Tool name="good"><Handler>$emit('k9', {})\n$state.n += 1</Handler></Tool>`,
+      ),
+    )
+    const listener = await create(level('K9 listener', 'k9', undefined, 0))
+    const bad = await api(kernel, 'POST', `/api/panels/${emitter}/trigger`, { tool: 'bad' })
+    expect(bad.status).toBe(422)
+    expect(bad.body.error.code).toBe('STATE_INVALID')
+    // The good run's delivery is queued after anything the refused run could have sent.
+    expect((await api(kernel, 'POST', `/api/panels/${emitter}/trigger`, { tool: 'good' })).status).toBe(200)
+    expect(await settle([listener], 1)).toBe(1)
+    expect(await runs([listener])).toBe(1)
+  })
 })

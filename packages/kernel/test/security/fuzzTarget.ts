@@ -262,18 +262,32 @@ async function buildFixture(url: string, child: ChildProcess): Promise<Omit<Fuzz
   }
 }
 
-/** What must not change: the canary panel, its history, its graph and who belongs to its workspace. */
+/**
+ * What must not change: the canary panel, its history, its graph and who belongs to its workspace. The
+ * first call waits for the fixture's trigger to reach the history (TriLog is written off the request path),
+ * so a late write cannot pass for a change the fuzzer made.
+ */
 export async function canaryState(target: FuzzTarget): Promise<unknown> {
   const { canary, auditorKey } = target
   const get = (path: string) => must(target, 'GET', path, auditorKey)
+  const history = `/api/panels/${canary.panelId}/timeline?limit=1000`
+  for (let i = 0, last = ''; i < 60; i++) {
+    const now = JSON.stringify((await get(history)).entries)
+    if (now.includes('"state_change"') && now === last) break
+    last = now
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
   const panel = await get(`/api/panels/${canary.panelId}`)
   const ws = `/api/workspaces/${canary.workspaceId}`
   return {
     panel,
     state: (await get(`/api/panels/${canary.panelId}/state?at=${Date.now() + 3_600_000}`)).state,
-    timeline: (await get(`/api/panels/${canary.panelId}/timeline?limit=1000`)).entries.map(
-      (e: { ts: number; kind: string; traceId: string; summary: string }) => [e.ts, e.kind, e.traceId, e.summary],
-    ),
+    timeline: (await get(history)).entries.map((e: { ts: number; kind: string; traceId: string; summary: string }) => [
+      e.ts,
+      e.kind,
+      e.traceId,
+      e.summary,
+    ]),
     members: (await get(`${ws}/members`)).members,
     workspace: await get(ws),
     panels: (await get(`/api/panels?workspaceId=${canary.workspaceId}`)).panels.map(

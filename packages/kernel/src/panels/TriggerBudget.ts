@@ -38,12 +38,12 @@ export class TriggerBudget {
   ) {}
 
   /** Pays for one more handler run; false (and the refusal reported) once the budget is spent. */
-  take(refusal: Omit<Refusal, 'reason'>): boolean {
+  take(run: Omit<Refusal, 'reason'>): boolean {
     if (this.runs < this.maxRuns) {
       this.runs++
       return true
     }
-    this.refuse({ ...refusal, reason: 'budget' })
+    this.refuse({ ...run, reason: 'budget' })
     return false
   }
 

@@ -7,8 +7,12 @@ import type { SandboxLimits } from './limits.ts'
 import type { EmittedEvent, LogEntry, ViewCommand } from './types.ts'
 
 const LEVELS = new Set(['info', 'warn', 'error'])
-/** Longest single log message kept, in UTF-16 units. */
-export const MAX_LOG_CHARS = 8 * 1024
+/** Longest single log message kept, in UTF-16 units (the guest cuts it before it crosses). */
+export const MAX_LOG_CHARS = 4 * 1024
+/** Most log text one run keeps, in UTF-16 units, so an error body carrying the logs stays small. */
+export const MAX_LOG_RUN_CHARS = 64 * 1024
+/** The level the guest prelude logs with when it drops an entry (only the count crosses). */
+export const LOG_DROPPED = 'dropped'
 
 /**
  * What one run's host functions record: logs, events, and the first fatal problem. A fatal problem
@@ -21,6 +25,7 @@ export class RunSession {
   fatal: SandboxError | undefined
   readonly #logs: LogEntry[] = []
   #droppedLogs = 0
+  #logChars = 0
   #eventBytes = 0
 
   readonly capabilities: readonly string[]
@@ -36,12 +41,12 @@ export class RunSession {
 
   /** `$log` from the guest; returns an error message to throw into the guest, if any. */
   log(level: string, message: string): string | undefined {
+    if (level === LOG_DROPPED) return void this.#droppedLogs++
     if (!LEVELS.has(level)) return `unknown log level "${level}"`
-    if (this.#logs.length >= this.limits.maxLogs) {
-      this.#droppedLogs++
-      return undefined
-    }
-    const text = message.length > MAX_LOG_CHARS ? `${message.slice(0, MAX_LOG_CHARS)}…` : message
+    const room = Math.min(MAX_LOG_CHARS, MAX_LOG_RUN_CHARS - this.#logChars)
+    if (this.#logs.length >= this.limits.maxLogs || room <= 0) return void this.#droppedLogs++
+    const text = message.length > room ? `${message.slice(0, room - 1)}…` : message
+    this.#logChars += text.length
     const entry: LogEntry = { level: level as LogEntry['level'], message: text }
     this.#logs.push(entry)
     this.#onLog?.(entry)
@@ -114,7 +119,7 @@ export class RunSession {
   /** The logs, plus one warning when some were dropped at the limit. */
   logs(): LogEntry[] {
     if (this.#droppedLogs === 0) return [...this.#logs]
-    const note = `log limit of ${this.limits.maxLogs} reached; ${this.#droppedLogs} later entries were dropped`
+    const note = `… ${this.#droppedLogs} log lines dropped (a run keeps ${this.limits.maxLogs} entries, ${MAX_LOG_RUN_CHARS} characters)`
     return [...this.#logs, { level: 'warn', message: note }]
   }
 

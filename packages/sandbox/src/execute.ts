@@ -119,6 +119,7 @@ async function drive(
     ctx.newString(req.computedJson),
     ctx.newNumber(req.seed),
     ctx.newNumber(req.now),
+    ctx.newNumber(req.limits.maxLogs),
   ]
   const promise = ctx.callFunction(warm.start, ctx.undefined, [compiled.handle, ...inputs])
   for (const handle of inputs) handle.dispose()

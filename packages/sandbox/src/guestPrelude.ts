@@ -1,3 +1,5 @@
+import { LOG_DROPPED, MAX_LOG_CHARS, MAX_LOG_RUN_CHARS } from './RunSession.ts'
+
 /** File names the guest code is compiled under; stack traces name them, which is how errors find their line. */
 export const PRELUDE_FILE = 'nexus-prelude.js'
 export const HANDLER_FILE = 'nexus-handler.js'
@@ -20,7 +22,8 @@ export function handlerSource(code: string): string {
  * guest deterministic (seeded `Math.random`, fixed `Date.now()` and `new Date()`, both set per run), drops
  * GC-timed globals, hardens the realm (see `lockdown` below) and returns
  * `[start, snapshot, seal, clean]`:
- * - `start(handler, stateJson, argsJson, computedJson, seed, now)`: a promise for `stateJson + "\n" + returnJson`;
+ * - `start(handler, stateJson, argsJson, computedJson, seed, now, maxLogs)`: a promise for
+ *   `stateJson + "\n" + returnJson`;
  * - `snapshot()`: the current `$state` as JSON (for flushes);
  * - `seal(fn, source)`: true when `fn` is the compiled wrapper, i.e. its source text is exactly `source` (a
  *   body that closes the wrapper and opens its own function fails this); freezes it for reuse;
@@ -74,9 +77,12 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
       throw new TypeErr(what + ' is not JSON-serialisable: ' + messageOf(e))
     }
   }
-  function format(parts) {
+  // $log keeps at most maxLogs entries and ${MAX_LOG_RUN_CHARS} characters per run, each cut at
+  // ${MAX_LOG_CHARS}, counted here: a flood is neither formatted nor copied to the host, only counted.
+  let logsLeft = 0, logCharsLeft = 0
+  function format(parts, room) {
     let out = ''
-    for (let i = 0; i < parts.length; i++) {
+    for (let i = 0; i < parts.length && out.length <= room; i++) {
       const part = parts[i]
       let text
       if (typeof part === 'string') text = part
@@ -86,12 +92,19 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
       }
       out += (i === 0 ? '' : ' ') + text
     }
-    return out
+    return out.length > room ? out.slice(0, room - 1) + '\u2026' : out
   }
-  const $log = function $log(...parts) { hostLog('info', format(parts)) }
+  function log(level, parts) {
+    if (logsLeft <= 0 || logCharsLeft <= 0) return hostLog('${LOG_DROPPED}', '')
+    logsLeft--
+    const text = format(parts, logCharsLeft < ${MAX_LOG_CHARS} ? logCharsLeft : ${MAX_LOG_CHARS})
+    logCharsLeft -= text.length
+    hostLog(level, text)
+  }
+  const $log = function $log(...parts) { log('info', parts) }
   $log.info = $log
-  $log.warn = function warn(...parts) { hostLog('warn', format(parts)) }
-  $log.error = function error(...parts) { hostLog('error', format(parts)) }
+  $log.warn = function warn(...parts) { log('warn', parts) }
+  $log.error = function error(...parts) { log('error', parts) }
   freeze($log)
   const $emit = freeze(function $emit(name, payload) {
     if (typeof name !== 'string') throw new TypeErr('$emit(name, payload): name must be a string')
@@ -189,9 +202,11 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
   const globalCount = ownKeys(G).length, globalProto = getProto(G)
 
   let state
-  function start(handler, stateJson, argsJson, computedJson, seed, now) {
+  function start(handler, stateJson, argsJson, computedJson, seed, now, maxLogs) {
     a = seed | 0
     nowValue = now
+    logsLeft = maxLogs
+    logCharsLeft = ${MAX_LOG_RUN_CHARS}
     state = parse(stateJson)
     const args = deepFreeze(parse(argsJson))
     const computed = deepFreeze(parse(computedJson))

@@ -24,7 +24,7 @@ export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
   memoryBytes: 32 * 1024 * 1024,
   stackBytes: 256 * 1024,
   maxOps: 10_000,
-  maxLogs: 1_000,
+  maxLogs: 200,
   maxOutputBytes: 1024 * 1024,
   maxHostCalls: 64,
   maxEvents: 1_000,

@@ -149,7 +149,7 @@ describe('handler globals', () => {
       '0',
       '1',
       '2',
-      'log limit of 3 reached; 7 later entries were dropped',
+      '… 7 log lines dropped (a run keeps 3 entries, 65536 characters)',
     ])
   })
 

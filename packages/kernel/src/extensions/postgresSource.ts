@@ -4,7 +4,7 @@ import { checkStatementText, refused } from './sqlGuard.ts'
 import type { SqlConnection, SqlSource } from './sqlSource.ts'
 
 /** Server-side limit per statement; the client gives up a little later, should the server not answer. */
-const STATEMENT_TIMEOUT_MS = 10_000
+const STATEMENT_TIMEOUT_MS = 5_000
 
 /** Host, port and database of a connection string: what makes two of them the same database. */
 function databaseOf(url: string): string {
@@ -43,6 +43,8 @@ export function openPostgresSource(source: SqlSource, kernelDatabaseUrl: string 
     `${source.readonly ? 'BEGIN READ ONLY' : 'BEGIN'}; ` +
     `SELECT set_config('statement_timeout', '${STATEMENT_TIMEOUT_MS}', true)`
   return {
+    // Connections open on demand: a database that is down at start is reported by health, not fatal.
+    async ready() {},
     async query(text, params) {
       checkStatementText(source.name, text, source.readonly, 'postgresql')
       const client = await pool.connect()

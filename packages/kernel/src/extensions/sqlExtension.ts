@@ -40,6 +40,7 @@ export function sqlExtension(sources: readonly SqlSource[], kernel: SqlKernelDat
     },
     async start() {
       for (const s of sources) connections.set(s.name, open(s, kernel))
+      await Promise.all([...connections.values()].map((c) => c.ready()))
     },
     async stop() {
       for (const c of connections.values()) await c.close()

@@ -16,6 +16,8 @@ export interface SqlSource {
  * counts the rest); PostgreSQL's driver reads the whole result, bounded by the statement timeout.
  */
 export interface SqlConnection {
+  /** Resolves once the source can take a call without start-up cost (a SQLite source's process is up). */
+  ready(): Promise<void>
   query(text: string, params: Json[], maxRows: number): Promise<{ rows: JsonObject[]; rowCount: number }>
   close(): Promise<void>
 }

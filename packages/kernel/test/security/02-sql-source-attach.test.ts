@@ -194,6 +194,49 @@ describe('finding 2: a SQLite source cannot reach the kernel database or the fil
     expect(table(archive, 'notes')).toEqual([{ body: 'kept' }])
   })
 
+  it("stops a runaway statement in the source's own process; the kernel and the source keep serving", async () => {
+    const endless = 'with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) as c from n'
+    // The handler's own deadline ends its run first; SQLite, run in the kernel, would have blocked it for good.
+    const runaway = await api(
+      kernel,
+      'POST',
+      `/api/panels/${probe}/trigger`,
+      { tool: 'run', args: { source: 'shop', sql: endless, params: [] } },
+      malloryKey,
+    )
+    expect(runaway.body.error).toMatchObject({ code: 'SANDBOX_TIMEOUT' })
+    expect((await api(kernel, 'GET', '/healthz')).status).toBe(200)
+    // Another source has a process of its own, and still serves; what it hands back is bounded.
+    expect(await run('archive', 'select zeroblob(9000000) as b')).toEqual({
+      ok: false,
+      message:
+        'RESULT_TOO_LARGE: the result from SQL source "archive" passed 8 MB; select fewer rows or smaller columns',
+    })
+    expect(await run('archive', "select x'0102' as b")).toEqual({
+      ok: true,
+      rows: [{ b: { type: 'Buffer', data: [1, 2] } }],
+      rowCount: 1,
+    })
+    // The same statement through the extension itself: killed at its statement timeout, then served again.
+    const extension = sqlExtension(parseSqlSources(`s=sqlite:${shop}`), { dataDir: join(kernelDb, '..') })
+    await extension.start!()
+    try {
+      const context = { panelId: probe, workspaceId: 'w', capabilities: ['ext:*'] }
+      await expect(extension.call('query', ['s', endless], context)).rejects.toMatchObject({
+        code: 'QUERY_TIMEOUT',
+        message: expect.stringMatching(/^QUERY_TIMEOUT: a statement on SQL source "s" ran past 5 s and was stopped/),
+      })
+      expect(await extension.call('query', ['s', 'select count(*) as c from items'], context)).toEqual({
+        rows: [{ c: 3 }],
+        rowCount: 1,
+        truncated: false,
+      })
+    } finally {
+      await extension.stop!()
+    }
+    expect(await run('shop', 'select count(*) as c from items')).toEqual({ ok: true, rows: [{ c: 3 }], rowCount: 1 })
+  })
+
   it("refuses at start a source that is the kernel's own database or lies in its data directory", async () => {
     const link = join(mkdtempSync(join(tmpdir(), 'nexus-sql-link-')), 'innocent.db')
     symlinkSync(kernelDb, link)

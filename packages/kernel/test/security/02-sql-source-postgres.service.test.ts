@@ -134,7 +134,7 @@ describe.runIf(adminUrl)('finding 2: a PostgreSQL source stays inside its role a
       ),
     ).toEqual({
       ok: true,
-      rows: [{ t: '10s', ro: 'on' }],
+      rows: [{ t: '5s', ro: 'on' }],
       rowCount: 1,
     })
   })

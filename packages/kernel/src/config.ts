@@ -17,7 +17,7 @@ export interface KernelConfig {
   /** `nexus.http`: hosts allowed (`*`: every public host), and whether private addresses are reachable. */
   httpAllow?: string[]
   httpAllowPrivate?: boolean
-  /** `nexus.sql` data sources, `name=sqlite:/path.db,other=postgres://…`. */
+  /** `nexus.sql` data sources, `name=sqlite:/path.db,other=postgres://…`; `?mode=ro` makes one read-only. */
   sqlSources?: string
 }
 

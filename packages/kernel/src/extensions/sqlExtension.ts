@@ -28,6 +28,10 @@ function open(source: SqlSource, kernel: SqlKernelData): SqlConnection {
  */
 export function sqlExtension(sources: readonly SqlSource[], kernel: SqlKernelData): Extension {
   const connections = new Map<string, SqlConnection>()
+  const stop = async () => {
+    for (const c of connections.values()) await c.close()
+    connections.clear()
+  }
   return {
     manifest: {
       name: 'nexus.sql',
@@ -39,13 +43,15 @@ export function sqlExtension(sources: readonly SqlSource[], kernel: SqlKernelDat
       },
     },
     async start() {
-      for (const s of sources) connections.set(s.name, open(s, kernel))
-      await Promise.all([...connections.values()].map((c) => c.ready()))
+      try {
+        for (const s of sources) connections.set(s.name, open(s, kernel))
+        await Promise.all([...connections.values()].map((c) => c.ready()))
+      } catch (error) {
+        await stop() // the sources already open (a SQLite source's process) do not outlive a failed start
+        throw error
+      }
     },
-    async stop() {
-      for (const c of connections.values()) await c.close()
-      connections.clear()
-    },
+    stop,
     async health() {
       for (const [name, c] of connections) {
         await c.query('select 1', [], 1).catch((error: unknown) => {

@@ -22,6 +22,11 @@ export interface SqlConnection {
   close(): Promise<void>
 }
 
+/** An entry as error messages show it: without the credentials of a connection string. */
+function shown(part: string): string {
+  return part.trim().replace(/\/\/[^/@]*@/, '//…@')
+}
+
 const ENTRY = 'must look like name=sqlite:/path.db or name=postgres://…, optionally ending in ?mode=ro or ?mode=rw'
 
 /** Parses `NEXUS_SQL_SOURCES`: `sales=postgres://…?mode=ro, local=sqlite:/data/app.db`. */
@@ -32,7 +37,7 @@ export function parseSqlSources(text: string | undefined): SqlSource[] {
     const name = part.slice(0, eq).trim()
     const address = part.slice(eq + 1).trim()
     if (eq < 1 || !/^[a-z][a-z0-9_]*$/i.test(name) || !/^(sqlite:|postgres(ql)?:\/\/)/.test(address)) {
-      throw new Error(`NEXUS_SQL_SOURCES entry "${part.trim()}" ${ENTRY}`)
+      throw new Error(`NEXUS_SQL_SOURCES entry "${shown(part)}" ${ENTRY}`)
     }
     return address.startsWith('sqlite:') ? sqliteSource(name, address, part) : postgresSource(name, address, part)
   })
@@ -43,15 +48,16 @@ function sqliteSource(name: string, address: string, part: string): SqlSource {
   const mode = query === undefined ? 'rw' : /^mode=(ro|rw)$/.exec(query)?.[1]
   // SQLite reads `file:` names as URIs with options of their own (another mode, another VFS): a plain path only.
   if (!mode || !path || path.startsWith('file:')) {
-    throw new Error(`NEXUS_SQL_SOURCES entry "${part.trim()}" ${ENTRY} (a plain file path, not a file: URI)`)
+    throw new Error(`NEXUS_SQL_SOURCES entry "${shown(part)}" ${ENTRY} (a plain file path, not a file: URI)`)
   }
   return { name, url: `sqlite:${path}`, readonly: mode === 'ro' }
 }
 
 function postgresSource(name: string, address: string, part: string): SqlSource {
-  const url = new URL(address)
+  const url = URL.canParse(address) ? new URL(address) : undefined
+  if (!url) throw new Error(`NEXUS_SQL_SOURCES entry "${shown(part)}" is not a valid URL; ${ENTRY}`)
   const mode = url.searchParams.get('mode') ?? 'rw'
-  if (mode !== 'ro' && mode !== 'rw') throw new Error(`NEXUS_SQL_SOURCES entry "${part.trim()}" ${ENTRY}`)
+  if (mode !== 'ro' && mode !== 'rw') throw new Error(`NEXUS_SQL_SOURCES entry "${shown(part)}" ${ENTRY}`)
   url.searchParams.delete('mode')
   return { name, url: url.toString(), readonly: mode === 'ro' }
 }

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { Sandbox } from '../src/index.ts'
+import { MODULE_MEMORY_BYTES, Sandbox } from '../src/index.ts'
 import type { HandlerRun } from '../src/index.ts'
 import { request } from './helpers.ts'
 
-// Mixed good and hostile runs on one pool; RSS after must stay within 10% of RSS after warm-up.
-// 100 000 runs in CI (about 2 minutes on 2 cores) or with NEXUS_SOAK=full; 20 000 locally.
+// Mixed good and hostile runs on one pool; RSS at the end may exceed RSS after warm-up by less than one worker
+// module's cap (64 MiB): a leak of 1 KB per run grows past that over CI's 100 000 runs, load and GC timing do not.
+// 100 000 runs in CI (about 2 minutes on 2 cores) or with NEXUS_SOAK=full; 20 000 locally; NEXUS_SOAK_RUNS=N
+// overrides both (CI's second run, with every core busy, soaks 20 000).
 const TOTAL =
-  process.env.NEXUS_SOAK === 'full' || process.env.CI ? 100_000 : Number(process.env.NEXUS_SOAK_RUNS ?? 20_000)
+  process.env.NEXUS_SOAK_RUNS !== undefined
+    ? Number(process.env.NEXUS_SOAK_RUNS)
+    : process.env.NEXUS_SOAK === 'full' || process.env.CI
+      ? 100_000
+      : 20_000
 const WARMUP = 2_000
 const IN_FLIGHT = 4
 
@@ -43,8 +49,8 @@ function pick(i: number): { req: HandlerRun; good: boolean } {
 
 test(`soak: ${TOTAL} mixed runs, no leak`, { timeout: 600_000 }, async () => {
   let next = 0
-  let rssAfterWarmup = 0
-  let rssEnd = 0
+  const warmSamples: number[] = []
+  const endSamples: number[] = []
   const counts = { ok: 0, failed: 0, wrong: 0 }
   const started = performance.now()
   async function lane(): Promise<void> {
@@ -57,15 +63,17 @@ test(`soak: ${TOTAL} mixed runs, no leak`, { timeout: 600_000 }, async () => {
         counts.wrong++
         if (counts.wrong < 3) console.log('unexpected', i, out.ok ? 'ok' : out.error.message)
       }
-      // Each worker's module grows to its 64 MiB cap on a bomb and shrinks when retired, so compare peaks:
-      // the highest RSS in the last 1000 warm-up runs against the highest in the last 1000 runs.
-      if (i % 50 === 0 && i > WARMUP - 1000 && i <= WARMUP)
-        rssAfterWarmup = Math.max(rssAfterWarmup, process.memoryUsage.rss())
-      if (i % 50 === 0 && i >= TOTAL - 1000) rssEnd = Math.max(rssEnd, process.memoryUsage.rss())
+      // Each worker's module grows to its 64 MiB cap on a bomb and shrinks when retired, and on a loaded
+      // machine garbage is collected later: compare medians of samples over the last 1000 warm-up runs and
+      // the last 1000 runs, which a leak moves and a passing peak does not.
+      if (i % 25 === 0 && i > WARMUP - 1000 && i <= WARMUP) warmSamples.push(process.memoryUsage.rss())
+      if (i % 25 === 0 && i >= TOTAL - 1000) endSamples.push(process.memoryUsage.rss())
     }
   }
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane))
   const seconds = (performance.now() - started) / 1000
+  const rssAfterWarmup = median(warmSamples)
+  const rssEnd = median(endSamples)
   const growth = (rssEnd - rssAfterWarmup) / rssAfterWarmup
   console.log(
     `soak: ${TOTAL} runs in ${seconds.toFixed(1)} s (${(TOTAL / seconds).toFixed(0)}/s); ok ${counts.ok}, failed ${counts.failed}; ` +
@@ -73,5 +81,10 @@ test(`soak: ${TOTAL} mixed runs, no leak`, { timeout: 600_000 }, async () => {
       `workers replaced ${sandbox.replacedWorkers}`,
   )
   expect(counts.wrong).toBe(0)
-  expect(growth).toBeLessThan(0.1)
+  expect(rssEnd - rssAfterWarmup).toBeLessThan(MODULE_MEMORY_BYTES)
 })
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1] ?? 0
+}

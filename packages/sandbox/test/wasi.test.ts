@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { Sandbox, WATCHDOG_GRACE_MS } from '../src/index.ts'
+import { Sandbox } from '../src/index.ts'
 import type { HandlerRun } from '../src/index.ts'
 import { request, runFail, runOk } from './helpers.ts'
 import { ECHO, GROW, LOOP, wasiModule, writes } from './wasi/assemble.ts'
@@ -54,11 +54,8 @@ test('invalid JSON or nothing on stdout → HANDLER_ERROR', async () => {
 })
 
 test('an endless loop is stopped by the watchdog → SANDBOX_TIMEOUT, and the pool keeps working', async () => {
-  const timeoutMs = 100
-  const started = performance.now()
-  const failure = await runFail(sandbox, wasi(LOOP, { limits: { timeoutMs } }))
+  const failure = await runFail(sandbox, wasi(LOOP, { limits: { timeoutMs: 100 } }))
   expect(failure.code).toBe('SANDBOX_TIMEOUT')
-  expect(performance.now() - started).toBeLessThan(timeoutMs + WATCHDOG_GRACE_MS + 1000)
   expect((await runOk(sandbox, request('$state.count += 1'))).ops).toHaveLength(1)
 })
 

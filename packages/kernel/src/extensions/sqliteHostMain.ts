@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { ExtensionError } from './Extension.ts'
 import { runStatement, type StatementReply, type StatementRequest } from './sqliteStatement.ts'
@@ -8,6 +9,13 @@ import { runStatement, type StatementReply, type StatementRequest } from './sqli
 const [path = '', mode, name = ''] = process.argv.slice(2)
 const send = (message: StatementReply | { ready: true } | { fatal: string }) => process.send?.(message)
 process.on('disconnect', () => process.exit(0))
+// A process busy in a statement never hears 'disconnect': should the kernel die meanwhile, this thread
+// (which SQLite does not block) sees the new parent and ends the process rather than leave it running.
+const parent = process.ppid
+new Worker(`setInterval(() => { if (process.ppid !== ${parent}) process.kill(${process.pid}, 'SIGKILL') }, 1000)`, {
+  eval: true,
+  execArgv: [],
+}).unref()
 
 try {
   const readonly = mode === 'ro'

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -5,7 +6,8 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseSqlSources, sqlExtension } from '../../src/extensions/sqlExtension.ts'
 import type { RunningKernel } from '../../src/index.ts'
-import { api, startTestKernel } from '../helpers.ts'
+import { api, OWNER, startTestKernel } from '../helpers.ts'
+import { freePort, spawnKernel, stopKernel } from '../process.ts'
 
 // Finding 2: with a SQLite source, any editor's handler could ATTACH the kernel's own nexus.db and read
 // password hashes, make itself owner of other workspaces, or VACUUM INTO any path. Every statement a handler
@@ -236,6 +238,48 @@ describe('finding 2: a SQLite source cannot reach the kernel database or the fil
     }
     expect(await run('shop', 'select count(*) as c from items')).toEqual({ ok: true, rows: [{ c: 3 }], rowCount: 1 })
   })
+
+  it("ends a source's busy process when the kernel dies mid-statement", async () => {
+    const own = join(mkdtempSync(join(tmpdir(), 'nexus-sql-orphan-')), 'orphan.db')
+    new Database(own).close()
+    const dataDir = mkdtempSync(join(tmpdir(), 'nexus-kernel-orphan-'))
+    const { url, process: child } = await spawnKernel(await freePort(), dataDir, {
+      NEXUS_SQL_SOURCES: `o=sqlite:${own}`,
+    })
+    const hosts = () =>
+      execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes('sqliteHostMain') && line.includes(own))
+        .map((line) => Number(line.trim().split(' ')[0]))
+    const post = async (path: string, body: unknown, token?: string) =>
+      (
+        await fetch(url + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(body),
+        })
+      ).json()
+    const [host] = hosts()
+    try {
+      expect(host).toEqual(expect.any(Number))
+      const token = (await post('/api/auth/setup', { ...OWNER })).accessToken as string
+      const panel = (await post('/api/panels', { nxml: PROBE }, token)).id as string
+      const endless = 'with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) from n'
+      await post(
+        `/api/panels/${panel}/trigger`,
+        { tool: 'run', args: { source: 'o', sql: endless, params: [] } },
+        token,
+      )
+      await stopKernel(child, 'SIGKILL')
+      // Nothing is left to kill it at its timeout: it must notice on its own.
+      const deadline = Date.now() + 20_000
+      while (hosts().includes(host!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+      expect(hosts()).not.toContain(host)
+    } finally {
+      await stopKernel(child, 'SIGKILL')
+      for (const pid of hosts()) process.kill(pid, 'SIGKILL')
+    }
+  }, 60_000)
 
   it("refuses at start a source that is the kernel's own database or lies in its data directory", async () => {
     const link = join(mkdtempSync(join(tmpdir(), 'nexus-sql-link-')), 'innocent.db')

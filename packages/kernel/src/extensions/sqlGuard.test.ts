@@ -32,5 +32,10 @@ describe('checkStatementText', () => {
     expect(message('select * from Pragma_Database_List', false, 'sqlite')).toContain('"Pragma_"')
     expect(message(`select U&"set\\005fconfig"('a', 'b', false)`, false, 'postgresql')).toContain('"U&"')
     expect(message('select * from t where a = $1', true, 'postgresql')).toBe('allowed')
+    // Whole names only: columns that merely contain one are fine.
+    expect(message('select events_status, my_pragma_x, reset_config from t', false, 'postgresql')).toBe('allowed')
+    expect(message('select my_pragma_x, load_extensions from t', false, 'sqlite')).toBe('allowed')
+    expect(message('select "ts_stat"(\'select 1\')', false, 'postgresql')).toContain('"ts_stat"')
+    expect(message("select main.pragma_table_info('t')", false, 'sqlite')).toContain('"pragma_"')
   })
 })

@@ -12,6 +12,16 @@ const ALLOWED: Record<SqlDialect, { read: string[]; write: string[] }> = {
 }
 
 /**
+ * A pattern for `names` (whole words) and `prefixes` as they would appear in SQL text: not preceded by a
+ * letter, `_` or `$` (which would make them part of a longer identifier).
+ */
+function denied(names: string[], prefixes: string[], extra = ''): RegExp {
+  const word = `(?<![a-z_$])(?:${names.join('|')})(?![a-z0-9_$])`
+  const prefix = `(?<![a-z_$])(?:${prefixes.join('|')})`
+  return new RegExp([word, prefix, extra].filter(Boolean).join('|'), 'i')
+}
+
+/**
  * Names refused wherever they appear in the text, even inside a literal (an identifier can only be spelt
  * out, so a plain search cannot be dodged): SQLite's `pragma_*` table functions (one of them reports the
  * files open, some have side effects) and the functions that reach outside the source; PostgreSQL's
@@ -19,9 +29,23 @@ const ALLOWED: Record<SqlDialect, { read: string[]; write: string[] }> = {
  * `U&"…"` escapes, which could spell those names another way.
  */
 const DENIED: Record<SqlDialect, RegExp> = {
-  sqlite: /pragma_|load_extension|sqlite_attach|sqlite_detach|fts3_tokenizer|sqlite_dbpage/i,
-  postgresql:
-    /set_config|pg_read_|pg_ls_|pg_stat_file|pg_file_|lo_import|lo_export|dblink|query_to_xml|ts_stat|ts_rewrite|pg_advisory|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_promote|u&\s*["']/i,
+  sqlite: denied(['load_extension', 'sqlite_attach', 'sqlite_detach', 'fts3_tokenizer', 'sqlite_dbpage'], ['pragma_']),
+  postgresql: denied(
+    [
+      'set_config',
+      'pg_stat_file',
+      'lo_import',
+      'lo_export',
+      'ts_stat',
+      'ts_rewrite',
+      'pg_terminate_backend',
+      'pg_cancel_backend',
+      'pg_reload_conf',
+      'pg_promote',
+    ],
+    ['pg_read_', 'pg_ls_', 'pg_file_', 'pg_advisory', 'dblink', 'query_to_xml'],
+    `(?<![a-z_$])u&\\s*["']`,
+  ),
 }
 
 /** The statement's first keyword, after whitespace and comments; '' when there is none. */

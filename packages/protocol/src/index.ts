@@ -68,6 +68,8 @@ export {
   TriggerRequestSchema,
   ValidateRequestSchema,
 } from './http.ts'
+export type { ShapeLimits, ShapeProblem } from './bounded.ts'
+export { MAX_JSON_DEPTH, MAX_JSON_NODES, jsonTextDepthProblem, valueShapeProblem } from './bounded.ts'
 export { NET_ANY, canonicalHost, hostListed, netCapability, netGranted, urlHost } from './netGrant.ts'
 export type { Role } from './auth.ts'
 export {

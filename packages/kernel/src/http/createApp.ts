@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import { MAX_NXML_BYTES } from '@nexus/protocol'
+import { MAX_NXML_BYTES, jsonTextDepthProblem } from '@nexus/protocol'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { KernelError } from '../errors.ts'
 import type { KernelMetrics } from '../metrics.ts'
@@ -65,7 +65,9 @@ export function createApp({
   })
   // The caller is known (and counted) before any body is read.
   app.use('/api', authenticate(accounts), limits.api)
-  app.use('/api', express.json({ limit: MAX_NXML_BYTES * 2 }))
+  // Bodies nested deeper than any real request are refused from the raw bytes, before JSON.parse or a schema
+  // parse can recurse into them.
+  app.use('/api', express.json({ limit: MAX_NXML_BYTES * 2, verify: refuseDeepJson }))
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' })
@@ -108,6 +110,11 @@ export function createApp({
 
   app.use(errorHandler)
   return app
+}
+
+function refuseDeepJson(_req: Request, _res: Response, body: Buffer): void {
+  const problem = jsonTextDepthProblem(body)
+  if (problem) throw new KernelError('BAD_REQUEST', problem, 400)
 }
 
 function errorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {

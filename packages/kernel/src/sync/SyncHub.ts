@@ -3,7 +3,11 @@ import { decode } from '@msgpack/msgpack'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import {
   ClientMessageSchema,
+  HelloMessageSchema,
+  MAX_JSON_NODES,
   MAX_MESSAGE_BYTES,
+  jsonTextDepthProblem,
+  valueShapeProblem,
   type ClientMessage,
   type ErrorBody,
   type JsonObject,
@@ -11,7 +15,7 @@ import {
 } from '@nexus/protocol'
 import { context as otelContext } from '@opentelemetry/api'
 import { extractTraceMessage, type TraceCarrier, type Trilog } from '@nexus/trilog'
-import type { AccountService } from '../accounts/AccountService.ts'
+import type { AccessChange, AccountService } from '../accounts/AccountService.ts'
 import { newId } from '../accounts/secrets.ts'
 import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
 import { KernelError, describeZodError } from '../errors.ts'
@@ -19,13 +23,28 @@ import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { NogService } from '../nog/NogService.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
+import type { Principal } from '../accounts/AccountService.ts'
 import { principalOf, type Client } from './Client.ts'
+import { MessageRate } from './MessageRate.ts'
 import { NogChannels } from './NogChannels.ts'
 import { WorkspaceChannels } from './WorkspaceChannels.ts'
 import { Frame, Outbox, type Encoding } from './Outbox.ts'
 
 /** Most changes replayed to a resuming client before a fresh snapshot is cheaper. */
 const MAX_RESUME_CHANGES = 1000
+/** Close codes: the session or key behind the socket ended; the client flooded past its message budget. */
+export const CLOSE_SESSION_ENDED = 4401
+export const CLOSE_POLICY = 1008
+/** Refusals counted in `nexus_ws_messages_rejected_total`: messages turned away before any work. */
+const REJECTION_CODES = new Set(['BAD_MESSAGE', 'MESSAGE_TOO_LARGE', 'UNAUTHENTICATED', 'RATE_LIMITED'])
+/** MessagePack: no string, binary, array or map larger than a frame could honestly carry. */
+const MSGPACK_LIMITS = {
+  maxStrLength: MAX_MESSAGE_BYTES,
+  maxBinLength: MAX_MESSAGE_BYTES,
+  maxArrayLength: MAX_JSON_NODES,
+  maxMapLength: MAX_JSON_NODES,
+  maxExtLength: 0,
+}
 
 /**
  * The WebSocket side of sync: validates every frame (JSON text or MessagePack binary), answers each request
@@ -35,6 +54,7 @@ const MAX_RESUME_CHANGES = 1000
 export class SyncHub {
   private readonly wss: WebSocketServer
   private readonly subscribers = new Map<string, Set<Client>>()
+  private readonly clients = new Set<Client>()
   private readonly nogChannels: NogChannels
   private readonly workspaceChannels: WorkspaceChannels
 
@@ -56,14 +76,18 @@ export class SyncHub {
     this.wss.on('connection', (socket, request) => this.accept(socket, request))
     panels.onChange((change) => this.broadcast(change))
     nog.onChange((event) => this.nogChannels.broadcast(event, this.subscribers.get(`nog:${event.workspaceId}`) ?? []))
+    accounts.onAccessChange((change) => this.accessChanged(change))
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
     const encoding: Encoding =
       new URL(request.url ?? '/', 'http://x').searchParams.get('encoding') === 'msgpack' ? 'msgpack' : 'json'
     // A bad cookie leaves the connection anonymous; `hello {token}` can still authenticate it.
-    const auth = this.accounts.authenticate(credentialOf(request.headers)).catch(() => undefined)
+    const credential = credentialOf(request.headers)
+    const auth = this.accounts.authenticate(credential).catch(() => undefined)
     const client: Client = {
+      credential,
+      rate: new MessageRate(),
       socket,
       outbox: new Outbox(
         socket,
@@ -83,18 +107,42 @@ export class SyncHub {
       client.principal ??= principal
       log('connected', { userId: client.principal?.userId ?? null, encoding })
     })
+    this.clients.add(client)
     this.metrics.wsConnections.inc()
-    socket.on('message', (data, isBinary) => void this.receive(client, data, isBinary))
+    socket.on('message', (data, isBinary) => {
+      // Nothing a frame does may escape as an unhandled rejection: that would end the process.
+      this.receive(client, data, isBinary).catch((error: unknown) => {
+        console.error('[sync] a message failed outside its handler:', error)
+        this.metrics.wsRejected.inc({ code: 'INTERNAL' })
+      })
+    })
     socket.on('close', (code) => {
       log('disconnected', { userId: client.principal?.userId ?? null, code })
       this.metrics.wsConnections.dec()
       client.outbox.stop()
-      for (const channel of client.channels) this.subscribers.get(channel)?.delete(client)
+      this.clients.delete(client)
+      this.leaveAll(client)
     })
     socket.on('error', () => socket.terminate())
   }
 
+  /**
+   * Every frame from outside: a rate budget, the size cap, decoding with its own limits, then a depth and size
+   * check before any schema parse (schemas recurse per level). An anonymous socket may only say `hello`.
+   */
   private async receive(client: Client, data: RawData, isBinary: boolean): Promise<void> {
+    const rate = client.rate.take(Date.now())
+    if (rate === 'close') {
+      this.metrics.wsRejected.inc({ code: 'RATE_LIMITED' })
+      return client.socket.close(CLOSE_POLICY, 'Message rate limit exceeded')
+    }
+    if (rate > 0) {
+      return this.fail(client, undefined, {
+        code: 'RATE_LIMITED',
+        message: `Too many messages; wait ${rate} s before sending more`,
+        details: { retryAfter: rate },
+      })
+    }
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
     if (bytes.byteLength > MAX_MESSAGE_BYTES) {
       return this.fail(client, undefined, {
@@ -104,19 +152,29 @@ export class SyncHub {
     }
     let raw: unknown
     try {
-      raw = isBinary ? decode(bytes) : JSON.parse(bytes.toString())
-    } catch {
+      const tooDeep = isBinary ? undefined : jsonTextDepthProblem(bytes)
+      if (tooDeep) return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: tooDeep })
+      raw = isBinary ? decode(bytes, MSGPACK_LIMITS) : JSON.parse(bytes.toString())
+    } catch (error) {
       const what = isBinary ? 'valid MessagePack' : 'valid JSON'
-      return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: `The message is not ${what}` })
+      const limit = error instanceof RangeError ? ` (${error.message})` : ''
+      return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: `The message is not ${what}${limit}` })
     }
-    const parsed = ClientMessageSchema.safeParse(raw)
-    if (!parsed.success) {
-      const reqId =
-        typeof (raw as { reqId?: unknown })?.reqId === 'string' ? (raw as { reqId: string }).reqId : undefined
-      return this.fail(client, reqId, { code: 'BAD_MESSAGE', message: describeZodError(parsed.error) })
-    }
+    const reqId = reqIdOf(raw)
+    const shape = valueShapeProblem(raw)
+    if (shape) return this.fail(client, reqId, { code: 'BAD_MESSAGE', message: shape })
     try {
       await client.auth
+      if (!client.principal && (raw as { type?: unknown })?.type !== 'hello') {
+        return this.fail(client, reqId, {
+          code: 'UNAUTHENTICATED',
+          message: 'Send {"type":"hello","reqId":…,"token":…} with an access token or API key first, or log in',
+        })
+      }
+      const parsed = (client.principal ? ClientMessageSchema : HelloMessageSchema).safeParse(raw)
+      if (!parsed.success) {
+        return this.fail(client, reqId, { code: 'BAD_MESSAGE', message: describeZodError(parsed.error) })
+      }
       // A message may carry `traceparent` (and baggage): what it causes joins the sender's trace.
       const trace = extractTraceMessage(raw as TraceCarrier)
       await otelContext.with(trace, () => this.handle(client, parsed.data))
@@ -126,14 +184,17 @@ export class SyncHub {
         error instanceof KernelError
           ? error.toBody()
           : { code: 'INTERNAL', message: 'The kernel failed to handle this message' }
-      this.fail(client, parsed.data.reqId, body)
+      this.fail(client, reqId, body)
     }
   }
 
   private async handle(client: Client, message: ClientMessage): Promise<void> {
     switch (message.type) {
       case 'hello': {
-        if (message.token !== undefined) client.principal = await this.accounts.authenticate(message.token)
+        if (message.token !== undefined) {
+          client.principal = await this.accounts.authenticate(message.token)
+          client.credential = message.token
+        }
         const user = client.principal ? { ...(await this.accounts.user(client.principal.userId)) } : null
         return this.send(client, { type: 'ack', reqId: message.reqId, result: { server: 'nexus', protocol: 1, user } })
       }
@@ -155,9 +216,7 @@ export class SyncHub {
         return this.subscribe(client, reqId, channel, message.since)
       }
       case 'unsubscribe':
-        client.channels.delete(message.channel)
-        client.nogViews.delete(message.channel)
-        this.subscribers.get(message.channel)?.delete(client)
+        this.leave(client, message.channel)
         return this.send(client, { type: 'ack', reqId: message.reqId })
       case 'trigger': {
         await this.authorise(client, message.panelId, 'editor')
@@ -215,6 +274,94 @@ export class SyncHub {
     }
   }
 
+  private leave(client: Client, channel: string): void {
+    client.channels.delete(channel)
+    client.nogViews.delete(channel)
+    this.subscribers.get(channel)?.delete(client)
+  }
+
+  private leaveAll(client: Client): void {
+    for (const channel of client.channels) this.subscribers.get(channel)?.delete(client)
+  }
+
+  /**
+   * Access may have ended for `change.userId`: a membership, a key or sessions. Their sockets stop receiving
+   * at once (in this tick, before any further broadcast), then each is checked again: a credential that no
+   * longer authenticates closes the socket with 4401; a channel the user may no longer see is dropped with an
+   * error naming it; what is still allowed resumes from a fresh snapshot, so nothing sent meanwhile is missed.
+   */
+  private accessChanged(change: AccessChange): void {
+    for (const client of this.clients) {
+      if (client.principal?.userId !== change.userId) continue
+      const affected = [...client.channels].filter(
+        (channel) => change.reason !== 'membership' || this.workspaceOfChannel(channel) === change.workspaceId,
+      )
+      if (affected.length === 0 && change.reason === 'membership') continue
+      for (const channel of affected) this.subscribers.get(channel)?.delete(client)
+      this.recheck(client, affected).catch((error: unknown) => {
+        console.error('[sync] could not re-check a socket after an access change; closing it:', error)
+        client.socket.close(CLOSE_SESSION_ENDED, 'Access could not be confirmed; reconnect')
+      })
+    }
+  }
+
+  private async recheck(client: Client, channels: string[]): Promise<void> {
+    let principal
+    try {
+      principal = await this.accounts.authenticate(client.credential)
+    } catch (error) {
+      if (!(error instanceof KernelError)) throw error
+    }
+    if (!principal || principal.userId !== client.principal?.userId) {
+      this.fail(client, undefined, {
+        code: 'UNAUTHENTICATED',
+        message: 'Your session ended or your API key was revoked; log in again',
+      })
+      client.socket.close(CLOSE_SESSION_ENDED, 'Session ended')
+      return
+    }
+    const kept: string[] = []
+    for (const channel of channels) {
+      if (!client.channels.has(channel)) continue
+      try {
+        await this.requireChannel(principal, channel)
+        kept.push(channel)
+      } catch (error) {
+        if (!(error instanceof KernelError)) throw error
+        this.leave(client, channel)
+        this.fail(client, undefined, {
+          code: error.code,
+          message: `You can no longer see ${channel}: ${error.message}`,
+          details: { channel },
+        })
+      }
+    }
+    for (const channel of kept) this.join(client, channel)
+    await this.resnapshot(client, kept)
+  }
+
+  /** Throws unless `principal` may view `channel` now. */
+  private async requireChannel(principal: Principal, channel: string): Promise<void> {
+    if (channel.startsWith('panel:')) {
+      const panel = await this.panels.get(channel.slice('panel:'.length)).catch((error: unknown) => {
+        if (error instanceof KernelError && error.code === 'NOT_FOUND') return undefined
+        throw error
+      })
+      await this.accounts.requireRole(principal, panel?.workspaceId ?? null, 'viewer')
+      return
+    }
+    await this.accounts.requireRole(principal, this.workspaceOfChannel(channel) ?? null, 'viewer')
+  }
+
+  /** The workspace a channel belongs to (a panel's from the cache, which holds every subscribed panel). */
+  private workspaceOfChannel(channel: string): string | undefined {
+    const colon = channel.indexOf(':')
+    const kind = channel.slice(0, colon)
+    const id = channel.slice(colon + 1)
+    if (kind === 'panel') return this.panels.cached(id)?.workspaceId ?? undefined
+    return id
+  }
+
   private join(client: Client, channel: string): void {
     client.channels.add(channel)
     let set = this.subscribers.get(channel)
@@ -248,8 +395,7 @@ export class SyncHub {
   }
 
   private fail(client: Client, reqId: string | undefined, error: ErrorBody): void {
-    if (error.code === 'BAD_MESSAGE' || error.code === 'MESSAGE_TOO_LARGE')
-      this.metrics.wsRejected.inc({ code: error.code })
+    if (REJECTION_CODES.has(error.code)) this.metrics.wsRejected.inc({ code: error.code })
     this.send(client, reqId === undefined ? { type: 'error', error } : { type: 'error', reqId, error })
   }
 
@@ -261,4 +407,9 @@ export class SyncHub {
     for (const socket of this.wss.clients) socket.terminate()
     return new Promise((resolve) => this.wss.close(() => resolve()))
   }
+}
+
+function reqIdOf(raw: unknown): string | undefined {
+  const reqId = (raw as { reqId?: unknown } | null)?.reqId
+  return typeof reqId === 'string' && reqId.length <= 128 ? reqId : undefined
 }

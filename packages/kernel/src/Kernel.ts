@@ -31,6 +31,7 @@ export interface RunningKernel {
   panels: PanelService
   accounts: AccountService
   nog: NogService
+  metrics: KernelMetrics
   close(): Promise<void>
 }
 
@@ -111,6 +112,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     panels,
     accounts,
     nog,
+    metrics,
     async close() {
       clearInterval(expiry)
       await hub.close()

@@ -32,6 +32,13 @@ export class KernelMetrics {
     registers: [this.registry],
   })
 
+  readonly unhandled = new Counter({
+    name: 'nexus_unhandled_errors_total',
+    help: 'Promise rejections and exceptions no handler caught (logged; a rejection never ends the process)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'nexus_' })
   }

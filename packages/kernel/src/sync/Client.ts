@@ -3,7 +3,6 @@ import type { Principal } from '../accounts/AccountService.ts'
 import { KernelError } from '../errors.ts'
 import type { EntityPredicate } from '../nog/filter.ts'
 import type { MessageRate } from './MessageRate.ts'
-import type { MessageRate } from './MessageRate.ts'
 import type { Outbox } from './Outbox.ts'
 
 /** What one client sees of a workspace graph: its filter and the entity ids it holds. */

@@ -42,6 +42,14 @@ export interface Member {
   role: Role
 }
 
+/** A workspace invitation for an e-mail with no account yet; it becomes a membership when the e-mail registers. */
+export interface Invitation {
+  email: string
+  role: Role
+  invitedBy: string
+  createdAt: number
+}
+
 type Row = Record<string, unknown>
 
 function toUser(r: Row): User {
@@ -74,15 +82,39 @@ export class AccountRepository {
     return row && toUser(row)
   }
 
-  /** Creates a user with a workspace they own, atomically; `adoptOrphans` moves workspace-less panels in. */
-  async createUserWithWorkspace(user: User, workspace: Workspace, adoptOrphans: boolean): Promise<void> {
+  /**
+   * The user an access token names, and whether its refresh family still has a live token: one query, the
+   * family part through the `refresh_tokens_family` index. A revoked family (logout, replay) ends its tokens.
+   */
+  async findSessionUser(userId: string, familyId: string): Promise<{ user: User; familyLive: boolean } | undefined> {
+    const [row] = await this.db.all<Row>(sql`select u.*, exists (select 1 from refresh_tokens r
+        where r.family_id = ${familyId} and r.user_id = u.id and r.revoked_at is null) as family_live
+      from users u where u.id = ${userId}`)
+    return row && { user: toUser(row), familyLive: num(row.family_live) === 1 }
+  }
+
+  /**
+   * Creates a user with a workspace they own, atomically; pending invitations for the e-mail become
+   * memberships, and `adoptOrphans` moves workspace-less panels in. False when the e-mail is already taken.
+   */
+  async createUserWithWorkspace(user: User, workspace: Workspace, adoptOrphans: boolean): Promise<boolean> {
     const statements = [
       sql`insert into users (id, email, name, password_hash, token_version, created_at)
           values (${user.id}, ${user.email}, ${user.name}, ${user.passwordHash}, 0, ${user.createdAt})`,
       ...this.workspaceStatements(workspace, user.id),
+      sql`insert into memberships (workspace_id, user_id, role, created_at)
+          select workspace_id, ${user.id}, role, ${user.createdAt} from invitations where email = ${user.email}`,
+      sql`delete from invitations where email = ${user.email}`,
     ]
     if (adoptOrphans) statements.push(sql`update panels set workspace_id = ${workspace.id} where workspace_id is null`)
-    await this.db.batch(statements)
+    try {
+      await this.db.batch(statements)
+      return true
+    } catch (error) {
+      // Two registrations of one e-mail at once: the second breaks the unique e-mail and rolls back.
+      if (await this.findUserByEmail(user.email)) return false
+      throw error
+    }
   }
 
   async bumpTokenVersion(userId: string): Promise<void> {
@@ -217,6 +249,31 @@ export class AccountRepository {
     }))
   }
 
+  /** Pending invitations of a workspace, oldest first. */
+  async listInvitations(workspaceId: string): Promise<Invitation[]> {
+    const rows = await this.db.all<Row>(sql`select email, role, invited_by, created_at from invitations
+      where workspace_id = ${workspaceId} order by created_at`)
+    return rows.map((r) => ({
+      email: String(r.email),
+      role: r.role as Role,
+      invitedBy: String(r.invited_by),
+      createdAt: num(r.created_at),
+    }))
+  }
+
+  /** Invites an e-mail with no account yet; inviting it again changes the role. */
+  async upsertInvitation(workspaceId: string, invitation: Invitation): Promise<void> {
+    await this.db.run(sql`insert into invitations (workspace_id, email, role, invited_by, created_at)
+      values (${workspaceId}, ${invitation.email}, ${invitation.role}, ${invitation.invitedBy}, ${invitation.createdAt})
+      on conflict (workspace_id, email) do update set role = excluded.role, invited_by = excluded.invited_by`)
+  }
+
+  async deleteInvitation(workspaceId: string, email: string): Promise<boolean> {
+    return (
+      (await this.db.run(sql`delete from invitations where workspace_id = ${workspaceId} and email = ${email}`)) === 1
+    )
+  }
+
   async addMember(workspaceId: string, userId: string, role: Role, now: number): Promise<boolean> {
     return (
       (await this.db.run(sql`insert into memberships (workspace_id, user_id, role, created_at)
@@ -244,5 +301,35 @@ export class AccountRepository {
                or (select count(*) from memberships where workspace_id = ${workspaceId} and role = 'owner') > 1)`)) ===
       1
     )
+  }
+
+  /**
+   * Counts one attempt on a throttle `key` atomically (one upsert, so parallel attempts cannot all see the old
+   * count), starting a new window once the old one is `windowMs` old. Resolves with the count and window start.
+   */
+  async bumpThrottle(key: string, now: number, windowMs: number): Promise<{ count: number; windowStart: number }> {
+    const expired = now - windowMs
+    const [row] = await this.db.all<Row>(sql`insert into auth_throttle (key, window_start, count)
+      values (${key}, ${now}, 1)
+      on conflict (key) do update set
+        window_start = case when auth_throttle.window_start <= ${expired} then excluded.window_start
+                            else auth_throttle.window_start end,
+        count = case when auth_throttle.window_start <= ${expired} then 1 else auth_throttle.count + 1 end
+      returning count, window_start`)
+    return { count: num(row?.count), windowStart: num(row?.window_start) }
+  }
+
+  /** Takes back one counted attempt (a login that succeeded). */
+  async releaseThrottle(key: string): Promise<void> {
+    await this.db.run(sql`update auth_throttle set count = count - 1 where key = ${key} and count > 0`)
+  }
+
+  async resetThrottle(key: string): Promise<void> {
+    await this.db.run(sql`delete from auth_throttle where key = ${key}`)
+  }
+
+  /** Drops windows older than `before`, so the table holds only keys seen recently. */
+  async pruneThrottle(before: number): Promise<void> {
+    await this.db.run(sql`delete from auth_throttle where window_start < ${before}`)
   }
 }

@@ -2,13 +2,16 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2'
 import { SignJWT, jwtVerify } from 'jose'
 import { KernelError } from '../errors.ts'
-import type { AccountRepository, User, Workspace } from './AccountRepository.ts'
-import { RateLimiter } from './RateLimiter.ts'
+import type { AccountRepository, Invitation, Member, User, Workspace } from './AccountRepository.ts'
+import { AuthThrottle } from './AuthThrottle.ts'
+import { checkPassword } from './passwordPolicy.ts'
 import { roleAllows, type Role } from './roles.ts'
 import { newId, randomToken, sha256 } from './secrets.ts'
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60
 export const REFRESH_TOKEN_MS = 30 * 24 * 3600 * 1000
+/** Claims every access token must carry; `fam` is its refresh-token family, so revoking the family ends it. */
+const REQUIRED_CLAIMS = ['exp', 'iat', 'sub', 'fam']
 const API_KEY = /^nxk_([0-9a-f]{12})_([A-Za-z0-9_-]{20,})$/
 
 /** Who is calling: a logged-in user (session) or a script (API key). */
@@ -27,6 +30,18 @@ export interface PublicUser {
   id: string
   email: string
   name: string
+}
+
+export interface NewAccount {
+  email: string
+  password: string
+  name: string
+}
+
+/** What an invitation answers, the same whether the e-mail has an account or not (no enumeration). */
+export interface InviteResult {
+  email: string
+  role: Role
 }
 
 export interface AccountServiceOptions {
@@ -57,14 +72,14 @@ function publicUser(u: User): PublicUser {
 export class AccountService {
   private readonly repo: AccountRepository
   private readonly clock: () => number
-  /** Failed logins per e-mail and per client address: 10 in 15 minutes. */
-  private readonly loginLimiter: RateLimiter
+  /** Login and registration attempts, counted in the database (see `AuthThrottle`). */
+  private readonly throttle: AuthThrottle
   private readonly accessListeners = new Set<(change: AccessChange) => void>()
 
   constructor(private readonly options: AccountServiceOptions) {
     this.repo = options.repository
     this.clock = options.clock
-    this.loginLimiter = new RateLimiter(10, 15 * 60 * 1000, options.clock)
+    this.throttle = new AuthThrottle(options.repository, options.clock)
   }
 
   /** Tells `listener` whenever access may have been lost (see `AccessChange`); returns the unsubscribe. */
@@ -93,14 +108,17 @@ export class AccountService {
   }
 
   /** First run: the owner account and its workspace; refused once any user exists. */
-  async setup(input: { email: string; password: string; name: string }): Promise<Session> {
+  async setup(input: NewAccount): Promise<Session> {
     if (!(await this.setupRequired())) {
       throw new KernelError('SETUP_DONE', 'Nexus is already set up; log in instead', 409)
     }
+    checkPassword(input.password, input.email)
     return this.createAccount(input, true)
   }
 
-  async register(input: { email: string; password: string; name: string }): Promise<Session> {
+  /** Self-registration, counted per client address; pending invitations for the e-mail become memberships. */
+  async register(input: NewAccount, clientAddress: string): Promise<Session> {
+    checkPassword(input.password, input.email)
     if (await this.setupRequired()) return this.createAccount(input, true)
     if (this.options.registration === 'closed') {
       throw new KernelError(
@@ -109,18 +127,14 @@ export class AccountService {
         403,
       )
     }
+    await this.throttle.reserveRegistration(clientAddress)
     return this.createAccount(input, false)
   }
 
-  private async createAccount(
-    input: { email: string; password: string; name: string },
-    first: boolean,
-  ): Promise<Session> {
+  private async createAccount(input: NewAccount, first: boolean): Promise<Session> {
     const email = input.email.trim().toLowerCase()
-    if (await this.repo.findUserByEmail(email)) {
-      throw new KernelError('EMAIL_TAKEN', `An account for ${email} already exists; log in instead`, 409)
-    }
     const now = this.clock()
+    // Hashed before the e-mail is looked at, so a taken e-mail answers no faster than a free one.
     const user: User = {
       id: newId(),
       email,
@@ -130,31 +144,35 @@ export class AccountService {
       createdAt: now,
     }
     const workspace: Workspace = { id: newId(), name: `${user.name}'s workspace`, createdAt: now }
-    await this.repo.createUserWithWorkspace(user, workspace, first)
+    if (!(await this.repo.createUserWithWorkspace(user, workspace, first))) {
+      // The message does not say the e-mail has an account (the rate limit bounds what the code reveals).
+      throw new KernelError(
+        'REGISTRATION_FAILED',
+        'Could not register with these details; if you already have an account, log in',
+        409,
+      )
+    }
     return this.issueSession(user)
   }
 
+  /**
+   * Counts the attempt before verifying (see `AuthThrottle`), so parallel guesses cannot outrun the limit;
+   * a success forgets the failures of this e-mail from this address.
+   */
   async login(email: string, password: string, clientAddress: string): Promise<Session> {
     const normalized = email.trim().toLowerCase()
-    const keys = [`email:${normalized}`, `ip:${clientAddress}`]
-    const wait = Math.max(...keys.map((k) => this.loginLimiter.retryAfter(k)))
-    if (wait > 0) {
-      throw new KernelError('RATE_LIMITED', `Too many failed logins; try again in ${wait} s`, 429, { retryAfter: wait })
-    }
+    await this.throttle.reserveLogin(normalized, clientAddress)
     const user = await this.repo.findUserByEmail(normalized)
     // Verify against a dummy hash for unknown e-mails too, so timing does not reveal which accounts exist.
     const ok = await argonVerify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false)
-    if (!user || !ok) {
-      for (const k of keys) this.loginLimiter.hit(k)
-      throw new KernelError('INVALID_CREDENTIALS', 'Wrong e-mail or password', 401)
-    }
-    this.loginLimiter.reset(`email:${normalized}`)
+    if (!user || !ok) throw new KernelError('INVALID_CREDENTIALS', 'Wrong e-mail or password', 401)
+    await this.throttle.loginSucceeded(normalized, clientAddress)
     return this.issueSession(user)
   }
 
   private async issueSession(user: User, familyId = newId()): Promise<Session> {
     const now = this.clock()
-    const accessToken = await new SignJWT({ tv: user.tokenVersion })
+    const accessToken = await new SignJWT({ tv: user.tokenVersion, fam: familyId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuedAt(Math.floor(now / 1000))
@@ -172,30 +190,39 @@ export class AccountService {
     return { user: publicUser(user), accessToken, refreshToken }
   }
 
-  /** Rotates a refresh token. A token used twice means it was stolen: its whole family is revoked. */
+  /**
+   * Rotates a refresh token. A token used twice means it was stolen: its whole family is revoked, which also
+   * ends the access tokens issued to it. The successor is stored before the old token is marked used, so the
+   * family always has a live token and its access tokens keep working through a rotation.
+   */
   async refresh(refreshToken: string): Promise<Session> {
     const now = this.clock()
     const stored = await this.repo.findRefreshToken(sha256(refreshToken))
     if (!stored || stored.expiresAt <= now) throw unauthenticated('Your session has expired; log in again')
-    if (stored.revokedAt !== null || !(await this.repo.revokeRefreshToken(stored.hash, now))) {
+    const user = stored.revokedAt === null ? await this.repo.findUserById(stored.userId) : undefined
+    const session = user && (await this.issueSession(user, stored.familyId))
+    if (!session || !(await this.repo.revokeRefreshToken(stored.hash, now))) {
       await this.repo.revokeFamily(stored.familyId, now)
+      this.accessChanged({ userId: stored.userId, reason: 'sessions' })
       throw unauthenticated('This session was already refreshed elsewhere; log in again')
     }
-    const user = await this.repo.findUserById(stored.userId)
-    if (!user) throw unauthenticated('The account no longer exists')
-    return this.issueSession(user, stored.familyId)
+    return session
   }
 
+  /** Ends the session of `refreshToken`: its family is revoked, with the access tokens issued to it. */
   async logout(refreshToken: string | undefined): Promise<void> {
     if (!refreshToken) return
     const stored = await this.repo.findRefreshToken(sha256(refreshToken))
-    if (stored) await this.repo.revokeFamily(stored.familyId, this.clock())
+    if (!stored) return
+    await this.repo.revokeFamily(stored.familyId, this.clock())
+    this.accessChanged({ userId: stored.userId, reason: 'sessions' })
   }
 
   /** Ends every session of the user: refresh tokens revoked, access tokens invalidated by version. */
   async logoutEverywhere(userId: string): Promise<void> {
     await this.repo.revokeAllRefreshTokens(userId, this.clock())
     await this.repo.bumpTokenVersion(userId)
+    this.accessChanged({ userId, reason: 'sessions' })
   }
 
   /** Resolves a bearer credential (access token or API key); undefined when there is none. */
@@ -207,10 +234,15 @@ export class AccountService {
       const { payload } = await jwtVerify(credential, this.options.jwtSecret, {
         algorithms: ['HS256'],
         currentDate: new Date(this.clock()),
+        requiredClaims: REQUIRED_CLAIMS,
+        maxTokenAge: ACCESS_TOKEN_SECONDS,
       })
-      const user = payload.sub ? await this.repo.findUserById(payload.sub) : undefined
-      if (!user || payload.tv !== user.tokenVersion) throw unauthenticated('This session has ended; log in again')
-      return { userId: user.id, via: 'session' }
+      const found =
+        typeof payload.fam === 'string' ? await this.repo.findSessionUser(payload.sub!, payload.fam) : undefined
+      if (!found?.familyLive || payload.tv !== found.user.tokenVersion) {
+        throw unauthenticated('This session has ended; log in again')
+      }
+      return { userId: found.user.id, via: 'session' }
     } catch (error) {
       if (error instanceof KernelError) throw error
       throw unauthenticated('The access token is invalid or expired; refresh it or log in again')
@@ -246,6 +278,63 @@ export class AccountService {
     if (!(await this.repo.revokeApiKey(id, userId, this.clock()))) {
       throw new KernelError('NOT_FOUND', 'No such active API key', 404)
     }
+    this.accessChanged({ userId, reason: 'apiKey', apiKeyId: id })
+  }
+
+  /** The members of a workspace; owners also see the pending invitations. */
+  async listMembers(
+    principal: Principal,
+    workspaceId: string,
+  ): Promise<{ members: Member[]; invitations?: Invitation[] }> {
+    const role = await this.requireRole(principal, workspaceId, 'viewer')
+    const members = await this.repo.listMembers(workspaceId)
+    return role === 'owner' ? { members, invitations: await this.repo.listInvitations(workspaceId) } : { members }
+  }
+
+  /**
+   * Adds the account of `email` to the workspace, or, when there is none, keeps an invitation that becomes a
+   * membership when the e-mail registers. Both answer alike, so inviting cannot tell which e-mails have accounts.
+   */
+  async inviteMember(principal: Principal, workspaceId: string, email: string, role: Role): Promise<InviteResult> {
+    await this.requireRole(principal, workspaceId, 'owner')
+    const normalized = email.trim().toLowerCase()
+    const user = await this.repo.findUserByEmail(normalized)
+    const now = this.clock()
+    if (!user) {
+      await this.repo.upsertInvitation(workspaceId, {
+        email: normalized,
+        role,
+        invitedBy: principal.userId,
+        createdAt: now,
+      })
+    } else if (!(await this.repo.addMember(workspaceId, user.id, role, now))) {
+      throw new KernelError('ALREADY_MEMBER', `${normalized} is already a member; change their role instead`, 409)
+    }
+    return { email: normalized, role }
+  }
+
+  /** Withdraws a pending invitation (owners). */
+  async cancelInvitation(principal: Principal, workspaceId: string, email: string): Promise<void> {
+    await this.requireRole(principal, workspaceId, 'owner')
+    if (!(await this.repo.deleteInvitation(workspaceId, email.trim().toLowerCase()))) {
+      throw new KernelError('NOT_FOUND', 'There is no pending invitation for that e-mail in this workspace', 404)
+    }
+  }
+
+  /** Changes a member's role (owners); open connections of that member re-check what they may still see. */
+  async setMemberRole(principal: Principal, workspaceId: string, userId: string, role: Role): Promise<void> {
+    await this.requireRole(principal, workspaceId, 'owner')
+    if (!(await this.repo.setRole(workspaceId, userId, role)))
+      throw memberRefused(await this.repo.roleOf(workspaceId, userId))
+    this.accessChanged({ userId, reason: 'membership', workspaceId })
+  }
+
+  /** Removes a member (owners), or the caller themselves (anyone may leave); never the last owner. */
+  async removeMember(principal: Principal, workspaceId: string, userId: string): Promise<void> {
+    await this.requireRole(principal, workspaceId, principal.userId === userId ? 'viewer' : 'owner')
+    if (!(await this.repo.removeMember(workspaceId, userId)))
+      throw memberRefused(await this.repo.roleOf(workspaceId, userId))
+    this.accessChanged({ userId, reason: 'membership', workspaceId })
   }
 
   async user(userId: string): Promise<PublicUser> {
@@ -275,6 +364,12 @@ export class AccountService {
 
 function unauthenticated(message: string): KernelError {
   return new KernelError('UNAUTHENTICATED', message, 401)
+}
+
+function memberRefused(role: Role | undefined): KernelError {
+  return role === undefined
+    ? new KernelError('NOT_FOUND', 'That user is not a member of this workspace', 404)
+    : new KernelError('LAST_OWNER', 'A workspace needs at least one owner; make someone else owner first', 409)
 }
 
 // argon2id hash of a random string, used to keep login timing equal for unknown accounts.

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import { Router, type Request, type Response } from 'express'
+import { ipKeyGenerator } from 'express-rate-limit'
 import {
   CreateApiKeyRequestSchema,
   LoginRequestSchema,
@@ -37,7 +38,8 @@ export function authRoutes(accounts: AccountService, telemetry: Trilog): Router 
   })
 
   router.post('/auth/register', async (req, res) => {
-    const session = await accounts.register(parseBody(RegisterRequestSchema, req))
+    const input = parseBody(RegisterRequestSchema, req)
+    const session = await accounts.register(input, clientAddress(req)).catch(retryAfterHeader(res))
     audit(session.user.id, 'registered')
     setSessionCookies(req, res, session)
     res.status(201).json(answer(session, true))
@@ -47,7 +49,7 @@ export function authRoutes(accounts: AccountService, telemetry: Trilog): Router 
     const { email, password } = parseBody(LoginRequestSchema, req)
     const session = await accounts.login(email, password, clientAddress(req)).catch((error: unknown) => {
       audit(`email:${email}`, 'login_failed', { reason: (error as { code?: string }).code ?? 'INTERNAL' })
-      throw error
+      return retryAfterHeader(res)(error)
     })
     audit(session.user.id, 'login')
     setSessionCookies(req, res, session)
@@ -98,8 +100,20 @@ export function authRoutes(accounts: AccountService, telemetry: Trilog): Router 
   return router
 }
 
+/** The socket's address (never a forwarded header a client could forge); IPv6 by /56, as one household has many. */
 function clientAddress(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown'
+  return ipKeyGenerator(req.socket.remoteAddress ?? 'unknown')
+}
+
+/** Rethrows `error`, first setting `Retry-After` when it is a rate-limit refusal carrying `retryAfter`. */
+function retryAfterHeader(res: Response) {
+  return (error: unknown): never => {
+    const details = error instanceof KernelError ? (error.details as { retryAfter?: number } | undefined) : undefined
+    if (error instanceof KernelError && error.status === 429 && details?.retryAfter) {
+      res.setHeader('retry-after', String(details.retryAfter))
+    }
+    throw error
+  }
 }
 
 /** A refresh token sent in the body (scripts); browsers send the cookie instead. */

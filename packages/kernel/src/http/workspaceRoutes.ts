@@ -2,7 +2,6 @@ import { Router } from 'express'
 import { AddMemberRequestSchema, CreateWorkspaceRequestSchema, SetRoleRequestSchema } from '@nexus/protocol'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { newId } from '../accounts/secrets.ts'
-import { KernelError } from '../errors.ts'
 import { requirePrincipal } from './auth.ts'
 import { parseBody } from './parseBody.ts'
 
@@ -29,43 +28,30 @@ export function workspaceRoutes(accounts: AccountService, clock: () => number): 
   })
 
   router.get('/workspaces/:id/members', async (req, res) => {
-    await accounts.requireRole(requirePrincipal(req), req.params.id, 'viewer')
-    res.json({ members: await repo.listMembers(req.params.id) })
+    res.json(await accounts.listMembers(requirePrincipal(req), req.params.id))
   })
 
+  // The same answer whether or not the e-mail has an account: unknown ones become pending invitations.
   router.post('/workspaces/:id/members', async (req, res) => {
-    await accounts.requireRole(requirePrincipal(req), req.params.id, 'owner')
     const { email, role } = parseBody(AddMemberRequestSchema, req)
-    const user = await repo.findUserByEmail(email)
-    if (!user) throw new KernelError('USER_NOT_FOUND', `No account for ${email}; ask them to register first`, 404)
-    if (!(await repo.addMember(req.params.id, user.id, role, clock()))) {
-      throw new KernelError('ALREADY_MEMBER', `${email} is already a member; change their role instead`, 409)
-    }
-    res.status(201).json({ userId: user.id, email: user.email, name: user.name, role })
+    res.status(201).json(await accounts.inviteMember(requirePrincipal(req), req.params.id, email, role))
+  })
+
+  router.delete('/workspaces/:id/invitations/:email', async (req, res) => {
+    await accounts.cancelInvitation(requirePrincipal(req), req.params.id, req.params.email)
+    res.status(204).end()
   })
 
   router.patch('/workspaces/:id/members/:userId', async (req, res) => {
-    await accounts.requireRole(requirePrincipal(req), req.params.id, 'owner')
     const { role } = parseBody(SetRoleRequestSchema, req)
-    if (!(await repo.setRole(req.params.id, req.params.userId, role)))
-      throw memberRefused(await repo.roleOf(req.params.id, req.params.userId))
+    await accounts.setMemberRole(requirePrincipal(req), req.params.id, req.params.userId, role)
     res.json({ userId: req.params.userId, role })
   })
 
   router.delete('/workspaces/:id/members/:userId', async (req, res) => {
-    const principal = requirePrincipal(req)
-    const leaving = principal.userId === req.params.userId
-    await accounts.requireRole(principal, req.params.id, leaving ? 'viewer' : 'owner')
-    if (!(await repo.removeMember(req.params.id, req.params.userId)))
-      throw memberRefused(await repo.roleOf(req.params.id, req.params.userId))
+    await accounts.removeMember(requirePrincipal(req), req.params.id, req.params.userId)
     res.status(204).end()
   })
 
   return router
-}
-
-function memberRefused(role: string | undefined): KernelError {
-  return role === undefined
-    ? new KernelError('NOT_FOUND', 'That user is not a member of this workspace', 404)
-    : new KernelError('LAST_OWNER', 'A workspace needs at least one owner; make someone else owner first', 409)
 }

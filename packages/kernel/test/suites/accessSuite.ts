@@ -75,7 +75,7 @@ export function accessSuite(open: KernelFactory): void {
         kernel,
         'POST',
         '/api/auth/register',
-        { email, password: 'password-' + email, name: email },
+        { email, password: 'a long enough passphrase 7', name: email },
         null,
       )
       expect(r.status).toBe(201)

@@ -118,17 +118,18 @@ export class AccountService {
 
   /** Self-registration, counted per client address; pending invitations for the e-mail become memberships. */
   async register(input: NewAccount, clientAddress: string): Promise<Session> {
-    checkPassword(input.password, input.email)
-    if (await this.setupRequired()) return this.createAccount(input, true)
-    if (this.options.registration === 'closed') {
+    const first = await this.setupRequired()
+    if (!first && this.options.registration === 'closed') {
       throw new KernelError(
         'REGISTRATION_CLOSED',
         'Registration is closed on this server; ask an owner for an account',
         403,
       )
     }
-    await this.throttle.reserveRegistration(clientAddress)
-    return this.createAccount(input, false)
+    checkPassword(input.password, input.email)
+    // Counted after the cheap checks, before the slow hash; the first account (setup) is not counted.
+    if (!first) await this.throttle.reserveRegistration(clientAddress)
+    return this.createAccount(input, first)
   }
 
   private async createAccount(input: NewAccount, first: boolean): Promise<Session> {

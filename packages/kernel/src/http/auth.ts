@@ -25,9 +25,18 @@ export function readCookie(header: string | undefined, name: string): string | u
   if (!header) return undefined
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+    if (eq > 0 && part.slice(0, eq).trim() === name) return percentDecoded(part.slice(eq + 1).trim())
   }
   return undefined
+}
+
+/** A cookie value decoded; one that is not valid percent-encoding stays as sent, and then fails as a credential. */
+function percentDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
 }
 
 /**

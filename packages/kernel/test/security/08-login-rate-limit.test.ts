@@ -1,9 +1,11 @@
 import { mkdtempSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startKernel, type RunningKernel } from '../../src/index.ts'
 import { OWNER, api } from '../helpers.ts'
+import { createDatabase } from '../postgres.ts'
 import { postFrom, type AddressedAnswer } from './fromAddress.ts'
 
 // Finding 8 of issue #11: 30 parallel wrong logins all got 401 (the limit was checked before the slow argon2
@@ -20,11 +22,16 @@ describe('finding 8: login rate limit', () => {
   const trilogDir = mkdtempSync(join(tmpdir(), 'nexus-login-limit-trilog-'))
   const clock = { now: 1_700_000_000_000 }
   let kernel: RunningKernel
-  const start = () => startKernel({ host: '127.0.0.1', port: 0, dataDir, trilogDir, clock: () => clock.now })
+  // On PostgreSQL too when the services run provides one (the restart reopens the same database).
+  let databaseUrl: string | undefined
+  const start = () =>
+    startKernel({ host: '127.0.0.1', port: 0, dataDir, trilogDir, databaseUrl, clock: () => clock.now })
   const login = (from: string, body: { email: string; password: string }) =>
     postFrom(from, `${kernel.url}/api/auth/login`, body)
 
   beforeAll(async () => {
+    const pgAdmin = process.env.NEXUS_TEST_POSTGRES
+    if (pgAdmin) databaseUrl = await createDatabase(pgAdmin, `nexus_${randomBytes(6).toString('hex')}`)
     kernel = await start()
     expect((await api(kernel, 'POST', '/api/auth/setup', OWNER, null)).status).toBe(201)
     const colleague = { email: 'colleague@example.com', password: 'a coworker passphrase 9', name: 'Col' }

@@ -116,8 +116,11 @@ export class AccountService {
     return this.createAccount(input, true)
   }
 
-  /** Self-registration, counted per client address; pending invitations for the e-mail become memberships. */
-  async register(input: NewAccount, clientAddress: string): Promise<Session> {
+  /**
+   * Self-registration; pending invitations for the e-mail become memberships. `clientAddress` is counted for
+   * the per-address limit: the HTTP route always gives it; in-process callers (tests, tools) have none.
+   */
+  async register(input: NewAccount, clientAddress?: string): Promise<Session> {
     const first = await this.setupRequired()
     if (!first && this.options.registration === 'closed') {
       throw new KernelError(
@@ -128,7 +131,7 @@ export class AccountService {
     }
     checkPassword(input.password, input.email)
     // Counted after the cheap checks, before the slow hash; the first account (setup) is not counted.
-    if (!first) await this.throttle.reserveRegistration(clientAddress)
+    if (!first && clientAddress !== undefined) await this.throttle.reserveRegistration(clientAddress)
     return this.createAccount(input, first)
   }
 

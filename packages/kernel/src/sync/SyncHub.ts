@@ -25,6 +25,7 @@ import type { NogService } from '../nog/NogService.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
 import type { Principal } from '../accounts/AccountService.ts'
 import { principalOf, type Client } from './Client.ts'
+import { credentialStands } from './credentialCheck.ts'
 import { MessageRate } from './MessageRate.ts'
 import { NogChannels } from './NogChannels.ts'
 import { WorkspaceChannels } from './WorkspaceChannels.ts'
@@ -35,6 +36,7 @@ const MAX_RESUME_CHANGES = 1000
 /** Close codes: the session or key behind the socket ended; the client flooded past its message budget. */
 export const CLOSE_SESSION_ENDED = 4401
 export const CLOSE_POLICY = 1008
+const SESSION_ENDED = 'Your session ended or your API key was revoked; log in again (or use a valid key) and reconnect'
 /** Refusals counted in `nexus_ws_messages_rejected_total`: messages turned away before any work. */
 const REJECTION_CODES = new Set(['BAD_MESSAGE', 'MESSAGE_TOO_LARGE', 'UNAUTHENTICATED', 'RATE_LIMITED'])
 /** MessagePack: no string, binary, array or map larger than a frame could honestly carry. */
@@ -202,6 +204,7 @@ export class SyncHub {
         return this.send(client, { type: 'pong', reqId: message.reqId })
       case 'subscribe': {
         const { reqId, channel } = message
+        await this.requireLiveCredential(client)
         if (channel.startsWith('workspace:')) {
           const result = await this.workspaceChannels.subscribe(client, channel)
           this.join(client, channel)
@@ -219,11 +222,30 @@ export class SyncHub {
         this.leave(client, message.channel)
         return this.send(client, { type: 'ack', reqId: message.reqId })
       case 'trigger': {
+        await this.requireLiveCredential(client)
         await this.authorise(client, message.panelId, 'editor')
         const result = await this.panels.trigger(message.panelId, message.tool, message.args, client.principal!.userId)
         return this.send(client, { type: 'ack', reqId: message.reqId, result: { version: result.version } })
       }
     }
+  }
+
+  /**
+   * Refuses a message from a socket whose key was revoked or session ended, even when the access change was
+   * missed or its re-check is still running: the error, then close 4401.
+   */
+  private async requireLiveCredential(client: Client): Promise<void> {
+    const { principal, credential } = client
+    if (!principal || credential === undefined) return
+    if (await credentialStands(this.accounts, principal, credential)) return
+    this.endSession(client)
+    throw new KernelError('UNAUTHENTICATED', SESSION_ENDED, 401)
+  }
+
+  /** Tells the client its session or key ended, and closes the socket with 4401. */
+  private endSession(client: Client): void {
+    this.fail(client, undefined, { code: 'UNAUTHENTICATED', message: SESSION_ENDED })
+    client.socket.close(CLOSE_SESSION_ENDED, 'Session ended')
   }
 
   /** Checks the client's role on the panel's workspace, on every message: roles can change mid-connection. */
@@ -306,19 +328,10 @@ export class SyncHub {
   }
 
   private async recheck(client: Client, channels: string[]): Promise<void> {
-    let principal
-    try {
-      principal = await this.accounts.authenticate(client.credential)
-    } catch (error) {
-      if (!(error instanceof KernelError)) throw error
-    }
-    if (!principal || principal.userId !== client.principal?.userId) {
-      this.fail(client, undefined, {
-        code: 'UNAUTHENTICATED',
-        message: 'Your session ended or your API key was revoked; log in again',
-      })
-      client.socket.close(CLOSE_SESSION_ENDED, 'Session ended')
-      return
+    const principal = client.principal
+    if (!principal) return
+    if (client.credential !== undefined && !(await credentialStands(this.accounts, principal, client.credential))) {
+      return this.endSession(client)
     }
     const kept: string[] = []
     for (const channel of channels) {

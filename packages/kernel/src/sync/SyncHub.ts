@@ -26,7 +26,7 @@ import type { PanelChange, PanelService } from '../panels/PanelService.ts'
 import type { Principal } from '../accounts/AccountService.ts'
 import { principalOf, type Client } from './Client.ts'
 import { credentialStands } from './credentialCheck.ts'
-import { MessageRate } from './MessageRate.ts'
+import { MessageRate, wsRateLimitFromEnv } from './MessageRate.ts'
 import { NogChannels } from './NogChannels.ts'
 import { WorkspaceChannels } from './WorkspaceChannels.ts'
 import { Frame, Outbox, type Encoding } from './Outbox.ts'
@@ -57,6 +57,8 @@ export class SyncHub {
   private readonly wss: WebSocketServer
   private readonly subscribers = new Map<string, Set<Client>>()
   private readonly clients = new Set<Client>()
+  /** Each connection's message budget (`NEXUS_WS_RATE_LIMIT`), read once. */
+  private readonly rateLimit = wsRateLimitFromEnv(process.env)
   private readonly nogChannels: NogChannels
   private readonly workspaceChannels: WorkspaceChannels
 
@@ -89,7 +91,7 @@ export class SyncHub {
     const auth = this.accounts.authenticate(credential).catch(() => undefined)
     const client: Client = {
       credential,
-      rate: new MessageRate(),
+      rate: new MessageRate(this.rateLimit),
       socket,
       outbox: new Outbox(
         socket,
@@ -141,7 +143,7 @@ export class SyncHub {
     if (rate > 0) {
       return this.fail(client, undefined, {
         code: 'RATE_LIMITED',
-        message: `Too many messages; wait ${rate} s before sending more`,
+        message: `Too many messages: at most ${this.rateLimit.perSecond} a second on one connection; wait ${rate} s before sending more`,
         details: { retryAfter: rate },
       })
     }

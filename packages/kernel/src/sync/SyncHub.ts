@@ -96,7 +96,7 @@ export class SyncHub {
       outbox: new Outbox(
         socket,
         encoding,
-        (channels) => void this.resnapshot(client, channels),
+        (channels) => this.resnapshot(client, channels).catch((e: unknown) => console.error('[sync] resnapshot:', e)),
         () => this.metrics.wsFramesSent.inc(),
       ),
       channels: new Set(),
@@ -107,10 +107,12 @@ export class SyncHub {
     const connection = { type: 'WebSocketConnection', id: newId() }
     const log = (name: string, attrs: JsonObject) =>
       this.telemetry.anchor(connection, () => this.telemetry.event(name, attrs))
-    void auth.then((principal) => {
-      client.principal ??= principal
-      log('connected', { userId: client.principal?.userId ?? null, encoding })
-    })
+    auth
+      .then((principal) => {
+        client.principal ??= principal
+        log('connected', { userId: client.principal?.userId ?? null, encoding })
+      })
+      .catch((error: unknown) => console.error('[sync] recording a connection failed:', error))
     this.clients.add(client)
     this.metrics.wsConnections.inc()
     socket.on('message', (data, isBinary) => {
@@ -289,7 +291,8 @@ export class SyncHub {
   /** After the client drained: a fresh snapshot of every channel whose patches it missed. */
   private async resnapshot(client: Client, channels: string[]): Promise<void> {
     for (const channel of channels) {
-      if (!client.channels.has(channel)) continue
+      // Not subscribed any more, or held back while an access change is re-checked.
+      if (!client.channels.has(channel) || !this.subscribers.get(channel)?.has(client)) continue
       if (channel.startsWith('panel:')) this.sendPanelSnapshot(client, channel)
       if (channel.startsWith('workspace:'))
         await this.workspaceChannels.snapshot(client, channel).catch(() => undefined)

@@ -198,8 +198,13 @@ export class SyncHub {
     switch (message.type) {
       case 'hello': {
         if (message.token !== undefined) {
-          client.principal = await this.accounts.authenticate(message.token)
-          client.credential = message.token
+          const before = client.principal
+          const principal = await this.accounts.authenticate(message.token)
+          if (!principal)
+            throw new KernelError('UNAUTHENTICATED', 'The token is empty; send an access token or API key', 401)
+          Object.assign(client, { principal, credential: message.token })
+          // Another user now speaks on this socket: the channels the previous one opened are re-checked for them.
+          if (before && before.userId !== principal.userId) this.hold(client, [...client.channels])
         }
         const user = client.principal ? { ...(await this.accounts.user(client.principal.userId)) } : null
         return this.send(client, { type: 'ack', reqId: message.reqId, result: { server: 'nexus', protocol: 1, user } })
@@ -324,12 +329,17 @@ export class SyncHub {
         (channel) => change.reason !== 'membership' || this.workspaceOfChannel(channel) === change.workspaceId,
       )
       if (affected.length === 0 && change.reason === 'membership') continue
-      for (const channel of affected) this.subscribers.get(channel)?.delete(client)
-      this.recheck(client, affected).catch((error: unknown) => {
-        console.error('[sync] could not re-check a socket after an access change; closing it:', error)
-        client.socket.close(CLOSE_SESSION_ENDED, 'Access could not be confirmed; reconnect')
-      })
+      this.hold(client, affected)
     }
+  }
+
+  /** Stops `channels` for the client in this tick, then re-checks its credential and each of them. */
+  private hold(client: Client, channels: string[]): void {
+    for (const channel of channels) this.subscribers.get(channel)?.delete(client)
+    this.recheck(client, channels).catch((error: unknown) => {
+      console.error('[sync] could not re-check a socket after an access change; closing it:', error)
+      client.socket.close(CLOSE_SESSION_ENDED, 'Access could not be confirmed; reconnect')
+    })
   }
 
   private async recheck(client: Client, channels: string[]): Promise<void> {

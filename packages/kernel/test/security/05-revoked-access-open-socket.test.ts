@@ -134,6 +134,28 @@ describe('finding 5: open sockets lose what their user lost', () => {
     }
   })
 
+  it('a socket that says hello as another user keeps only what that user may see', async () => {
+    await makeBobEditor()
+    const bobKey = (await must({ url }, 'POST', '/api/keys', bobSession, { name: 'bob hello' })).key
+    const outsider = await must({ url }, 'POST', '/api/auth/register', undefined, {
+      email: 'carol.sec05@example.com',
+      password: 'carol sec05 Passphrase! 9y',
+      name: 'Carol',
+    })
+    const peer = await WsPeer.open(url, 'msgpack', bobKey)
+    await subscribeAll(peer)
+    peer.send({ type: 'hello', reqId: 'h', token: outsider.accessToken })
+    expect(await peer.answer('h')).toMatchObject({ type: 'ack', result: { user: { name: 'Carol' } } })
+    for (const channel of channels) {
+      const dropped = await peer.next((m) => m.type === 'error' && (m.error.details as any)?.channel === channel)
+      expect(dropped).toMatchObject({ error: { code: 'NOT_FOUND' } })
+    }
+    await peer.drain()
+    await changeEverything('after hello')
+    expect((await peer.drain()).filter((m) => m.type !== 'pong')).toEqual([])
+    peer.close()
+  })
+
   it('a socket opened with a session is refused and closed (4401) after "log out everywhere"', async () => {
     for (const encoding of ['json', 'msgpack'] as const) {
       const login = await must({ url }, 'POST', '/api/auth/login', undefined, {

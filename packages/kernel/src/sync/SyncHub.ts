@@ -1,13 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http'
-import { decode } from '@msgpack/msgpack'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import {
   ClientMessageSchema,
   HelloMessageSchema,
-  MAX_JSON_NODES,
   MAX_MESSAGE_BYTES,
-  jsonTextDepthProblem,
-  valueShapeProblem,
   type ClientMessage,
   type ErrorBody,
   type JsonObject,
@@ -15,7 +11,7 @@ import {
 } from '@nexus/protocol'
 import { context as otelContext } from '@opentelemetry/api'
 import { extractTraceMessage, type TraceCarrier, type Trilog } from '@nexus/trilog'
-import type { AccessChange, AccountService } from '../accounts/AccountService.ts'
+import type { AccountService } from '../accounts/AccountService.ts'
 import { newId } from '../accounts/secrets.ts'
 import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
 import { KernelError, describeZodError } from '../errors.ts'
@@ -23,35 +19,26 @@ import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { NogService } from '../nog/NogService.ts'
 import type { PanelChange, PanelService } from '../panels/PanelService.ts'
-import type { Principal } from '../accounts/AccountService.ts'
+import { AccessWatch } from './AccessWatch.ts'
 import { principalOf, type Client } from './Client.ts'
-import { credentialStands } from './credentialCheck.ts'
 import { MessageRate, wsRateLimitFromEnv } from './MessageRate.ts'
 import { NogChannels } from './NogChannels.ts'
+import { readFrame, reqIdOf } from './readFrame.ts'
 import { WorkspaceChannels } from './WorkspaceChannels.ts'
 import { Frame, Outbox, type Encoding } from './Outbox.ts'
 
 /** Most changes replayed to a resuming client before a fresh snapshot is cheaper. */
 const MAX_RESUME_CHANGES = 1000
-/** Close codes: the session or key behind the socket ended; the client flooded past its message budget. */
-export const CLOSE_SESSION_ENDED = 4401
+/** Close code for a socket that flooded past its message budget (policy violation). */
 export const CLOSE_POLICY = 1008
-const SESSION_ENDED = 'Your session ended or your API key was revoked; log in again (or use a valid key) and reconnect'
 /** Refusals counted in `nexus_ws_messages_rejected_total`: messages turned away before any work. */
 const REJECTION_CODES = new Set(['BAD_MESSAGE', 'MESSAGE_TOO_LARGE', 'UNAUTHENTICATED', 'RATE_LIMITED'])
-/** MessagePack: no string, binary, array or map larger than a frame could honestly carry. */
-const MSGPACK_LIMITS = {
-  maxStrLength: MAX_MESSAGE_BYTES,
-  maxBinLength: MAX_MESSAGE_BYTES,
-  maxArrayLength: MAX_JSON_NODES,
-  maxMapLength: MAX_JSON_NODES,
-  maxExtLength: 0,
-}
 
 /**
- * The WebSocket side of sync: validates every frame (JSON text or MessagePack binary), answers each request
- * with `ack` or `error`, and fans each change out to its subscribers, encoded once per encoding. Slow
- * clients get a fresh snapshot once they drain instead of an unbounded queue (see `Outbox`).
+ * The WebSocket side of sync: bounds every frame before reading it (`MessageRate`, `readFrame`; an anonymous
+ * socket may only say `hello`), answers each request with `ack` or `error`, and fans each change out to its
+ * subscribers, encoded once per encoding. Slow clients get a fresh snapshot once they drain instead of an
+ * unbounded queue (see `Outbox`); sockets whose user loses access are re-checked (`AccessWatch`).
  */
 export class SyncHub {
   private readonly wss: WebSocketServer
@@ -61,6 +48,7 @@ export class SyncHub {
   private readonly rateLimit = wsRateLimitFromEnv(process.env)
   private readonly nogChannels: NogChannels
   private readonly workspaceChannels: WorkspaceChannels
+  private readonly access: AccessWatch
 
   constructor(
     server: Server,
@@ -80,7 +68,21 @@ export class SyncHub {
     this.wss.on('connection', (socket, request) => this.accept(socket, request))
     panels.onChange((change) => this.broadcast(change))
     nog.onChange((event) => this.nogChannels.broadcast(event, this.subscribers.get(`nog:${event.workspaceId}`) ?? []))
-    accounts.onAccessChange((change) => this.accessChanged(change))
+    this.access = new AccessWatch(
+      accounts,
+      panels,
+      {
+        pause: (client, channel) => this.subscribers.get(channel)?.delete(client),
+        resume: async (client, channels) => {
+          for (const channel of channels) this.join(client, channel)
+          await this.resnapshot(client, channels)
+        },
+        leave: (client, channel) => this.leave(client, channel),
+        fail: (client, error) => this.fail(client, undefined, error),
+      },
+      this.clients,
+    )
+    accounts.onAccessChange((change) => this.access.changed(change))
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
@@ -150,25 +152,10 @@ export class SyncHub {
       })
     }
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
-    if (bytes.byteLength > MAX_MESSAGE_BYTES) {
-      return this.fail(client, undefined, {
-        code: 'MESSAGE_TOO_LARGE',
-        message: `Messages are limited to ${MAX_MESSAGE_BYTES} bytes; this one had ${bytes.byteLength}`,
-      })
-    }
-    let raw: unknown
-    try {
-      const tooDeep = isBinary ? undefined : jsonTextDepthProblem(bytes)
-      if (tooDeep) return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: tooDeep })
-      raw = isBinary ? decode(bytes, MSGPACK_LIMITS) : JSON.parse(bytes.toString())
-    } catch (error) {
-      const what = isBinary ? 'valid MessagePack' : 'valid JSON'
-      const limit = error instanceof RangeError ? ` (${error.message})` : ''
-      return this.fail(client, undefined, { code: 'BAD_MESSAGE', message: `The message is not ${what}${limit}` })
-    }
+    const frame = readFrame(bytes, isBinary)
+    if (!frame.ok) return this.fail(client, frame.reqId, frame.error)
+    const raw = frame.value
     const reqId = reqIdOf(raw)
-    const shape = valueShapeProblem(raw)
-    if (shape) return this.fail(client, reqId, { code: 'BAD_MESSAGE', message: shape })
     try {
       await client.auth
       if (!client.principal && (raw as { type?: unknown })?.type !== 'hello') {
@@ -204,7 +191,7 @@ export class SyncHub {
             throw new KernelError('UNAUTHENTICATED', 'The token is empty; send an access token or API key', 401)
           Object.assign(client, { principal, credential: message.token })
           // Another user now speaks on this socket: the channels the previous one opened are re-checked for them.
-          if (before && before.userId !== principal.userId) this.hold(client, [...client.channels])
+          if (before && before.userId !== principal.userId) this.access.hold(client, [...client.channels])
         }
         const user = client.principal ? { ...(await this.accounts.user(client.principal.userId)) } : null
         return this.send(client, { type: 'ack', reqId: message.reqId, result: { server: 'nexus', protocol: 1, user } })
@@ -213,7 +200,7 @@ export class SyncHub {
         return this.send(client, { type: 'pong', reqId: message.reqId })
       case 'subscribe': {
         const { reqId, channel } = message
-        await this.requireLiveCredential(client)
+        await this.access.requireLiveCredential(client)
         if (channel.startsWith('workspace:')) {
           const result = await this.workspaceChannels.subscribe(client, channel)
           this.join(client, channel)
@@ -231,30 +218,12 @@ export class SyncHub {
         this.leave(client, message.channel)
         return this.send(client, { type: 'ack', reqId: message.reqId })
       case 'trigger': {
-        await this.requireLiveCredential(client)
+        await this.access.requireLiveCredential(client)
         await this.authorise(client, message.panelId, 'editor')
         const result = await this.panels.trigger(message.panelId, message.tool, message.args, client.principal!.userId)
         return this.send(client, { type: 'ack', reqId: message.reqId, result: { version: result.version } })
       }
     }
-  }
-
-  /**
-   * Refuses a message from a socket whose key was revoked or session ended, even when the access change was
-   * missed or its re-check is still running: the error, then close 4401.
-   */
-  private async requireLiveCredential(client: Client): Promise<void> {
-    const { principal, credential } = client
-    if (!principal || credential === undefined) return
-    if (await credentialStands(this.accounts, principal, credential)) return
-    this.endSession(client)
-    throw new KernelError('UNAUTHENTICATED', SESSION_ENDED, 401)
-  }
-
-  /** Tells the client its session or key ended, and closes the socket with 4401. */
-  private endSession(client: Client): void {
-    this.fail(client, undefined, { code: 'UNAUTHENTICATED', message: SESSION_ENDED })
-    client.socket.close(CLOSE_SESSION_ENDED, 'Session ended')
   }
 
   /** Checks the client's role on the panel's workspace, on every message: roles can change mid-connection. */
@@ -316,80 +285,6 @@ export class SyncHub {
     for (const channel of client.channels) this.subscribers.get(channel)?.delete(client)
   }
 
-  /**
-   * Access may have ended for `change.userId`: a membership, a key or sessions. Their sockets stop receiving
-   * at once (in this tick, before any further broadcast), then each is checked again: a credential that no
-   * longer authenticates closes the socket with 4401; a channel the user may no longer see is dropped with an
-   * error naming it; what is still allowed resumes from a fresh snapshot, so nothing sent meanwhile is missed.
-   */
-  private accessChanged(change: AccessChange): void {
-    for (const client of this.clients) {
-      if (client.principal?.userId !== change.userId) continue
-      const affected = [...client.channels].filter(
-        (channel) => change.reason !== 'membership' || this.workspaceOfChannel(channel) === change.workspaceId,
-      )
-      if (affected.length === 0 && change.reason === 'membership') continue
-      this.hold(client, affected)
-    }
-  }
-
-  /** Stops `channels` for the client in this tick, then re-checks its credential and each of them. */
-  private hold(client: Client, channels: string[]): void {
-    for (const channel of channels) this.subscribers.get(channel)?.delete(client)
-    this.recheck(client, channels).catch((error: unknown) => {
-      console.error('[sync] could not re-check a socket after an access change; closing it:', error)
-      client.socket.close(CLOSE_SESSION_ENDED, 'Access could not be confirmed; reconnect')
-    })
-  }
-
-  private async recheck(client: Client, channels: string[]): Promise<void> {
-    const principal = client.principal
-    if (!principal) return
-    if (client.credential !== undefined && !(await credentialStands(this.accounts, principal, client.credential))) {
-      return this.endSession(client)
-    }
-    const kept: string[] = []
-    for (const channel of channels) {
-      if (!client.channels.has(channel)) continue
-      try {
-        await this.requireChannel(principal, channel)
-        kept.push(channel)
-      } catch (error) {
-        if (!(error instanceof KernelError)) throw error
-        this.leave(client, channel)
-        this.fail(client, undefined, {
-          code: error.code,
-          message: `You can no longer see ${channel}: ${error.message}`,
-          details: { channel },
-        })
-      }
-    }
-    for (const channel of kept) this.join(client, channel)
-    await this.resnapshot(client, kept)
-  }
-
-  /** Throws unless `principal` may view `channel` now. */
-  private async requireChannel(principal: Principal, channel: string): Promise<void> {
-    if (channel.startsWith('panel:')) {
-      const panel = await this.panels.get(channel.slice('panel:'.length)).catch((error: unknown) => {
-        if (error instanceof KernelError && error.code === 'NOT_FOUND') return undefined
-        throw error
-      })
-      await this.accounts.requireRole(principal, panel?.workspaceId ?? null, 'viewer')
-      return
-    }
-    await this.accounts.requireRole(principal, this.workspaceOfChannel(channel) ?? null, 'viewer')
-  }
-
-  /** The workspace a channel belongs to (a panel's from the cache, which holds every subscribed panel). */
-  private workspaceOfChannel(channel: string): string | undefined {
-    const colon = channel.indexOf(':')
-    const kind = channel.slice(0, colon)
-    const id = channel.slice(colon + 1)
-    if (kind === 'panel') return this.panels.cached(id)?.workspaceId ?? undefined
-    return id
-  }
-
   private join(client: Client, channel: string): void {
     client.channels.add(channel)
     let set = this.subscribers.get(channel)
@@ -435,9 +330,4 @@ export class SyncHub {
     for (const socket of this.wss.clients) socket.terminate()
     return new Promise((resolve) => this.wss.close(() => resolve()))
   }
-}
-
-function reqIdOf(raw: unknown): string | undefined {
-  const reqId = (raw as { reqId?: unknown } | null)?.reqId
-  return typeof reqId === 'string' && reqId.length <= 128 ? reqId : undefined
 }

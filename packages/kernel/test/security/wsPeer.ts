@@ -70,7 +70,7 @@ export class WsPeer {
 
   /** The answer (`ack`, `pong` or `error`) to `reqId`. */
   answer(reqId: string): Promise<ServerMessage> {
-    return this.next((m) => 'reqId' in m && m.reqId === reqId && m.type !== 'snapshot' && m.type !== 'patch')
+    return this.next((m) => 'reqId' in m && m.reqId === reqId)
   }
 
   /** Everything the kernel sent before it answered a ping sent now: frames are delivered in order. */

@@ -7,14 +7,14 @@ import { startKernel, type RunningKernel } from './Kernel.ts'
 // (every request path catches its own; this one must never be how a stranger ends the process). An uncaught
 // exception leaves state unknowable, so it is logged and counted and the process exits for a clean restart
 // (acknowledged changes are durable, and TriLog catches up from its outbox).
-let running: RunningKernel | undefined
+const started: { kernel?: RunningKernel } = {}
 process.on('unhandledRejection', (reason) => {
   console.error('[kernel] unhandled rejection (kept running):', reason)
-  running?.metrics.unhandled.inc({ kind: 'rejection' })
+  started.kernel?.metrics.unhandled.inc({ kind: 'rejection' })
 })
 process.on('uncaughtException', (error, origin) => {
   console.error(`[kernel] uncaught exception (${origin}); exiting:`, error)
-  running?.metrics.unhandled.inc({ kind: 'exception' })
+  started.kernel?.metrics.unhandled.inc({ kind: 'exception' })
   process.exit(70)
 })
 
@@ -22,7 +22,7 @@ process.on('uncaughtException', (error, origin) => {
 const studioDir = fileURLToPath(new URL('../../../apps/studio/dist', import.meta.url))
 const config = configFromEnv()
 const kernel = await startKernel({ ...config, studioDir: existsSync(studioDir) ? studioDir : undefined })
-running = kernel
+started.kernel = kernel
 console.log(`Nexus is running at ${kernel.url}  (data: ${config.dataDir})`)
 
 let stopping = false

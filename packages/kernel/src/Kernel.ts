@@ -16,6 +16,7 @@ import { parseSqlSources, sqlExtension } from './extensions/sqlExtension.ts'
 import { storageExtension } from './extensions/storageExtension.ts'
 import { KernelMetrics } from './metrics.ts'
 import { NogService } from './nog/NogService.ts'
+import { HistoryRelay } from './panels/HistoryOutbox.ts'
 import { PanelService } from './panels/PanelService.ts'
 import { SyncHub } from './sync/SyncHub.ts'
 
@@ -81,6 +82,12 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     extensions,
     clock,
   })
+  // History events are committed with each change into the outbox; the relay moves them to TriLog (and first
+  // sends what a crash left behind).
+  const history = new HistoryRelay({ sql: database.sql, store: trilog, metrics })
+  panels.onChange(() => history.wake())
+  panels.onListChange(() => history.wake())
+  history.start()
   const ready = async () => {
     await database.ping()
     const unhealthy = Object.entries(await extensions.health()).filter(([, h]) => !h.ok)
@@ -119,6 +126,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await extensions.stop()
+      await history.close()
       await telemetry.shutdown()
       await trilog.close()
       sandbox.dispose()

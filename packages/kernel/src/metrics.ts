@@ -39,6 +39,17 @@ export class KernelMetrics {
     registers: [this.registry],
   })
 
+  readonly historyRelayed = new Counter({
+    name: 'nexus_history_relayed_total',
+    help: 'History events moved from the outbox to TriLog',
+    registers: [this.registry],
+  })
+  readonly historyRelayFailures = new Counter({
+    name: 'nexus_history_relay_failures_total',
+    help: 'Failed attempts to relay the history outbox to TriLog (the rows wait and are retried)',
+    registers: [this.registry],
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'nexus_' })
   }

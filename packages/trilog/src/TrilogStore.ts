@@ -5,7 +5,15 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import type { JsonObject } from '@nexus/protocol'
 import { TrilogError } from './errors.ts'
-import type { EventRow, LogRow, MetricRow, SnapshotRow, SpanRow, TrilogEvent } from './events.ts'
+import {
+  toRow,
+  type EventRow,
+  type LogRow,
+  type MetricRow,
+  type SnapshotRow,
+  type SpanRow,
+  type TrilogEvent,
+} from './events.ts'
 import { migrate } from './migrate.ts'
 import { replay, type ReplayResult } from './reconstruct.ts'
 import { SnapshotTracker, type PendingEvent } from './snapshots.ts'
@@ -73,6 +81,8 @@ export class TrilogStore {
   private writing: Promise<void> = Promise.resolve()
   private closed = false
   private readonly tracker: SnapshotTracker
+  /** Durable sources (the kernel's outbox) drained before every flush, so a read sees what they hold. */
+  private readonly feeders = new Set<() => Promise<void>>()
   /** Events lost because the store refused a write or the buffer was full. */
   dropped = 0
   lastError: Error | undefined
@@ -136,19 +146,51 @@ export class TrilogStore {
       this.dropped += events.length
       return
     }
-    for (const e of events) {
-      this.buffer.push({
-        objType: e.objType,
-        objId: e.objId,
-        ts: e.ts,
-        seq: e.seq,
-        kind: e.kind,
-        traceId: e.traceId,
-        attrs: e.attrs,
-      })
-    }
+    for (const e of events) this.buffer.push(pending(e))
     if (this.buffer.length >= this.options.batchSize) this.flushInBackground()
     else this.timer ??= setTimeout(() => this.flushInBackground(), this.options.flushIntervalMs)
+  }
+
+  /**
+   * Writes events now, in order with buffered ones; resolves once they are stored. A refusal rejects and
+   * counts nothing as dropped: the caller still holds the events (a durable outbox) and retries.
+   */
+  async writeNow(events: readonly TrilogEvent[]): Promise<void> {
+    const batch = events.map(pending)
+    const write = this.writing.then(() => this.write(batch))
+    this.writing = write.catch((error: unknown) => {
+      this.lastError = error as Error
+      this.tracker.reset()
+    })
+    return write
+  }
+
+  /**
+   * The events not stored yet: those without a stored event of the same object, kind, `ts` and `seq`. An
+   * outbox re-sending what a crash left uses it so no event is stored (and no change applied) twice.
+   */
+  async unstored(events: readonly TrilogEvent[]): Promise<TrilogEvent[]> {
+    if (events.length === 0) return []
+    const key = (e: { obj_type: string; obj_id: string; kind: string; ts: number | string; seq: number | string }) =>
+      `${e.obj_type}\u0000${e.obj_id}\u0000${e.kind}\u0000${e.ts}\u0000${e.seq}`
+    const tuples = events.map(
+      (e) => `(${quote(e.objType)}, ${quote(e.objId)}, ${quote(e.kind)}, ${uint(e.ts)}, ${uint(e.seq)})`,
+    )
+    const stored = await this.select<{ obj_type: string; obj_id: string; kind: string; ts: string; seq: string }>(
+      `SELECT obj_type, obj_id, kind, ts, seq FROM ${EVENTS_TABLE}
+        WHERE (obj_type, obj_id, kind, ts, seq) IN (${tuples.join(', ')})`,
+    )
+    const have = new Set(stored.map(key))
+    return events.filter((e) => !have.has(key(toRow(e))))
+  }
+
+  /**
+   * Registers a durable source whose pending events every `flush` (and so every read) waits for; `drain`
+   * must settle without throwing. Returns the function that removes it.
+   */
+  feedFrom(drain: () => Promise<void>): () => void {
+    this.feeders.add(drain)
+    return () => this.feeders.delete(drain)
   }
 
   private flushInBackground(): void {
@@ -157,6 +199,7 @@ export class TrilogStore {
 
   /** Writes everything buffered so far; resolves when it is stored. */
   async flush(): Promise<void> {
+    for (const drain of this.feeders) await drain().catch(() => undefined) // a source reports its own failures
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
     const batch = this.buffer
@@ -247,11 +290,14 @@ export class TrilogStore {
     return this.eventRows(`${objectWhere(objType, objId)} AND ts <= ${uint(at)}`)
   }
 
-  /** Event rows matching `where`, in (ts, seq) order. */
+  /**
+   * Event rows matching `where`, in (ts, seq) order; at a tie the state event (snapshot, state_change) comes
+   * before what annotates it (`created`, `handler_run`), which may have been written in another insert.
+   */
   async eventRows(where: string, limit?: { offset: number; count: number }): Promise<EventRow[]> {
     const rows = await this.select<Quoted<EventRow>>(
       `SELECT obj_type, obj_id, ts, seq, kind, trace_id, attrs FROM ${EVENTS_TABLE} WHERE ${where}
-        ORDER BY ts, seq${limit ? ` LIMIT ${uint(limit.offset)}, ${uint(limit.count)}` : ''}`,
+        ORDER BY ts, seq, kind NOT IN ('snapshot', 'state_change')${limit ? ` LIMIT ${uint(limit.offset)}, ${uint(limit.count)}` : ''}`,
     )
     return rows.map((r) => ({ ...r, ts: Number(r.ts), seq: Number(r.seq) }))
   }
@@ -343,6 +389,10 @@ export class TrilogStore {
     this.closed = true
     await this.client.close()
   }
+}
+
+function pending(e: TrilogEvent): PendingEvent {
+  return { objType: e.objType, objId: e.objId, ts: e.ts, seq: e.seq, kind: e.kind, traceId: e.traceId, attrs: e.attrs }
 }
 
 /** `WHERE` clause for one object. */

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { JsonObject, PatchOp } from '@nexus/protocol'
+import type { TrilogEvent } from '@nexus/trilog'
+import { outboxInserts } from '../panels/HistoryOutbox.ts'
 import type { SqlRunner } from './SqlRunner.ts'
 
 export const EDIT_TOOL = '$edit'
@@ -18,7 +20,7 @@ export class PanelEditRepository {
   /**
    * Replaces a panel's NXML and state as version `version`, logging the state ops as an `$edit` change.
    * Both statements are conditional on the stored version being `version - 1`, so a stale edit does nothing
-   * and resolves false.
+   * and resolves false. `history` events go to the outbox under the same condition.
    */
   async replaceNxml(
     id: string,
@@ -28,16 +30,19 @@ export class PanelEditRepository {
     state: JsonObject,
     ops: PatchOp[],
     ts: number,
+    history: readonly TrilogEvent[] = [],
   ): Promise<boolean> {
-    const [, updated] = await this.db.batch([
+    const current = sql`exists (select 1 from panels where id = ${id} and version = ${version - 1})`
+    const changed = await this.db.batch([
       sql`insert into panel_changes (panel_id, version, ops, tool, ts)
           select ${id}, ${version}, ${JSON.stringify(ops)}, ${EDIT_TOOL}, ${ts}
-          where exists (select 1 from panels where id = ${id} and version = ${version - 1})`,
+          where ${current}`,
+      ...outboxInserts(history, ts, current),
       sql`update panels set nxml = ${nxml}, title = ${title}, state = ${JSON.stringify(state)},
             version = ${version}, updated_at = ${ts}
           where id = ${id} and version = ${version - 1}`,
     ])
-    return updated === 1
+    return changed.at(-1) === 1
   }
 
   async setLayout(id: string, layout: Layout, ts: number): Promise<boolean> {

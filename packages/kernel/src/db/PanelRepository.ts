@@ -1,4 +1,5 @@
 import type { JsonObject, PatchOp } from '@nexus/protocol'
+import type { TrilogEvent } from '@nexus/trilog'
 
 export interface StoredPanel {
   id: string
@@ -33,9 +34,12 @@ export interface StoredChange {
   ops: PatchOp[]
 }
 
-/** Panels and their change log. One implementation per database dialect; every write is one transaction. */
+/**
+ * Panels and their change log. One implementation per database dialect; every write is one transaction.
+ * `history` events go to `trilog_outbox` in that transaction (see `panels/HistoryOutbox.ts`).
+ */
 export interface PanelRepository {
-  insert(panel: StoredPanel): Promise<void>
+  insert(panel: StoredPanel, history?: readonly TrilogEvent[]): Promise<void>
   get(id: string): Promise<StoredPanel | undefined>
   /** Panels of the given workspaces, oldest first: live ones, or with `deleted` those in the trash. */
   list(workspaceIds: readonly string[], deleted?: boolean): Promise<PanelSummary[]>
@@ -50,6 +54,7 @@ export interface PanelRepository {
     ops: PatchOp[],
     tool: string,
     ts: number,
+    history?: readonly TrilogEvent[],
   ): Promise<boolean>
   /** Changes after `since`, oldest first (at most `limit`). */
   changesSince(id: string, since: number, limit: number): Promise<StoredChangeWithTool[]>

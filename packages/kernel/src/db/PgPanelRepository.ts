@@ -1,16 +1,21 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
+import type { TrilogEvent } from '@nexus/trilog'
+import { outboxRows } from '../panels/HistoryOutbox.ts'
 import { changeFromRow, panelFromRow, type PanelRepository, type StoredPanel } from './PanelRepository.ts'
 import * as schema from './schema.pg.ts'
 
-const { panels, panelChanges } = schema
+const { panels, panelChanges, trilogOutbox } = schema
 
 /** PostgreSQL through node-postgres. */
 export class PgPanelRepository implements PanelRepository {
   constructor(private readonly db: NodePgDatabase<typeof schema>) {}
 
-  async insert(panel: StoredPanel): Promise<void> {
-    await this.db.insert(panels).values({ ...panel, state: JSON.stringify(panel.state) })
+  async insert(panel: StoredPanel, history: readonly TrilogEvent[] = []): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.insert(panels).values({ ...panel, state: JSON.stringify(panel.state) })
+      if (history.length) await tx.insert(trilogOutbox).values(outboxRows(history, panel.createdAt))
+    })
   }
 
   async get(id: string) {
@@ -35,6 +40,7 @@ export class PgPanelRepository implements PanelRepository {
     ops: unknown[],
     tool: string,
     ts: number,
+    history: readonly TrilogEvent[] = [],
   ) {
     return this.db.transaction(async (tx) => {
       const updated = await tx
@@ -44,6 +50,7 @@ export class PgPanelRepository implements PanelRepository {
         .returning({ id: panels.id })
       if (updated.length !== 1) return false
       await tx.insert(panelChanges).values({ panelId: id, version, ops: JSON.stringify(ops), tool, ts })
+      if (history.length) await tx.insert(trilogOutbox).values(outboxRows(history, ts))
       return true
     })
   }

@@ -1,19 +1,23 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm'
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import type { TrilogEvent } from '@nexus/trilog'
+import { outboxRows } from '../panels/HistoryOutbox.ts'
 import { changeFromRow, panelFromRow, type PanelRepository, type StoredPanel } from './PanelRepository.ts'
 import * as schema from './schema.sqlite.ts'
 
-const { panels, panelChanges } = schema
+const { panels, panelChanges, trilogOutbox } = schema
 
 /** SQLite through better-sqlite3: synchronous underneath, so each method settles in the same tick. */
 export class SqlitePanelRepository implements PanelRepository {
   constructor(private readonly db: BetterSQLite3Database<typeof schema>) {}
 
-  async insert(panel: StoredPanel): Promise<void> {
-    this.db
-      .insert(panels)
-      .values({ ...panel, state: JSON.stringify(panel.state) })
-      .run()
+  async insert(panel: StoredPanel, history: readonly TrilogEvent[] = []): Promise<void> {
+    this.db.transaction((tx) => {
+      tx.insert(panels)
+        .values({ ...panel, state: JSON.stringify(panel.state) })
+        .run()
+      if (history.length) tx.insert(trilogOutbox).values(outboxRows(history, panel.createdAt)).run()
+    })
   }
 
   async get(id: string) {
@@ -39,6 +43,7 @@ export class SqlitePanelRepository implements PanelRepository {
     ops: unknown[],
     tool: string,
     ts: number,
+    history: readonly TrilogEvent[] = [],
   ) {
     return this.db.transaction((tx) => {
       const updated = tx
@@ -50,6 +55,7 @@ export class SqlitePanelRepository implements PanelRepository {
       tx.insert(panelChanges)
         .values({ panelId: id, version, ops: JSON.stringify(ops), tool, ts })
         .run()
+      if (history.length) tx.insert(trilogOutbox).values(outboxRows(history, ts)).run()
       return true
     })
   }

@@ -111,15 +111,17 @@ export class PanelService {
       ast,
     }
     const { ast: _ast, ...row } = panel
-    await this.options.repository.insert(row)
+    const { telemetry } = this.options
+    const anchored = { type: 'Panel', id: panel.id }
+    // History's first event goes to the outbox with the panel itself (see HistoryOutbox.ts).
+    const snapshot = telemetry.anchor(anchored, () => telemetry.snapshotEvent(panel.state, 0))
+    await this.options.repository.insert(row, snapshot ? [snapshot] : [])
     this.live.set(panel.id, panel)
     await this.syncGraph(panel)
     this.listChanged(panel)
-    const { telemetry } = this.options
-    telemetry.anchor({ type: 'Panel', id: panel.id }, () => {
-      telemetry.snapshot(panel.state, 0)
-      telemetry.event('created', { workspaceId, title: panel.title, ...(from ? { duplicate: true } : {}) })
-    })
+    telemetry.anchor(anchored, () =>
+      telemetry.event('created', { workspaceId, title: panel.title, ...(from ? { duplicate: true } : {}) }),
+    )
     return panel
   }
 
@@ -199,7 +201,11 @@ export class PanelService {
       const ops = diffJson(panel.state, state)
       const version = panel.version + 1
       const ts = this.clock()
-      if (!(await this.options.edits.replaceNxml(id, version, nxml, ast.title, state, ops, ts))) {
+      const { telemetry } = this.options
+      const event = telemetry.anchor({ type: 'Panel', id }, () =>
+        telemetry.stateChangeEvent(ops, { version, tool: EDIT_TOOL, actor }),
+      )
+      if (!(await this.options.edits.replaceNxml(id, version, nxml, ast.title, state, ops, ts, event ? [event] : []))) {
         this.live.delete(id)
         throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this edit; reload and retry`, 409)
       }
@@ -207,8 +213,6 @@ export class PanelService {
       for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'reset' })
       this.listChanged(panel)
       await this.syncGraph(panel)
-      const { telemetry } = this.options
-      telemetry.anchor({ type: 'Panel', id }, () => telemetry.stateChange(ops, { version, tool: EDIT_TOOL, actor }))
       return { version, state, dropped }
     })
   }
@@ -368,7 +372,11 @@ export class PanelService {
 
           const version = panel.version + 1
           const ts = this.clock()
-          if (!(await this.options.repository.applyChange(id, version, state, ops, toolName, ts))) {
+          const details = { version, tool: toolName, args: run.args, seed, now, durationMs, actor }
+          const change = telemetry.stateChangeEvent(ops, details) // stored with the change (HistoryOutbox.ts)
+          if (
+            !(await this.options.repository.applyChange(id, version, state, ops, toolName, ts, change ? [change] : []))
+          ) {
             this.live.delete(id) // someone else moved the panel on: reload it next time
             throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this trigger; retry it`, 409)
           }
@@ -376,7 +384,6 @@ export class PanelService {
           for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'patch' })
           this.listChanged(panel)
           this.deliver(panel, events, actor, chain.through(id))
-          telemetry.stateChange(ops, { version, tool: toolName, args: run.args, seed, now, durationMs, actor })
           telemetry.event('handler_run', { tool: toolName, codeHash: run.codeHash, version })
           return { version, state, ops }
         },

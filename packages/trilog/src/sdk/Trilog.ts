@@ -123,27 +123,45 @@ export class Trilog {
 
   /** Logs RFC 6902 ops applied to the anchored object; never throws, never waits. */
   stateChange(ops: readonly PatchOp[], details: StateChangeDetails = {}): void {
+    this.record(this.stateChangeEvent(ops, details))
+  }
+
+  /**
+   * The `state_change` event `stateChange` would log, built (timestamp, trace id, checked) but not recorded:
+   * the kernel stores it in its outbox in the transaction of the change, and relays it with `TrilogStore.writeNow`.
+   * `undefined` when outside `anchor()` or refused by the registry (counted in `invalid`).
+   */
+  stateChangeEvent(ops: readonly PatchOp[], details: StateChangeDetails = {}): TrilogEvent | undefined {
     const attrs: JsonObject = { ops: ops as unknown as Json[] }
     for (const [key, value] of Object.entries(details)) if (value !== undefined) attrs[key] = value as Json
-    this.emit('state_change', attrs, details.version)
+    return this.build('state_change', attrs, details.version)
   }
 
   /** Logs the anchored object's full state (a replay starts from the last one). */
   snapshot(state: JsonObject, version?: number): void {
-    this.emit('snapshot', { state }, version)
+    this.record(this.snapshotEvent(state, version))
+  }
+
+  /** The `snapshot` event `snapshot` would log, built but not recorded (see `stateChangeEvent`). */
+  snapshotEvent(state: JsonObject, version?: number): TrilogEvent | undefined {
+    return this.build('snapshot', { state }, version)
   }
 
   /** Logs a named event on the anchored object. */
   event(name: string, attrs: JsonObject = {}): void {
-    this.emit(name, attrs, undefined)
+    this.record(this.build(name, attrs, undefined))
   }
 
-  private emit(kind: string, attrs: JsonObject, version: number | undefined): void {
+  private record(event: TrilogEvent | undefined): void {
+    if (event) this.options.store.record([event])
+  }
+
+  private build(kind: string, attrs: JsonObject, version: number | undefined): TrilogEvent | undefined {
     const object = this.currentObject()
     if (!object) {
       this.invalid++
       this.lastInvalid = `"${kind}" logged outside anchor(); wrap the call in trilog.anchor(object, fn)`
-      return
+      return undefined
     }
     const key = `${object.type}\u0000${object.id}`
     const seq = version ?? (kind === 'state_change' ? (this.versions.get(key) ?? 0) + 1 : (this.versions.get(key) ?? 0))
@@ -158,10 +176,10 @@ export class Trilog {
       if (!checked.ok) {
         this.invalid++
         this.lastInvalid = checked.error.message
-        return
+        return undefined
       }
     }
-    this.options.store.record([event])
+    return event
   }
 
   /**

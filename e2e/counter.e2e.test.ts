@@ -154,6 +154,12 @@ describe('the counter panel, live in two browsers', () => {
       )
     }, colleague.email)
 
+    // An e-mail with no account yet: the same answer, shown as a pending invitation the owner can withdraw.
+    await page.getByLabel('E-mail to invite').fill('newcomer@example.com')
+    await page.getByRole('button', { name: 'Invite' }).click()
+    const pending = page.getByRole('list', { name: 'Pending invitations' })
+    await pending.getByText('newcomer@example.com').waitFor()
+
     await page.getByLabel('Key name').fill('deploy script')
     await page.getByRole('button', { name: 'Create key' }).click()
     const key = (await page.locator('.fresh-key code').textContent()) ?? ''

@@ -112,6 +112,14 @@ export interface Member {
   role: Role
 }
 
+/** An invitation for an e-mail with no account yet; it becomes a membership when that e-mail registers. */
+export interface Invitation {
+  email: string
+  role: Role
+  invitedBy: string
+  createdAt: number
+}
+
 export interface ApiKeySummary {
   id: string
   name: string
@@ -120,12 +128,18 @@ export interface ApiKeySummary {
   revokedAt: number | null
 }
 
-export function members(workspaceId: string): Promise<{ members: Member[] }> {
+/** Members; owners also get the pending invitations. */
+export function members(workspaceId: string): Promise<{ members: Member[]; invitations?: Invitation[] }> {
   return request(`/api/workspaces/${workspaceId}/members`)
 }
 
-export function invite(workspaceId: string, email: string, role: Role): Promise<Member> {
+/** The same answer whether or not the e-mail has an account (the kernel does not tell which). */
+export function invite(workspaceId: string, email: string, role: Role): Promise<{ email: string; role: Role }> {
   return request(`/api/workspaces/${workspaceId}/members`, { method: 'POST', body: JSON.stringify({ email, role }) })
+}
+
+export function cancelInvitation(workspaceId: string, email: string): Promise<unknown> {
+  return request(`/api/workspaces/${workspaceId}/invitations/${encodeURIComponent(email)}`, { method: 'DELETE' })
 }
 
 export function setRole(workspaceId: string, userId: string, role: Role): Promise<unknown> {

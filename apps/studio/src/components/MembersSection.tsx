@@ -1,14 +1,26 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { ROLE_NAMES, type Role } from '@nexus/protocol'
-import { invite, members as loadMembers, removeMember, setRole, type Member } from '../api.ts'
+import {
+  cancelInvitation,
+  invite,
+  members as loadMembers,
+  removeMember,
+  setRole,
+  type Invitation,
+  type Member,
+} from '../api.ts'
 import { useStudio } from '../store.ts'
 import { runAction } from './runAction.ts'
 
-/** Who is in the workspace; owners invite (by the e-mail of an existing account), change roles and remove. */
+/**
+ * Who is in the workspace; owners invite by e-mail (someone without an account yet gets a pending invitation
+ * that applies when they register), change roles, remove members and withdraw invitations.
+ */
 export function MembersSection() {
   const workspace = useStudio((s) => s.workspaces.find((w) => w.id === s.workspaceId))
   const me = useStudio((s) => s.user)
   const [list, setList] = useState<Member[]>([])
+  const [pending, setPending] = useState<Invitation[]>([])
   const [email, setEmail] = useState('')
   const [role, setNewRole] = useState<Role>('editor')
   const [error, setError] = useState<string>()
@@ -17,7 +29,10 @@ export function MembersSection() {
   const refresh = () => {
     if (!workspace) return
     loadMembers(workspace.id).then(
-      (r) => setList(r.members),
+      (r) => {
+        setList(r.members)
+        setPending(r.invitations ?? [])
+      },
       (e: Error) => setError(e.message),
     )
   }
@@ -68,6 +83,24 @@ export function MembersSection() {
           </li>
         ))}
       </ul>
+      {owner && pending.length > 0 && (
+        <ul className="members" aria-label="Pending invitations">
+          {pending.map((i) => (
+            <li key={i.email}>
+              <span>
+                {i.email} <span className="muted">invited as {i.role}; joins when they register</span>
+              </span>
+              <button
+                type="button"
+                className="link"
+                onClick={() => void act(() => cancelInvitation(workspace.id, i.email))}
+              >
+                Withdraw
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {owner && (
         <form className="invite" onSubmit={submit}>
           <input

@@ -90,6 +90,8 @@ export class HistoryRelay {
     this.dirty = true
     await this.drain()
     this.closed = true
+    if (this.retry) clearTimeout(this.retry) // the last pass failed: the rows wait for the next start
+    this.retry = undefined
     this.unfeed()
   }
 

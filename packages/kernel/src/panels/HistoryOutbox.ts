@@ -7,6 +7,8 @@ import type { KernelMetrics } from '../metrics.ts'
 const BATCH_SIZE = 500
 /** Wait before trying again after TriLog or the database refused. */
 const RETRY_MS = 1_000
+/** Changes woken within this window go to TriLog in one write (a read drains at once). */
+const COALESCE_MS = 20
 
 /**
  * Statements adding history events to `trilog_outbox`, for a repository to run in the transaction of the
@@ -47,6 +49,7 @@ export class HistoryRelay {
   private suspect = true
   private running: Promise<void> | undefined
   private retry: NodeJS.Timeout | undefined
+  private soon: NodeJS.Timeout | undefined
   private closed = false
   private readonly unfeed: () => void
   private readonly batchSize: number
@@ -64,10 +67,13 @@ export class HistoryRelay {
     void this.drain()
   }
 
-  /** A change committed: relay it now. */
+  /** A change committed: relay it shortly, with whatever else commits meanwhile. */
   wake(): void {
     this.dirty = true
-    void this.drain()
+    this.soon ??= setTimeout(() => {
+      this.soon = undefined
+      void this.drain()
+    }, COALESCE_MS)
   }
 
   /**
@@ -85,6 +91,8 @@ export class HistoryRelay {
 
   /** Relays what is left (unless TriLog refuses) and stops. */
   async close(): Promise<void> {
+    clearTimeout(this.soon)
+    this.soon = undefined
     if (this.retry) clearTimeout(this.retry)
     this.retry = undefined
     this.dirty = true

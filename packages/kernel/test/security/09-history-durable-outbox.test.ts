@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import WebSocket from 'ws'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerMessage } from '@nexus/protocol'
 import { Trilog, TrilogStore, type TrilogEvent } from '@nexus/trilog'
 import { openDatabase } from '../../src/db/openDatabase.ts'
@@ -103,38 +103,47 @@ describe('history after SIGKILL during a burst of triggers', () => {
 })
 
 describe('HistoryRelay on real SQLite and chDB', () => {
-  it('stopped between the TriLog write and the outbox delete, then restarted: no change applied twice', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nexus-relay-'))
-    const database = await openDatabase({ dataDir: dir })
-    const store = await TrilogStore.open({ dataDir: join(dir, 'trilog') })
-    const telemetry = Trilog.start({ store, clock: () => 1_700_000_000_000 })
-    const metrics = new KernelMetrics()
+  const dir = mkdtempSync(join(tmpdir(), 'nexus-relay-'))
+  let store: TrilogStore
+  let telemetry: Trilog
+  beforeAll(async () => {
+    // chDB binds one directory per process: every test here shares this store.
+    store = await TrilogStore.open({ dataDir: join(dir, 'trilog') })
+    telemetry = Trilog.start({ store, clock: () => 1_700_000_000_000 })
+  })
+  afterAll(async () => {
+    await telemetry.shutdown()
+    await store.close()
+  })
+
+  /** A panel `id` in a fresh database, created and changed `changes` times, each change appending an item. */
+  async function panelWithChanges(id: string, changes: number) {
+    const database = await openDatabase({ dataDir: join(dir, id) })
     const panel = {
-      id: 'p1',
-      title: 'List',
-      nxml: '<NexusPanel title="List" />',
-      state: { items: [] },
-      version: 0,
-      workspaceId: null,
-      deletedAt: null,
-      ...{ x: 0, y: 0, w: 4, h: 4 },
-      createdAt: 1,
-      updatedAt: 1,
+      ...{ id, title: 'List', nxml: '<NexusPanel title="List" />', state: { items: [] }, version: 0 },
+      ...{ workspaceId: null, deletedAt: null, x: 0, y: 0, w: 4, h: 4, createdAt: 1, updatedAt: 1 },
     }
-    const anchored = <T>(fn: () => T) => telemetry.anchor({ type: 'Panel', id: 'p1' }, fn)
+    const anchored = <T>(fn: () => T) => telemetry.anchor({ type: 'Panel', id }, fn)
     const history = (e: TrilogEvent | undefined) => [e!]
     await database.panels.insert(panel, history(anchored(() => telemetry.snapshotEvent(panel.state, 0))))
     const items: number[] = []
-    for (const version of [1, 2, 3]) {
+    for (let version = 1; version <= changes; version++) {
       // Appends: applied twice, a change would show as a repeated item.
       const ops = [{ op: 'add' as const, path: '/items/-', value: version }]
       items.push(version)
       const event = anchored(() => telemetry.stateChangeEvent(ops, { version, tool: 'append' }))
-      expect(await database.panels.applyChange('p1', version, { items }, ops, 'append', 2, history(event))).toBe(true)
+      expect(await database.panels.applyChange(id, version, { items }, ops, 'append', 2, history(event))).toBe(true)
     }
+    const sqlite = new Database(join(dir, id, 'nexus.db'))
+    const outboxSize = () => (sqlite.prepare('select count(*) as n from trilog_outbox').get() as { n: number }).n
+    return { database, sqlite, outboxSize, items }
+  }
+
+  it('stopped between the TriLog write and the outbox delete, then restarted: no change applied twice', async () => {
+    const { database, sqlite, outboxSize } = await panelWithChanges('p1', 3)
+    const metrics = new KernelMetrics()
 
     // The outbox refuses deletes: the first relay writes to TriLog, then fails to delete its rows.
-    const sqlite = new Database(join(dir, 'nexus.db'))
     sqlite.exec(`create trigger keep_outbox before delete on trilog_outbox begin select raise(abort, 'kept'); end`)
     const first = new HistoryRelay({ sql: database.sql, store, metrics, retryMs: 60_000 })
     first.start()
@@ -146,7 +155,7 @@ describe('HistoryRelay on real SQLite and chDB', () => {
       'state_change',
       'state_change',
     ])
-    expect(sqlite.prepare('select count(*) as n from trilog_outbox').get()).toEqual({ n: 4 })
+    expect(outboxSize()).toBe(4)
 
     // Restarted with every row still in the outbox: what TriLog has is not sent again.
     sqlite.exec('drop trigger keep_outbox')
@@ -156,12 +165,31 @@ describe('HistoryRelay on real SQLite and chDB', () => {
     const events = await store.events('Panel', 'p1')
     expect(events.filter((e) => e.kind === 'state_change').map((e) => e.seq)).toEqual([1, 2, 3])
     expect(events.filter((e) => e.kind === 'snapshot')).toHaveLength(1)
-    expect(sqlite.prepare('select count(*) as n from trilog_outbox').get()).toEqual({ n: 0 })
+    expect(outboxSize()).toBe(0)
 
     await second.close()
     sqlite.close()
-    await telemetry.shutdown()
-    await store.close()
+    await database.close()
+  }, 60_000)
+
+  it('keeps the rows while TriLog refuses writes, counts the failure, and relays them once it is back', async () => {
+    const { database, sqlite, outboxSize } = await panelWithChanges('p2', 2)
+    const metrics = new KernelMetrics()
+    await store.client.command({ query: 'RENAME TABLE trilog_events TO trilog_events_away' })
+    const relay = new HistoryRelay({ sql: database.sql, store, metrics, retryMs: 50 })
+    relay.start()
+    await relay.drain()
+    expect(await metrics.historyRelayFailures.get()).toMatchObject({ values: [{ value: 1 }] })
+    expect(outboxSize()).toBe(3)
+
+    await store.client.command({ query: 'RENAME TABLE trilog_events_away TO trilog_events' })
+    while (outboxSize() > 0) await new Promise((resolve) => setTimeout(resolve, 50)) // the retry's turn
+    expect(await store.stateAt('Panel', 'p2', Number.MAX_SAFE_INTEGER)).toEqual({ items: [1, 2] })
+    const changes = (await store.events('Panel', 'p2')).filter((e) => e.kind === 'state_change')
+    expect(changes.map((e) => e.seq)).toEqual([1, 2])
+
+    await relay.close()
+    sqlite.close()
     await database.close()
   }, 60_000)
 })

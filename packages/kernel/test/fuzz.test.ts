@@ -6,7 +6,7 @@ import { COUNTER, TestClient, api, startTestKernel } from './helpers.ts'
 
 const FRAMES = 10_000
 const BODIES = 10_000
-/** Frames sent before waiting for their answers: well under the socket's burst of 2000. */
+/** Frames sent before waiting for their answers: well under a socket's message burst. */
 const CHUNK = 500
 
 /** Values shaped like client messages: right and wrong types, missing fields, hostile keys, junk. */
@@ -53,7 +53,7 @@ describe('kernel fuzzed with malformed frames and bodies', () => {
       })
       .slice(0, FRAMES)
     expect(frames).toHaveLength(FRAMES)
-    // In chunks within the socket's message budget (MESSAGE_BURST), each awaited: a flood is refused as such.
+    // In chunks within the socket's message budget, each awaited: a flood is refused as such.
     const replies: Awaited<ReturnType<TestClient['until']>> = []
     for (let start = 0; start < FRAMES; start += CHUNK) {
       for (const frame of frames.slice(start, start + CHUNK)) client.send(frame)

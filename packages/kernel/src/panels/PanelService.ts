@@ -62,7 +62,8 @@ const SANDBOX_STATUS: Record<string, number> = { CAPABILITY_DENIED: 403 }
 
 /**
  * Panels: create from NXML, read, and run tools. Triggers on one panel run one at a time, in arrival order;
- * each applied change is persisted, then announced to `onChange` listeners (the sync hub), then logged to TriLog.
+ * each applied change is persisted with its history event (in the same transaction, see `HistoryOutbox`), then
+ * announced to `onChange` listeners (the sync hub); the history relay hands the event to TriLog.
  */
 export class PanelService {
   private readonly live = new Map<string, LivePanel>()
@@ -302,7 +303,7 @@ export class PanelService {
           )
         }
       }
-    })()
+    })().catch((error: unknown) => console.error(`[events] delivery from ${source.id} failed:`, error))
   }
 
   /** The live panels of a workspace listening to `event`, from the in-memory index. */

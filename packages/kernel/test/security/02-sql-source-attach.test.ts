@@ -90,8 +90,10 @@ describe('finding 2: a SQLite source cannot reach the kernel database or the fil
     const started = await startTestKernel({ sqlSources: `shop=sqlite:${shop}, archive=sqlite:${archive}?mode=ro` })
     kernel = started.kernel
     kernelDb = join(started.dataDir, 'nexus.db')
-    const mallory = { email: 'mallory@example.com', password: 'Mallory has a long passphrase 7', name: 'Mallory' }
-    const session = (await api(kernel, 'POST', '/api/auth/register', mallory, null)).body
+    const mallory = { email: 'mallory@example.com', password: 'a long enough passphrase 7', name: 'Mallory' }
+    const registered = await api(kernel, 'POST', '/api/auth/register', mallory, null)
+    expect(registered.status).toBe(201)
+    const session = registered.body
     malloryKey = (await api(kernel, 'POST', '/api/keys', { name: 'probe' }, session.accessToken)).body.key
     probe = (await api(kernel, 'POST', '/api/panels', { nxml: PROBE }, malloryKey)).body.id
     expect(probe).toEqual(expect.any(String))

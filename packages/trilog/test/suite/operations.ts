@@ -38,6 +38,25 @@ export function operations(store: () => TrilogStore): void {
     ])
   })
 
+  it('knows which events it already stores, so an outbox re-sending after a crash stores nothing twice', async () => {
+    const at = 1_750_000_000_000
+    const event = (seq: number): TrilogEvent => ({
+      objType: 'Panel',
+      objId: 'outbox-dedupe',
+      ts: at + seq,
+      seq,
+      kind: 'state_change',
+      attrs: { version: seq, ops: [{ op: 'add', path: '/items/-', value: seq }] },
+    })
+    await store().writeNow([event(1), event(2)])
+    const left = await store().unstored([event(1), event(2), event(3), { ...event(2), kind: 'handler_run' }])
+    expect(left.map((e) => [e.seq, e.kind])).toEqual([
+      [3, 'state_change'],
+      [2, 'handler_run'],
+    ])
+    expect(await store().unstored([])).toEqual([])
+  })
+
   it('deletes data older than the retention window and keeps each object right after the cutoff', async () => {
     const events: TrilogEvent[] = [
       { objType: 'Ret', objId: 'r1', ts: 1000, seq: 0, kind: 'snapshot', attrs: { state: { v: 0 } } },

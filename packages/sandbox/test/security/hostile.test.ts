@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { JsonObject } from '@nexus/protocol'
 import { MODULE_MEMORY_BYTES, Sandbox, WATCHDOG_GRACE_MS } from '../../src/index.ts'
 import { request, runFail, runOk } from '../helpers.ts'
 import { CASES, DEFAULT_CAPABILITIES, HOST } from './cases.ts'
@@ -52,15 +53,7 @@ for (const c of CASES) {
     const timeoutMs = c.timeoutMs ?? TIMEOUT_MS
     const rss = process.memoryUsage.rss()
     const started = performance.now()
-    const failure = await runFail(
-      sandbox,
-      request(c.code, {
-        state,
-        host: HOST,
-        capabilities: c.capabilities ?? DEFAULT_CAPABILITIES,
-        limits: { timeoutMs, maxHostCalls: 8 },
-      }),
-    )
+    const failure = await runCase(c, state, timeoutMs)
     const stopMs = performance.now() - started
     const rssDelta = process.memoryUsage.rss() - rss
     const goalMs = timeoutMs + 100 + (c.watchdog ? WATCHDOG_GRACE_MS : 0)
@@ -90,18 +83,21 @@ for (const c of CASES) {
 // case that names one limit must end by exactly that limit.
 for (const c of CASES.filter((c) => typeof c.expect === 'string' && EXHAUSTION_CODES.includes(c.expect))) {
   test(`[classify] ${c.name} ends as ${String(c.expect)}`, async () => {
-    const state = c.state ?? { count: 0, items: [] }
-    const failure = await runFail(
-      sandbox,
-      request(c.code, {
-        state,
-        host: HOST,
-        capabilities: c.capabilities ?? DEFAULT_CAPABILITIES,
-        limits: { timeoutMs: CLASSIFY_TIMEOUT_MS, maxHostCalls: 8 },
-      }),
-    )
+    const failure = await runCase(c, c.state ?? { count: 0, items: [] }, CLASSIFY_TIMEOUT_MS)
     expect(failure.code, failure.message).toBe(c.expect)
   })
+}
+
+function runCase(c: (typeof CASES)[number], state: JsonObject, timeoutMs: number) {
+  return runFail(
+    sandbox,
+    request(c.code, {
+      state,
+      host: HOST,
+      capabilities: c.capabilities ?? DEFAULT_CAPABILITIES,
+      limits: { timeoutMs, maxHostCalls: 8 },
+    }),
+  )
 }
 
 function report(all: Row[]): string {

@@ -14,8 +14,9 @@ const CLASSIFY_TIMEOUT_MS = 30_000
 const RSS_BOUND = 2 * MODULE_MEMORY_BYTES + 64 * 1024 * 1024
 /**
  * On a slow machine a memory bomb may reach its deadline before the memory cap (a deep recursion the
- * watchdog before the stack limit, a flood of operations the deadline before the output check). With the short deadline either limit is the contract for these cases;
- * which one wins is asserted separately with `CLASSIFY_TIMEOUT_MS`.
+ * watchdog before the stack limit, a flood of operations the deadline before the output check). With the
+ * short deadline either limit is the contract for these cases; which one wins is asserted separately with
+ * `CLASSIFY_TIMEOUT_MS`.
  */
 const EXHAUSTION_CODES = ['SANDBOX_MEMORY', 'SANDBOX_STACK', 'SANDBOX_OUTPUT_LIMIT']
 const REPORT = new URL('../../../../test-results/sandbox-hostile-report.md', import.meta.url)

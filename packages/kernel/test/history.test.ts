@@ -132,7 +132,7 @@ describe('time travel over TriLog', () => {
   })
 
   it('ingests OTLP/HTTP JSON on the kernel port for authenticated senders', async () => {
-    const dir = fileURLToPath(new URL('../../../../shared/conformance/otlp/', import.meta.url))
+    const dir = fileURLToPath(new URL('../../trilog/test/conformance/otlp/', import.meta.url))
     const payload = readFileSync(dir + 'trace.json', 'utf8')
     expect((await api(kernel, 'POST', '/v1/traces', JSON.parse(payload), null)).status).toBe(401)
     const sent = await api(kernel, 'POST', '/v1/traces', JSON.parse(payload))

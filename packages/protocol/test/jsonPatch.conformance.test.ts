@@ -12,7 +12,7 @@ interface Case {
   disabled?: boolean
 }
 
-const dir = fileURLToPath(new URL('../../../../shared/conformance/json-patch/', import.meta.url))
+const dir = fileURLToPath(new URL('./conformance/json-patch/', import.meta.url))
 const suites = ['tests.json', 'spec_tests.json'].map((f) => ({
   file: f,
   cases: JSON.parse(readFileSync(dir + f, 'utf8')) as Case[],

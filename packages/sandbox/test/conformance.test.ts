@@ -8,7 +8,7 @@ import { request, runOk } from './helpers.ts'
 
 // For every doc → expected pair of the shared RFC 6902 conformance suite, the ops the sandbox produces when a
 // handler turns the doc into the expected value must apply back (through @nexus/protocol's applyPatch) exactly.
-const dir = fileURLToPath(new URL('./conformance/json-patch/', import.meta.url))
+const dir = fileURLToPath(new URL('../../protocol/test/conformance/json-patch/', import.meta.url))
 interface Case {
   comment?: string
   doc: Json

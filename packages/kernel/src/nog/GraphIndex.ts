@@ -1,4 +1,5 @@
 import type { EntityPredicate } from './filter.ts'
+import { PropertyIndex } from './PropertyIndex.ts'
 import { TrigramIndex } from './TrigramIndex.ts'
 import type { NogChangeEvent, NogEntity, NogGraph, NogRelationship, RelationshipType } from './types.ts'
 
@@ -17,7 +18,7 @@ function removeFrom(map: Map<string, Set<string>>, key: string, id: string): voi
 
 /**
  * One workspace's graph in memory: entities and relationships by id, an undirected adjacency list and
- * secondary indexes (category, tag, source panel), so queries never touch the database.
+ * secondary indexes (category, tag, source panel, property values), so queries never touch the database.
  */
 export class GraphIndex {
   readonly entities = new Map<string, NogEntity>()
@@ -29,6 +30,7 @@ export class GraphIndex {
   private readonly panels = new Map<string, Set<string>>()
   /** `name\0description`, for case-insensitive substring search. */
   private readonly text = new TrigramIndex()
+  private readonly properties = new PropertyIndex()
 
   constructor(public version = 0) {}
 
@@ -46,6 +48,7 @@ export class GraphIndex {
     for (const tag of entity.tags) addTo(this.tags, tag, entity.id)
     if (entity.sourcePanel !== null) addTo(this.panels, entity.sourcePanel, entity.id)
     this.text.set(entity.id, `${entity.name}\0${entity.description}`)
+    this.properties.add(entity)
   }
 
   removeEntity(id: string): void {
@@ -62,6 +65,7 @@ export class GraphIndex {
     for (const tag of old.tags) removeFrom(this.tags, tag, id)
     if (old.sourcePanel !== null) removeFrom(this.panels, old.sourcePanel, id)
     this.text.delete(id)
+    this.properties.remove(old)
   }
 
   putRelationship(rel: NogRelationship): void {
@@ -113,24 +117,18 @@ export class GraphIndex {
     return out
   }
 
-  /** Entities matching every given criterion, scanning the smallest index that applies. */
+  /**
+   * Entities matching every given criterion. Candidates come from the smallest index that applies (tag,
+   * category, a property range of the filter; text when none does); each is checked against every criterion,
+   * so the result is the scan's. Past `limit` matches, which ones come back depends on that index.
+   */
   find(query: { category?: string; tag?: string; text?: string; filter?: EntityPredicate }, limit: number) {
-    if (query.category === undefined && query.filter?.category !== undefined) {
-      query = { ...query, category: query.filter.category }
-    }
-    const candidates: Iterable<string> =
-      query.tag !== undefined
-        ? (this.tags.get(query.tag) ?? [])
-        : query.category !== undefined
-          ? (this.categories.get(query.category) ?? [])
-          : query.text !== undefined
-            ? this.text.search(query.text)
-            : this.entities.keys()
+    const category = query.category ?? query.filter?.category
     const needle = query.text?.toLowerCase()
     const out: NogEntity[] = []
-    for (const id of candidates) {
+    for (const id of this.candidates(query.tag, category, query.text, query.filter)) {
       const e = this.entities.get(id)!
-      if (query.category !== undefined && e.category !== query.category) continue
+      if (category !== undefined && e.category !== category) continue
       if (query.tag !== undefined && !e.tags.includes(query.tag)) continue
       if (needle !== undefined && !this.text.get(id)?.includes(needle)) continue
       if (query.filter && !query.filter(e)) continue
@@ -138,6 +136,24 @@ export class GraphIndex {
       if (out.length >= limit) break
     }
     return out
+  }
+
+  private candidates(
+    tag: string | undefined,
+    category: string | undefined,
+    text: string | undefined,
+    filter: EntityPredicate | undefined,
+  ): Iterable<string> {
+    let best: { size: number; ids: () => Iterable<string> } | undefined
+    const offer = (size: number, ids: () => Iterable<string>) => {
+      if (!best || size < best.size) best = { size, ids }
+    }
+    if (tag !== undefined) offer(this.tags.get(tag)?.size ?? 0, () => this.tags.get(tag) ?? [])
+    if (category !== undefined)
+      offer(this.categories.get(category)?.size ?? 0, () => this.categories.get(category) ?? [])
+    for (const hint of filter?.properties ?? []) offer(this.properties.count(hint), () => this.properties.ids(hint))
+    if (best) return best.ids()
+    return text !== undefined ? this.text.search(text) : this.entities.keys()
   }
 
   relationshipsOf(id: string): NogRelationship[] {

@@ -1,4 +1,6 @@
 import type { Json } from '@nexus/protocol'
+import { propertyHints } from './propertyHints.ts'
+import type { PropertyHint } from './PropertyIndex.ts'
 import type { NogEntity } from './types.ts'
 
 /**
@@ -11,9 +13,10 @@ export type NogFilter = { $and: NogFilter[] } | { $or: NogFilter[] } | Record<st
 
 /**
  * A compiled filter. `category` is set when every match must have that category (a top-level
- * `category: {eq}`), so queries can start from the category index instead of scanning the graph.
+ * `category: {eq}`), and `properties` lists the ranges every match's properties must lie in, so queries
+ * can start from the category or property index instead of scanning the graph.
  */
-export type EntityPredicate = ((entity: NogEntity) => boolean) & { category?: string }
+export type EntityPredicate = ((entity: NogEntity) => boolean) & { category?: string; properties?: PropertyHint[] }
 
 export type FilterResult = { ok: true; value: EntityPredicate } | { ok: false; error: string }
 
@@ -47,10 +50,12 @@ export function compileFilter(input: unknown): FilterResult {
   try {
     const predicate: EntityPredicate = compileNode(input, '', 0, budget)
     const category = requiredCategory(input)
-    return {
-      ok: true,
-      value: category === undefined ? predicate : Object.assign((e: NogEntity) => predicate(e), { category }),
-    }
+    const properties = propertyHints(input)
+    if (category === undefined && properties.length === 0) return { ok: true, value: predicate }
+    const hinted: EntityPredicate = (e: NogEntity) => predicate(e)
+    if (category !== undefined) hinted.category = category
+    if (properties.length > 0) hinted.properties = properties
+    return { ok: true, value: hinted }
   } catch (error) {
     if (error instanceof FilterError) return { ok: false, error: error.message }
     throw error

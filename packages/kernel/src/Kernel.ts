@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
 import { Sandbox } from '@nexus/sandbox'
 import { Trilog, TrilogStore } from '@nexus/trilog'
 import { AccountRepository } from './accounts/AccountRepository.ts'
 import { AccountService } from './accounts/AccountService.ts'
 import { loadJwtSecret } from './accounts/secrets.ts'
-import type { KernelConfig } from './config.ts'
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type KernelConfig } from './config.ts'
+import { acquireKernelLock, type KernelLock } from './db/KernelLock.ts'
 import { openDatabase } from './db/openDatabase.ts'
 import { PanelEditRepository } from './db/PanelEditRepository.ts'
 import { createApp } from './http/createApp.ts'
@@ -18,6 +19,7 @@ import { KernelMetrics } from './metrics.ts'
 import { NogService } from './nog/NogService.ts'
 import { HistoryRelay } from './panels/HistoryOutbox.ts'
 import { PanelService } from './panels/PanelService.ts'
+import { InFlight, shutdown, type ShutdownReport } from './shutdown.ts'
 import { SyncHub } from './sync/SyncHub.ts'
 
 export interface KernelOptions extends KernelConfig {
@@ -33,11 +35,31 @@ export interface RunningKernel {
   accounts: AccountService
   nog: NogService
   metrics: KernelMetrics
+  /**
+   * Stops within `shutdownTimeoutMs` (plus a short grace for forced steps), cutting short whatever is still
+   * pending then (see `shutdown.ts`); never rejects. Calling it again returns the same promise.
+   */
   close(): Promise<void>
+  /** Resolves once the kernel has closed, whoever closed it (it closes itself if it loses its database lock). */
+  readonly stopped: Promise<ShutdownReport>
 }
 
-/** Starts the kernel: database, TriLog, sandbox, HTTP API, WebSocket sync and the studio on one port. */
+/**
+ * Starts the kernel: database, TriLog, sandbox, HTTP API, WebSocket sync and the studio on one port.
+ * Refuses with `DATABASE_IN_USE` when another kernel serves the same database (see `db/KernelLock.ts`).
+ */
 export async function startKernel(options: KernelOptions): Promise<RunningKernel> {
+  // The lock comes first: a second kernel must not even migrate, or open TriLog under the same data dir.
+  const lock = await acquireKernelLock(options)
+  try {
+    return await startLocked(options, lock)
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
+}
+
+async function startLocked(options: KernelOptions, lock: KernelLock): Promise<RunningKernel> {
   const database = await openDatabase(options)
   const trilog = await TrilogStore.open(
     options.clickhouseUrl
@@ -82,6 +104,10 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     extensions,
     clock,
   })
+  // Triggers taken and not yet settled (queued or running), so shutdown can let them finish and count the rest.
+  const triggers = new InFlight()
+  const trigger = panels.trigger.bind(panels)
+  panels.trigger = (...args) => triggers.track(trigger(...args))
   // History events are committed with each change into the outbox; the relay moves them to TriLog (and first
   // sends what a crash left behind).
   const history = new HistoryRelay({ sql: database.sql, store: trilog, metrics })
@@ -108,11 +134,31 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     }),
   )
   const hub = new SyncHub(server, panels, nog, accounts, metrics, telemetry)
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, resolve)
   })
   const { port } = server.address() as AddressInfo
+  const parts = { server, sockets, hub, triggers, history, sandbox, extensions, telemetry, trilog, database, lock }
+  let stop!: (report: ShutdownReport) => void
+  const stopped = new Promise<ShutdownReport>((resolve) => (stop = resolve))
+  let closing: Promise<void> | undefined
+  const close = () => {
+    clearInterval(expiry)
+    closing ??= shutdown(parts, options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS).then(stop)
+    return closing
+  }
+  lock.onLost((error) => {
+    console.error(
+      `[kernel] lost the lock on ${lock.database} (${error.message}); stopping, so that no two kernels serve it`,
+    )
+    void close()
+  })
   return {
     url: `http://${options.host}:${port}`,
     port,
@@ -120,17 +166,7 @@ export async function startKernel(options: KernelOptions): Promise<RunningKernel
     accounts,
     nog,
     metrics,
-    async close() {
-      clearInterval(expiry)
-      await hub.close()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await extensions.stop()
-      await history.close()
-      await telemetry.shutdown()
-      await trilog.close()
-      sandbox.dispose()
-      await database.close()
-    },
+    close,
+    stopped,
   }
 }

@@ -19,11 +19,18 @@ export interface KernelConfig {
   httpAllowPrivate?: boolean
   /** `nexus.sql` data sources, `name=sqlite:/path.db,other=postgres://…`; `?mode=ro` makes one read-only. */
   sqlSources?: string
+  /**
+   * How long `close()` lets clients, running handlers and TriLog writes finish before cutting them short
+   * (ms, default {@link DEFAULT_SHUTDOWN_TIMEOUT_MS}).
+   */
+  shutdownTimeoutMs?: number
 }
 
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
+
 /**
- * Reads `PORT`, `HOST`, `NEXUS_DATA_DIR`, `DATABASE_URL`, `CLICKHOUSE_URL`, `JWT_SECRET` and
- * `NEXUS_REGISTRATION` with local defaults.
+ * Reads `PORT`, `HOST`, `NEXUS_DATA_DIR`, `DATABASE_URL`, `CLICKHOUSE_URL`, `JWT_SECRET`,
+ * `NEXUS_REGISTRATION` and `NEXUS_SHUTDOWN_TIMEOUT_MS` with local defaults.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KernelConfig {
   const port = env.PORT === undefined ? 4400 : Number(env.PORT)
@@ -44,5 +51,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KernelConfi
       .filter(Boolean),
     httpAllowPrivate: env.NEXUS_HTTP_ALLOW_PRIVATE === '1' || env.NEXUS_HTTP_ALLOW_PRIVATE === 'true',
     sqlSources: env.NEXUS_SQL_SOURCES || undefined,
+    shutdownTimeoutMs: shutdownTimeout(env.NEXUS_SHUTDOWN_TIMEOUT_MS),
   }
+}
+
+function shutdownTimeout(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_SHUTDOWN_TIMEOUT_MS
+  const ms = Number(value)
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new Error(
+      `NEXUS_SHUTDOWN_TIMEOUT_MS must be a positive whole number of milliseconds (default ${DEFAULT_SHUTDOWN_TIMEOUT_MS}), got "${value}"`,
+    )
+  }
+  return ms
 }

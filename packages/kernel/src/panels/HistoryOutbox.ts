@@ -103,13 +103,27 @@ export class HistoryRelay {
     this.unfeed()
   }
 
+  /**
+   * Stops at once (the kernel's shutdown deadline): a pass under way ends after its batch, and what is left
+   * waits in the outbox for the next start. Resolves with how many rows wait.
+   */
+  async stop(): Promise<number> {
+    this.closed = true
+    clearTimeout(this.soon)
+    clearTimeout(this.retry)
+    this.soon = this.retry = undefined
+    this.unfeed()
+    const [row] = await this.options.sql.all<{ n: number | string }>(sql`select count(*) as n from trilog_outbox`)
+    return num(row?.n ?? 0)
+  }
+
   private async pump(): Promise<void> {
     try {
-      while (this.dirty) {
+      while (this.dirty && !this.closed) {
         this.dirty = false
         let sent: number
         do sent = await this.relayBatch()
-        while (sent === this.batchSize)
+        while (sent === this.batchSize && !this.closed)
       }
       this.suspect = false // the outbox was empty: nothing left from before
     } catch (error) {

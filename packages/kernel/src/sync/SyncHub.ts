@@ -31,6 +31,8 @@ import { Frame, Outbox, type Encoding } from './Outbox.ts'
 const MAX_RESUME_CHANGES = 1000
 /** Close code for a socket that flooded past its message budget (policy violation). */
 export const CLOSE_POLICY = 1008
+/** Close code for every socket when the kernel shuts down. */
+export const CLOSE_GOING_AWAY = 1001
 /** Refusals counted in `nexus_ws_messages_rejected_total`: messages turned away before any work. */
 const REJECTION_CODES = new Set(['BAD_MESSAGE', 'MESSAGE_TOO_LARGE', 'UNAUTHENTICATED', 'RATE_LIMITED'])
 
@@ -326,8 +328,25 @@ export class SyncHub {
     client.outbox.send(new Frame(message))
   }
 
-  close(): Promise<void> {
-    for (const socket of this.wss.clients) socket.terminate()
-    return new Promise((resolve) => this.wss.close(() => resolve()))
+  /**
+   * Stops accepting sockets and tells every client the server is going away (1001), so it reconnects to the
+   * next kernel: how many were told, and a promise of them all closed. Those that never answer the close are
+   * ended by `terminate()` (the kernel's shutdown deadline).
+   */
+  close(): { clients: number; closed: Promise<void> } {
+    const sockets = [...this.wss.clients]
+    this.wss.close()
+    const closed = sockets.map((socket) =>
+      socket.readyState === socket.CLOSED ? undefined : new Promise((resolve) => socket.once('close', resolve)),
+    )
+    for (const socket of sockets) socket.close(CLOSE_GOING_AWAY, 'The server is shutting down; reconnect shortly')
+    return { clients: sockets.length, closed: Promise.all(closed).then(() => undefined) }
+  }
+
+  /** Ends every socket still open at once; returns how many there were. */
+  terminate(): number {
+    const open = [...this.wss.clients]
+    for (const socket of open) socket.terminate()
+    return open.length
   }
 }

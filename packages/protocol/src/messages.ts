@@ -21,7 +21,10 @@ export const SubscribeMessageSchema = z.object({
   type: z.literal('subscribe'),
   reqId: ReqId,
   channel: ChannelSchema,
-  /** The last version the client has; the server answers with a fresh snapshot when it cannot resume. */
+  /**
+   * The last version the client has (on `nog:` channels the graph version of its last snapshot or patch, sent
+   * with the same filter): it receives only what it missed, or a fresh snapshot when the server cannot resume.
+   */
   since: z.number().int().nonnegative().optional(),
   /** For `nog:` channels: which entities, e.g. `{"$and":[{"category":{"eq":"concept"}}]}`. */
   filter: JsonSchema.optional(),

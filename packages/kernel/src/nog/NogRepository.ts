@@ -18,10 +18,15 @@ export interface Stored<T> {
   fieldVersions: FieldVersions
 }
 
-/** One row to write: created, updated (all columns rewritten) or deleted. */
+/** One row to write: created, updated (all columns rewritten; `previous` is the value replaced) or deleted. */
 export type Write =
-  | { kind: 'entity'; op: 'create' | 'update' | 'delete'; stored: Stored<NogEntity> }
-  | { kind: 'relationship'; op: 'create' | 'update' | 'delete'; stored: Stored<NogRelationship> }
+  | { kind: 'entity'; op: 'create' | 'update' | 'delete'; stored: Stored<NogEntity>; previous?: NogEntity }
+  | {
+      kind: 'relationship'
+      op: 'create' | 'update' | 'delete'
+      stored: Stored<NogRelationship>
+      previous?: NogRelationship
+    }
 
 type Row = Record<string, unknown>
 

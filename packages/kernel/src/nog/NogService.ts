@@ -414,7 +414,9 @@ export class NogService {
 }
 
 function toChange(w: Write): NogChange {
-  return w.kind === 'entity' ? { op: w.op, entity: w.stored.value } : { op: w.op, relationship: w.stored.value }
+  return w.kind === 'entity'
+    ? { op: w.op, entity: w.stored.value, previous: w.previous }
+    : { op: w.op, relationship: w.stored.value, previous: w.previous }
 }
 
 function entityOf(changes: NogChange[], op: NogChange['op']): NogEntity | undefined {

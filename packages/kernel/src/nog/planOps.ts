@@ -264,12 +264,13 @@ function collectWrites(
 function finish<T extends { version: number }>(
   slot: Slot<T>,
   graphVersion: number,
-): { op: 'create' | 'update' | 'delete'; stored: Stored<T> } | undefined {
+): { op: 'create' | 'update' | 'delete'; stored: Stored<T>; previous?: T } | undefined {
   const { original, current } = slot
   if (!current) return original ? { op: 'delete', stored: original } : undefined
   if (original && slot.changed.size === 0) return undefined
   const version = original ? original.value.version + 1 : 1
   const fieldVersions: FieldVersions = { ...(original?.fieldVersions ?? {}) }
   for (const f of slot.changed) fieldVersions[f] = [version, graphVersion]
-  return { op: original ? 'update' : 'create', stored: { value: { ...current, version }, fieldVersions } }
+  const stored = { value: { ...current, version }, fieldVersions }
+  return original ? { op: 'update', stored, previous: original.value } : { op: 'create', stored }
 }

@@ -54,7 +54,7 @@ export function planPanelSync(input: PanelSyncInput): Write[] {
     const fieldVersions = { ...old.fieldVersions }
     for (const f of changed) fieldVersions[f] = [version, g]
     const value: NogEntity = { ...old.value, ...d, version, updatedAt: now }
-    writes.push({ kind: 'entity', op: 'update', stored: { value, fieldVersions } })
+    writes.push({ kind: 'entity', op: 'update', stored: { value, fieldVersions }, previous: old.value })
   }
   const gone = new Set<string>()
   for (const old of stored.values()) {

@@ -65,9 +65,10 @@ export interface NogRelationship {
 /** A field's last change: `[entity or relationship version, graph version]`. */
 export type FieldVersions = Record<string, [number, number]>
 
+/** One committed change: the element as it is now (as it was, for a delete); an update also has `previous`. */
 export type NogChange =
-  | { op: 'create' | 'update' | 'delete'; entity: NogEntity }
-  | { op: 'create' | 'update' | 'delete'; relationship: NogRelationship }
+  | { op: 'create' | 'update' | 'delete'; entity: NogEntity; previous?: NogEntity }
+  | { op: 'create' | 'update' | 'delete'; relationship: NogRelationship; previous?: NogRelationship }
 
 /** What `NogService.onChange` listeners receive after each committed change. */
 export interface NogChangeEvent {

@@ -209,8 +209,8 @@ export class SyncHub {
           return this.send(client, { type: 'ack', reqId, result })
         }
         if (channel.startsWith('nog:')) {
-          const result = await this.nogChannels.subscribe(client, channel, message.filter)
-          this.join(client, channel)
+          const join = () => this.join(client, channel)
+          const result = await this.nogChannels.subscribe(client, channel, message.filter, message.since, join)
           return this.send(client, { type: 'ack', reqId, result })
         }
         await this.authorise(client, channel.slice('panel:'.length), 'viewer')

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
-import { Sandbox } from '@nexus/sandbox'
+import { Sandbox, SandboxDisposedError } from '@nexus/sandbox'
 import { Trilog, TrilogStore } from '@nexus/trilog'
 import { AccountRepository } from './accounts/AccountRepository.ts'
 import { AccountService } from './accounts/AccountService.ts'
@@ -10,6 +10,7 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type KernelConfig } from './config.ts'
 import { acquireKernelLock, type KernelLock } from './db/KernelLock.ts'
 import { openDatabase } from './db/openDatabase.ts'
 import { PanelEditRepository } from './db/PanelEditRepository.ts'
+import { KernelError } from './errors.ts'
 import { createApp } from './http/createApp.ts'
 import { ExtensionRegistry } from './extensions/ExtensionRegistry.ts'
 import { httpExtension } from './extensions/httpExtension.ts'
@@ -107,7 +108,18 @@ async function startLocked(options: KernelOptions, lock: KernelLock): Promise<Ru
   // Triggers taken and not yet settled (queued or running), so shutdown can let them finish and count the rest.
   const triggers = new InFlight()
   const trigger = panels.trigger.bind(panels)
-  panels.trigger = (...args) => triggers.track(trigger(...args))
+  panels.trigger = (...args) =>
+    triggers.track(
+      trigger(...args).catch((error: unknown) => {
+        // Only shutdown disposes the sandbox: the run was cut short at the deadline and nothing was applied.
+        if (!(error instanceof SandboxDisposedError)) throw error
+        throw new KernelError(
+          'SHUTTING_DOWN',
+          'The kernel shut down before this run finished; nothing was applied. Retry once it is back.',
+          503,
+        )
+      }),
+    )
   // History events are committed with each change into the outbox; the relay moves them to TriLog (and first
   // sends what a crash left behind).
   const history = new HistoryRelay({ sql: database.sql, store: trilog, metrics })

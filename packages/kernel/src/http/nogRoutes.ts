@@ -1,8 +1,10 @@
 import { Router, type Request } from 'express'
 import { z } from 'zod'
+import type { TrilogStore } from '@nexus/trilog'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { KernelError, describeZodError } from '../errors.ts'
 import { compileFilter } from '../nog/filter.ts'
+import { graphAt } from '../nog/graphHistory.ts'
 import { MAX_DEPTH, type NogService } from '../nog/NogService.ts'
 import {
   CreateEntitySchema,
@@ -36,6 +38,7 @@ const NeighboursQuerySchema = z.object({
     .pipe(z.array(RelationshipTypeSchema).optional()),
 })
 const PathQuerySchema = z.object({ from: z.string().min(1), to: z.string().min(1) })
+const AtQuerySchema = z.object({ t: z.coerce.number().int().min(0) })
 const BaseVersionQuerySchema = z.object({ baseVersion: z.coerce.number().int().min(0).optional() })
 const PatchesQuerySchema = z.object({
   status: z.enum(PATCH_STATUSES).optional(),
@@ -57,8 +60,9 @@ function appliedOrThrow(patch: NogPatch): NogPatch {
 /**
  * The NOG of a workspace: `/api/workspaces/:id/nog/*`. Viewers read; editors write, propose, approve and
  * reject. Errors are KernelErrors (`BAD_REQUEST`, `NOT_FOUND`, `CONFLICT`, `NOG_DERIVED`, `PATCH_FAILED`…).
+ * With `history` (TriLog), `GET …/nog/at?t=<ms>` rebuilds the graph as it was at that moment.
  */
-export function nogRoutes(nog: NogService, accounts: AccountService): Router {
+export function nogRoutes(nog: NogService, accounts: AccountService, history?: TrilogStore): Router {
   const router = Router()
   const base = '/workspaces/:id/nog'
 
@@ -73,6 +77,13 @@ export function nogRoutes(nog: NogService, accounts: AccountService): Router {
     const { workspaceId } = await allowed(req, 'viewer')
     res.json(await nog.summary(workspaceId))
   })
+
+  if (history) {
+    router.get(`${base}/at`, async (req, res) => {
+      const { workspaceId } = await allowed(req, 'viewer')
+      res.json(await graphAt(history, workspaceId, parseQuery(AtQuerySchema, req).t))
+    })
+  }
 
   router.get(`${base}/entities`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'viewer')

@@ -4,9 +4,11 @@ import type { SqlRunner } from '../db/SqlRunner.ts'
 import { newId } from '../accounts/secrets.ts'
 import { KeyedQueue } from '../KeyedQueue.ts'
 import { KernelError, notFound } from '../errors.ts'
+import { outboxInserts } from '../panels/HistoryOutbox.ts'
 import { deriveFromPanel } from './deriveFromPanel.ts'
 import type { EntityPredicate } from './filter.ts'
 import { GraphIndex } from './GraphIndex.ts'
+import { graphHistoryEvents } from './graphHistory.ts'
 import { NogRepository, type Stored, type Write } from './NogRepository.ts'
 import { planOps } from './planOps.ts'
 import { planPanelSync } from './planPanelSync.ts'
@@ -384,7 +386,10 @@ export class NogService {
     return result.ok ? { ...result, previous } : result
   }
 
-  /** Writes atomically, then brings the cached index up to date and tells listeners. */
+  /**
+   * Writes atomically, with the commit's TriLog history in the same transaction (`trilog_outbox`, relayed by
+   * `HistoryRelay`), then brings the cached index up to date and tells listeners.
+   */
   private async commit(
     workspaceId: string,
     writes: Write[],
@@ -397,7 +402,9 @@ export class NogService {
       return { version: previous, changes: [], rebased }
     }
     const version = previous + 1
-    await this.repo.batch([...this.repo.writeStatements(workspaceId, writes, previous, version), ...extra])
+    const now = this.clock()
+    const history = outboxInserts(graphHistoryEvents(workspaceId, writes, previous, version, now), now)
+    await this.repo.batch([...this.repo.writeStatements(workspaceId, writes, previous, version), ...history, ...extra])
     const changes = writes.map(toChange)
     const event: NogChangeEvent = { workspaceId, version, changes }
     this.loading.delete(workspaceId)

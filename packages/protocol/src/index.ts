@@ -32,20 +32,26 @@ export {
 export type { ErrorBody, ErrorCode } from './errors.ts'
 export { ERROR_CODES, ErrorBodySchema } from './errors.ts'
 export type {
+  BindMessage,
   ClientMessage,
   ErrorMessage,
   PanelSnapshot,
   PatchMessage,
   ServerMessage,
   SnapshotMessage,
+  TriggerAckResult,
   TriggerMessage,
+  LogEntry,
+  ViewCommand,
 } from './messages.ts'
 export {
   AckMessageSchema,
+  BindMessageSchema,
   ChannelSchema,
   ClientMessageSchema,
   ErrorMessageSchema,
   HelloMessageSchema,
+  LogEntrySchema,
   MAX_MESSAGE_BYTES,
   PanelSnapshotSchema,
   PatchMessageSchema,
@@ -54,8 +60,10 @@ export {
   ServerMessageSchema,
   SnapshotMessageSchema,
   SubscribeMessageSchema,
+  TriggerAckResultSchema,
   TriggerMessageSchema,
   UnsubscribeMessageSchema,
+  ViewCommandSchema,
 } from './messages.ts'
 export {
   DuplicatePanelRequestSchema,

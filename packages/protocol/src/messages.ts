@@ -41,6 +41,20 @@ export const TriggerMessageSchema = z.object({
   tool: z.string().min(1).max(128),
   args: z.union([JsonObjectSchema, z.array(JsonSchema)]).optional(),
 })
+/**
+ * A two-way `bind` write from an input: the state path as the `bind` attribute gives it (`draft`, `form.email`)
+ * and the new value. Authorised like a trigger (editor); checked against the state's declared type.
+ */
+export const BindMessageSchema = z.object({
+  type: z.literal('bind'),
+  reqId: ReqId,
+  panelId: z.string().min(1).max(64),
+  path: z
+    .string()
+    .max(512)
+    .regex(/^[A-Za-z_$][\w$]*(\.[^.]+)*$/, 'path must be a declared state name, then "."-separated keys'),
+  value: JsonSchema,
+})
 export const PingMessageSchema = z.object({ type: z.literal('ping'), reqId: ReqId })
 
 export const ClientMessageSchema = z.discriminatedUnion('type', [
@@ -48,10 +62,12 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   SubscribeMessageSchema,
   UnsubscribeMessageSchema,
   TriggerMessageSchema,
+  BindMessageSchema,
   PingMessageSchema,
 ])
 export type ClientMessage = z.infer<typeof ClientMessageSchema>
 export type TriggerMessage = z.infer<typeof TriggerMessageSchema>
+export type BindMessage = z.infer<typeof BindMessageSchema>
 
 // Server → client
 export const PanelSnapshotSchema = z.object({
@@ -88,6 +104,23 @@ export const ErrorMessageSchema = z.object({
   error: ErrorBodySchema,
 })
 export const PongMessageSchema = z.object({ type: z.literal('pong'), reqId: ReqId })
+
+/** One `$log(...)` line of a handler run. */
+export const LogEntrySchema = z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string() })
+/** One `$view.<cmd>(id, ...args)` call of a handler run, for the view of the client that triggered it. */
+export const ViewCommandSchema = z.object({ cmd: z.string(), id: z.string(), args: z.array(JsonSchema) })
+/**
+ * The `result` of a `trigger`'s `ack`: the version after the run, and — only for the client that sent the
+ * trigger — the run's `$log` lines and `$view` commands when it made any.
+ */
+export const TriggerAckResultSchema = z.object({
+  version: z.number().int(),
+  logs: z.array(LogEntrySchema).optional(),
+  view: z.array(ViewCommandSchema).optional(),
+})
+export type LogEntry = z.infer<typeof LogEntrySchema>
+export type ViewCommand = z.infer<typeof ViewCommandSchema>
+export type TriggerAckResult = z.infer<typeof TriggerAckResultSchema>
 
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   SnapshotMessageSchema,

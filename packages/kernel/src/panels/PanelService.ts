@@ -1,8 +1,8 @@
 import type { Json, JsonObject, PanelAst, PatchOp } from '@nexus/protocol'
-import type { EmittedEvent } from '@nexus/sandbox'
+import type { EmittedEvent, LogEntry, ViewCommand } from '@nexus/sandbox'
 import { compileNxml, initialState, type NxmlPanelAst } from '@nexus/reactor'
 import { diffJson, type Sandbox } from '@nexus/sandbox'
-import type { Trilog, TrilogStore } from '@nexus/trilog'
+import type { StateChangeDetails, Trilog, TrilogStore } from '@nexus/trilog'
 import { newId } from '../accounts/secrets.ts'
 import { KernelError, notFound } from '../errors.ts'
 import { KeyedQueue } from '../KeyedQueue.ts'
@@ -11,11 +11,13 @@ import { EDIT_TOOL, type Layout, type PanelEditRepository } from '../db/PanelEdi
 import type { PanelRepository, StoredPanel } from '../db/PanelRepository.ts'
 import type { NogService } from '../nog/NogService.ts'
 import type { ExtensionRegistry } from '../extensions/ExtensionRegistry.ts'
+import { BIND_TOOL, bindWrite } from './bindWrite.ts'
 import { LIFECYCLE_PREFIX, prepareRun } from './handlerRun.ts'
 import { MAX_CALL_DEPTH, hostBridge } from './hostBridge.ts'
 import { EventListenerIndex } from './EventListenerIndex.ts'
 import { CallChain, TriggerBudget, refusalReporter } from './TriggerBudget.ts'
 import { migrateState, retitle, type DroppedState } from './migrateState.ts'
+import { FlushCommits } from './FlushCommits.ts'
 import { findTypeViolation } from './stateTypes.ts'
 
 /** A panel as the kernel holds it in memory: its parsed NXML beside the stored row. */
@@ -41,6 +43,10 @@ export interface TriggerResult {
   version: number
   state: JsonObject
   ops: PatchOp[]
+  /** The run's `$log` lines (capped by the sandbox), for the caller; history has them in `handler_run`. */
+  logs: LogEntry[]
+  /** The run's `$view` commands in call order: for the view of the caller only, never broadcast. */
+  view: ViewCommand[]
 }
 
 export interface PanelServiceOptions {
@@ -70,6 +76,8 @@ export class PanelService {
   /** One change at a time per panel. */
   private readonly queue = new KeyedQueue()
   private readonly eventIndex = new EventListenerIndex()
+  /** Panels whose `<Lifecycle on="mount">` this process has run (or queued), until their unmount. */
+  private readonly mounted = new Set<string>()
   private readonly listeners = new Set<(change: PanelChange) => void>()
   private readonly listListeners = new Set<(workspaceId: string, panelId: string) => void>()
   private readonly clock: () => number
@@ -123,6 +131,7 @@ export class PanelService {
     telemetry.anchor(anchored, () =>
       telemetry.event('created', { workspaceId, title: panel.title, ...(from ? { duplicate: true } : {}) }),
     )
+    await this.mount(panel)
     return panel
   }
 
@@ -148,6 +157,8 @@ export class PanelService {
     // Another load may have won the race while this one awaited; keep the first so there is one live copy.
     const panel = this.live.get(id) ?? { ...stored, ast: compiled.ast }
     this.live.set(id, panel)
+    // Queued now, before the caller can queue anything: mount runs first. Not awaited (it may be the caller's).
+    if (panel.deletedAt === null) void this.mount(panel)
     return panel
   }
 
@@ -240,6 +251,7 @@ export class PanelService {
 
   async trash(id: string): Promise<void> {
     const panel = await this.get(id)
+    await this.unmount(panel)
     const ts = this.clock()
     if (!(await this.options.edits.trash(id, ts))) throw notFound(`Panel "${id}"`)
     panel.deletedAt = ts
@@ -255,6 +267,47 @@ export class PanelService {
     panel.deletedAt = null
     this.listChanged(panel)
     await this.syncGraph(panel)
+    await this.mount(panel)
+  }
+
+  /**
+   * `<Lifecycle on="mount">`: once per panel per kernel process, before any other run on it — at creation, on
+   * restore from the trash, and when this process first loads a stored panel (first subscribe, trigger, read
+   * or event delivery after a start). Runs like a tool (sandbox, capabilities, history); a failure is
+   * recorded (`trigger_failed`) and logged, and the panel works on.
+   */
+  private mount(panel: LivePanel): Promise<void> {
+    if (this.mounted.has(panel.id)) return Promise.resolve()
+    this.mounted.add(panel.id)
+    return this.lifecycle(panel.id, panel.ast, 'mount')
+  }
+
+  /** `<Lifecycle on="unmount">`: when the panel goes to the trash, and at shutdown (`unmountAll`). */
+  private unmount(panel: LivePanel): Promise<void> {
+    if (!this.mounted.delete(panel.id)) return Promise.resolve()
+    return this.lifecycle(panel.id, panel.ast, 'unmount')
+  }
+
+  /**
+   * Runs every loaded panel's unmount handler (in each panel's queue, after what is already queued), for a
+   * kernel that is shutting down; the sandbox must still be up. Resolves when all have settled.
+   */
+  async unmountAll(): Promise<void> {
+    const panels = [...this.mounted].flatMap((id) => this.live.get(id) ?? [])
+    await Promise.all(panels.map((panel) => this.unmount(panel)))
+  }
+
+  private lifecycle(id: string, ast: PanelAst, on: 'mount' | 'unmount'): Promise<void> {
+    if (!(ast as NxmlPanelAst).lifecycles?.some((l) => l.on === on)) return Promise.resolve()
+    const chain = CallChain.start(
+      new TriggerBudget(refusalReporter(this.options.metrics.registry, this.options.telemetry)),
+    )
+    return this.queue
+      .run(id, () => this.runTool(id, `${LIFECYCLE_PREFIX}${on}`, undefined, undefined, chain))
+      .then(
+        () => undefined,
+        (error: unknown) => console.error(`[lifecycle] ${on} of panel ${id} failed:`, (error as Error).message),
+      )
   }
 
   /** `$panel.call`: a tool on another live panel of the same workspace; outsiders look missing. */
@@ -339,57 +392,118 @@ export class PanelService {
           const panel = await this.get(id)
           const now = this.clock()
           const run = prepareRun(id, panel.ast, panel.state, toolName, rawArgs, { now })
-          run.request.host = hostBridge(
-            {
-              panelId: id,
-              workspaceId: panel.workspaceId ?? '',
-              ast: panel.ast as NxmlPanelAst,
-              capabilities: run.request.capabilities,
-              chain,
-            },
-            this.options.extensions,
-            (target, tool, args, next) => this.callPanel(panel, target, tool, args, actor, next),
+          const flushes = new FlushCommits(panel.ast, (state, ops, flush) =>
+            this.commit(panel, state, ops, { tool: toolName, args: run.args, now, actor, flush }),
           )
-          const failed = (error: { code: string; message: string }) =>
-            telemetry.event('trigger_failed', { tool: toolName, args: run.args, error, ...(actor ? { actor } : {}) })
+          run.request.host = {
+            ...hostBridge(
+              {
+                panelId: id,
+                workspaceId: panel.workspaceId ?? '',
+                ast: panel.ast as NxmlPanelAst,
+                capabilities: run.request.capabilities,
+                chain,
+              },
+              this.options.extensions,
+              (target, tool, args, next) => this.callPanel(panel, target, tool, args, actor, next),
+            ),
+            onFlush: (ops, state) => flushes.add(ops, state),
+          }
+          const failed = (error: { code: string; message: string }, logs: LogEntry[]) =>
+            telemetry.event('trigger_failed', {
+              tool: toolName,
+              args: run.args,
+              error,
+              ...(actor ? { actor } : {}),
+              ...(logs.length > 0 ? { logs: logs as unknown as Json[] } : {}),
+            })
           const outcome = await this.options.sandbox.run(run.request)
+          // State flushed at an `await` stands whatever the rest of the run does (see `FlushCommits`).
+          const flushFailure = await flushes.settled()
           if (!outcome.ok) {
             const { code, message, line, capability, logs } = outcome.error
-            failed({ code, message })
+            failed({ code, message }, logs)
             throw new KernelError(code, message, SANDBOX_STATUS[code] ?? 422, { line, capability, logs })
           }
-          const { ops, state, seed, durationMs, events } = outcome.value
+          const { ops, state, seed, durationMs, events, logs } = outcome.value
+          const view = outcome.value.view ?? []
           span.setAttribute('nexus.seed', seed)
+          if (flushFailure) {
+            failed({ code: flushFailure.code, message: flushFailure.message }, logs)
+            throw flushFailure
+          }
           const violation = findTypeViolation(panel.ast.states, state)
           if (violation) {
-            failed({ code: 'STATE_INVALID', message: violation })
-            throw new KernelError('STATE_INVALID', `${violation}; the change was not applied`, 422)
+            failed({ code: 'STATE_INVALID', message: violation }, logs)
+            throw new KernelError('STATE_INVALID', `${violation}; the change was not applied`, 422, { logs })
           }
+          const ran = (version?: number) =>
+            telemetry.event('handler_run', {
+              tool: toolName,
+              codeHash: run.codeHash,
+              ...(version === undefined ? {} : { version }),
+              ...(logs.length > 0 ? { logs: logs as unknown as Json[] } : {}),
+            })
           // Events go out only from a run that stands, never from one refused for its state or a conflict.
           if (ops.length === 0) {
             this.deliver(panel, events, actor, chain.through(id))
-            return { version: panel.version, state: panel.state, ops }
+            if (logs.length > 0) ran() // no version: this run changed nothing (replay looks runs up by version)
+            return { version: panel.version, state: panel.state, ops, logs, view }
           }
-
-          const version = panel.version + 1
-          const ts = this.clock()
-          const details = { version, tool: toolName, args: run.args, seed, now, durationMs, actor }
-          const change = telemetry.stateChangeEvent(ops, details) // stored with the change (HistoryOutbox.ts)
-          if (
-            !(await this.options.repository.applyChange(id, version, state, ops, toolName, ts, change ? [change] : []))
-          ) {
-            this.live.delete(id) // someone else moved the panel on: reload it next time
-            throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this trigger; retry it`, 409)
-          }
-          Object.assign(panel, { state, version, updatedAt: ts })
-          for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'patch' })
-          this.listChanged(panel)
+          const details = { tool: toolName, args: run.args, seed, now, durationMs, actor }
+          const version = await this.commit(panel, state, ops, details)
           this.deliver(panel, events, actor, chain.through(id))
-          telemetry.event('handler_run', { tool: toolName, codeHash: run.codeHash, version })
-          return { version, state, ops }
+          ran(version)
+          return { version, state, ops, logs, view }
         },
         { tool: `${id}/${toolName}`, 'nexus.panel': id },
       ),
+    )
+  }
+
+  /**
+   * Persists one change with its history event (stored with it, see HistoryOutbox.ts) and announces it. Runs
+   * inside the panel's queue and its `anchor`; a CONFLICT means another writer moved the panel on.
+   */
+  private async commit(
+    panel: LivePanel,
+    state: JsonObject,
+    ops: PatchOp[],
+    details: Omit<StateChangeDetails, 'version'> & { tool: string; flush?: number },
+  ): Promise<number> {
+    const id = panel.id
+    const version = panel.version + 1
+    const ts = this.clock()
+    const change = this.options.telemetry.stateChangeEvent(ops, { ...details, version })
+    const events = change ? [change] : []
+    if (!(await this.options.repository.applyChange(id, version, state, ops, details.tool, ts, events))) {
+      this.live.delete(id) // someone else moved the panel on: reload it next time
+      throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this trigger; retry it`, 409)
+    }
+    Object.assign(panel, { state, version, updatedAt: ts })
+    for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'patch' })
+    this.listChanged(panel)
+    return version
+  }
+
+  /**
+   * A two-way `bind` write from an input: in the panel's queue like a trigger, checked against the declared
+   * types (`bindWrite`), stored and broadcast as a change of tool `$bind` with the path and value as its args.
+   */
+  bind(id: string, path: string, value: Json, actor?: string): Promise<{ version: number }> {
+    const { telemetry } = this.options
+    return this.queue.run(id, () =>
+      telemetry.anchor({ type: 'Panel', id }, async () => {
+        const panel = await this.get(id)
+        const next = bindWrite(panel.ast, panel.state, path, value)
+        if (next.ops.length === 0) return { version: panel.version }
+        const version = await this.commit(panel, next.state, next.ops, {
+          tool: BIND_TOOL,
+          args: { path, value },
+          actor,
+        })
+        return { version }
+      }),
     )
   }
 

@@ -3,6 +3,7 @@ import type { Sandbox } from '@nexus/sandbox'
 import { replayState, type TrilogStore } from '@nexus/trilog'
 import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
 import { KernelError } from '../errors.ts'
+import { BIND_TOOL } from './bindWrite.ts'
 import { prepareRun } from './handlerRun.ts'
 
 export interface ReplayOutcome {
@@ -38,6 +39,9 @@ export async function replayChange(
   }
   if (!attrs.tool || attrs.tool === EDIT_TOOL) {
     throw new KernelError('NOT_A_HANDLER_RUN', `Change ${version} was an NXML edit, not a handler run`, 409)
+  }
+  if (attrs.tool === BIND_TOOL) {
+    throw new KernelError('NOT_A_HANDLER_RUN', `Change ${version} was a bound input's write, not a handler run`, 409)
   }
   const ran = rows.find(
     (r) => r.kind === 'handler_run' && (JSON.parse(r.attrs) as { version?: number }).version === version,

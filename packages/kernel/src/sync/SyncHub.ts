@@ -8,6 +8,7 @@ import {
   type ErrorBody,
   type JsonObject,
   type ServerMessage,
+  type TriggerAckResult,
 } from '@nexus/protocol'
 import { context as otelContext } from '@opentelemetry/api'
 import { extractTraceMessage, type TraceCarrier, type Trilog } from '@nexus/trilog'
@@ -223,7 +224,18 @@ export class SyncHub {
         await this.access.requireLiveCredential(client)
         await this.authorise(client, message.panelId, 'editor')
         const result = await this.panels.trigger(message.panelId, message.tool, message.args, client.principal!.userId)
-        return this.send(client, { type: 'ack', reqId: message.reqId, result: { version: result.version } })
+        // `$log` lines and `$view` commands go to the client that triggered the run only (TriggerAckResult).
+        const ack: TriggerAckResult = { version: result.version }
+        if (result.logs.length > 0) ack.logs = result.logs
+        if (result.view.length > 0) ack.view = result.view
+        return this.send(client, { type: 'ack', reqId: message.reqId, result: ack })
+      }
+      case 'bind': {
+        await this.access.requireLiveCredential(client)
+        await this.authorise(client, message.panelId, 'editor')
+        const { panelId, path, value, reqId } = message
+        const result = await this.panels.bind(panelId, path, value, client.principal!.userId)
+        return this.send(client, { type: 'ack', reqId, result })
       }
     }
   }

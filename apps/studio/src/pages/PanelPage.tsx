@@ -1,8 +1,18 @@
-import { useEffect, useState } from 'react'
-import type { ErrorBody, Json, JsonObject, PanelAst } from '@nexus/protocol'
+import { useEffect, useRef, useState } from 'react'
+import {
+  TriggerAckResultSchema,
+  type ErrorBody,
+  type Json,
+  type JsonObject,
+  type LogEntry,
+  type PanelAst,
+} from '@nexus/protocol'
 import { PanelView, createStore, parseNxml, type Store } from '@nexus/reactor'
 import { HistoryPanel } from '../components/HistoryPanel.tsx'
+import { LogDrawer, appendLog, type LogLine } from '../components/LogDrawer.tsx'
+import { applyViewCommands } from '../components/viewCommands.ts'
 import { useStudio } from '../store.ts'
+import { BindQueue, bindOp } from '../sync/BindQueue.ts'
 
 interface Live {
   ast: PanelAst
@@ -10,12 +20,20 @@ interface Live {
   version: number
 }
 
-/** One live panel: snapshot, then patches, over the shared connection; resumes after a reconnect. */
+/**
+ * One live panel: snapshot, then patches, over the shared connection; resumes after a reconnect. Bound inputs
+ * write to the kernel (`bind` messages through a `BindQueue`); what was typed and not yet acknowledged is laid
+ * over every snapshot and patch, so the input keeps it. A trigger's `$log` lines go to the log drawer and its
+ * `$view` commands are applied to this page's view.
+ */
 export function PanelPage({ panelId }: { panelId: string }) {
   const [live, setLive] = useState<Live>()
   const [version, setVersion] = useState<number>()
   const [error, setError] = useState<string>()
   const [notice, setNotice] = useState<string>()
+  const [log, setLog] = useState<LogLine[]>([])
+  const [binds, setBinds] = useState<BindQueue>()
+  const view = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
     const connection = useStudio.getState().connect()
@@ -26,6 +44,18 @@ export function PanelPage({ panelId }: { panelId: string }) {
       if (!fresh && current) message.since = current.version
       connection.request(message).catch((e: ErrorBody) => setError(e.message))
     }
+    const queue = new BindQueue(
+      (path, value) => connection.request({ type: 'bind', panelId, path, value }),
+      (path, e) => {
+        setNotice(`${e.code}: ${e.message}`)
+        subscribe(true) // the kernel refused what was typed: show its value again
+      },
+    )
+    // Typed but not acknowledged yet: laid over what the kernel sends, so the input keeps it.
+    const overlay = (store: Store) => {
+      const pending = queue.pending()
+      if (pending.length > 0) store.applyPatch(pending)
+    }
     const offMessage = connection.onMessage((message) => {
       if (message.type === 'snapshot' && message.channel === channel && message.panel) {
         const { ast, diagnostics } = parseNxml(message.panel.nxml)
@@ -34,6 +64,7 @@ export function PanelPage({ panelId }: { panelId: string }) {
           return
         }
         current = { ast, store: createStore(message.panel.state, ast.computeds), version: message.version }
+        overlay(current.store)
         setLive(current)
         setVersion(current.version)
         setError(undefined)
@@ -43,12 +74,18 @@ export function PanelPage({ panelId }: { panelId: string }) {
           subscribe(true) // out of step: start again from a snapshot
           return
         }
+        overlay(current.store)
         current.version = message.version
         setVersion(message.version)
       }
     })
-    const offOpen = connection.onOpen(() => subscribe())
+    const offOpen = connection.onOpen(() => {
+      subscribe()
+      queue.flush() // writes cut off by a dropped connection
+    })
+    setBinds(queue)
     return () => {
+      queue.flush()
       offMessage()
       offOpen()
       connection.request({ type: 'unsubscribe', channel }).catch(() => undefined)
@@ -57,14 +94,30 @@ export function PanelPage({ panelId }: { panelId: string }) {
 
   function trigger(tool: string, args: Json[] | JsonObject) {
     const connection = useStudio.getState().connect()
+    const logged = (entries: readonly LogEntry[] | undefined) => {
+      if (entries && entries.length > 0) setLog((lines) => appendLog(lines, tool, entries))
+    }
     connection.request({ type: 'trigger', panelId, tool, args }).then(
-      () => setNotice(undefined),
-      (e: ErrorBody) => setNotice(`${e.code}: ${e.message}`),
+      (result) => {
+        setNotice(undefined)
+        const ack = TriggerAckResultSchema.safeParse(result)
+        if (!ack.success) return
+        logged(ack.data.logs)
+        if (ack.data.view && view.current) {
+          const problems = applyViewCommands(view.current, ack.data.view)
+          logged(problems.map((message) => ({ level: 'warn', message })))
+        }
+      },
+      (e: ErrorBody) => {
+        setNotice(`${e.code}: ${e.message}`)
+        const details = TriggerAckResultSchema.pick({ logs: true }).safeParse(e.details)
+        if (details.success) logged(details.data.logs)
+      },
     )
   }
 
   if (error) return <p className="error">{error}</p>
-  if (!live) return <p className="muted">Loading panel…</p>
+  if (!live || !binds) return <p className="muted">Loading panel…</p>
   return (
     <div className="panel-page">
       <article className="panel-card" aria-label={live.ast.title}>
@@ -74,12 +127,24 @@ export function PanelPage({ panelId }: { panelId: string }) {
             v{version}
           </span>
         </header>
-        <PanelView ast={live.ast} store={live.store} onTrigger={trigger} />
+        <div ref={view}>
+          <PanelView
+            ast={live.ast}
+            store={live.store}
+            onTrigger={trigger}
+            onBind={(path, value) => {
+              // At once in this page (the input is controlled), then to the kernel once typing pauses.
+              live.store.applyPatch([bindOp(path, value)])
+              binds.write(path, value)
+            }}
+          />
+        </div>
         {notice && (
           <p className="error" role="alert">
             {notice}
           </p>
         )}
+        <LogDrawer lines={log} onClear={() => setLog([])} />
       </article>
       <HistoryPanel panelId={panelId} version={version} />
     </div>

@@ -44,6 +44,7 @@ const DOMAINS = [
 ]
 const FIELDS = ['qty', 'price', 'score', 'load', 'weight', 'hours', 'level', 'rank', 'cost', 'size']
 const LABELS = ['name', 'title', 'owner', 'city', 'team', 'label', 'kind', 'region', 'vendor', 'author']
+const STATUS_KEYS = ['status', 'stage', 'phase', 'state']
 const STATUSES = ['open', 'active', 'blocked', 'review', 'done', 'queued', 'paused', 'shipped']
 const WORDS = [
   'alpha',
@@ -146,9 +147,9 @@ function planPanel(w: PanelWriter): PanelPlan {
   for (let k = 0, n = w.int(1, 3); k < n; k++)
     lists.push({
       name: `${domain}${k}_${tag}`,
-      field: `${w.pick(FIELDS)}_${tag}`,
+      field: w.pick(FIELDS),
       label: w.pick(LABELS),
-      status: `state_${tag}`,
+      status: w.pick(STATUS_KEYS),
     })
   const names = (prefix: string, lo: number, hi: number): string[] =>
     Array.from({ length: w.int(lo, hi) }, (_, k) => `${prefix}${k}_${tag}`)

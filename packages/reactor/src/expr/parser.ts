@@ -1,5 +1,5 @@
 import type { BinaryOperator, Expr, ExprError, ExprResult, ExprSpan, ObjectProperty } from './ast.ts'
-import { type ExprToken, ExprTokenKind, tokenize } from './tokenizer.ts'
+import { ExprTokenKind, ExprTokens, tokenize } from './tokenizer.ts'
 import { setBounded } from '../util/textCache.ts'
 
 /** Binding power of each infix operator; higher binds tighter. The ternary sits below all of them. */
@@ -52,17 +52,19 @@ export function parseExpression(src: string): ExprResult<Expr> {
   return result
 }
 
+const TOKENS = new ExprTokens()
+
 function parseUncached(src: string): ExprResult<Expr> {
-  const { tokens, error } = tokenize(src)
+  const error = tokenize(src, TOKENS)
   if (error) return { ok: false, error }
-  if (tokens.length > MAX_TOKENS) {
+  if (TOKENS.count > MAX_TOKENS) {
     return {
       ok: false,
       error: { message: `Expression is too long (over ${MAX_TOKENS} tokens)`, span: { start: 0, end: src.length } },
     }
   }
   try {
-    const parser = new Parser(tokens)
+    const parser = new Parser(TOKENS)
     const expr = parser.parseExpression(0)
     parser.expectEnd()
     return { ok: true, value: expr }
@@ -72,37 +74,50 @@ function parseUncached(src: string): ExprResult<Expr> {
   }
 }
 
+/**
+ * Pratt parser over the token arrays. Tokens are addressed by index (`at(0)` is the current one, clamped to
+ * the end-of-input token); a token's span becomes an object only when a node or an error takes it.
+ */
 class Parser {
   private index = 0
   private depth = 0
+  private readonly last: number
+  private readonly kinds: ExprTokenKind[]
+  private readonly texts: string[]
 
-  constructor(private readonly tokens: ExprToken[]) {}
+  constructor(private readonly tokens: ExprTokens) {
+    this.last = tokens.count - 1
+    this.kinds = tokens.kinds
+    this.texts = tokens.texts
+  }
 
   parseExpression(minPrecedence: number): Expr {
-    if (++this.depth > MAX_DEPTH) this.fail('Expression is nested too deeply', this.peek().span)
+    if (++this.depth > MAX_DEPTH) this.fail('Expression is nested too deeply', this.spanOf(this.at(0)))
     let left = this.parseUnary()
     for (;;) {
-      const token = this.peek()
-      if (token.kind !== ExprTokenKind.Punctuator) break
-      if (token.text === '?' && minPrecedence === 0) {
+      const token = this.at(0)
+      if (this.kinds[token] !== ExprTokenKind.Punctuator) break
+      const text = this.texts[token]!
+      if (text === '?' && minPrecedence === 0) {
         left = this.parseConditional(left)
         continue
       }
-      const precedence = BINARY_PRECEDENCE[token.text]
+      const precedence = BINARY_PRECEDENCE[text]
       if (precedence === undefined || precedence <= minPrecedence) break
       this.index++
       const right = this.parseExpression(precedence)
-      left = { kind: 'Binary', operator: token.text as BinaryOperator, left, right, span: join(left.span, right.span) }
+      left = { kind: 'Binary', operator: text as BinaryOperator, left, right, span: join(left.span, right.span) }
     }
     this.depth--
     return left
   }
 
   expectEnd(): void {
-    const token = this.peek()
-    if (token.kind === ExprTokenKind.EndOfInput) return
-    if (token.text === '=') this.fail('Assignment is not allowed in an expression (did you mean "==="?)', token.span)
-    this.fail(`Unexpected "${token.text}"`, token.span)
+    const token = this.at(0)
+    if (this.kinds[token] === ExprTokenKind.EndOfInput) return
+    const text = this.texts[token]!
+    if (text === '=') this.fail('Assignment is not allowed in an expression (did you mean "==="?)', this.spanOf(token))
+    this.fail(`Unexpected "${text}"`, this.spanOf(token))
   }
 
   private parseConditional(test: Expr): Expr {
@@ -114,35 +129,40 @@ class Parser {
   }
 
   private parseUnary(): Expr {
-    const token = this.peek()
-    if (token.kind === ExprTokenKind.Punctuator && (token.text === '!' || token.text === '-' || token.text === '+')) {
+    const token = this.at(0)
+    const text = this.texts[token]
+    if (this.kinds[token] === ExprTokenKind.Punctuator && (text === '!' || text === '-' || text === '+')) {
       this.index++
       const argument = this.parseExpression(UNARY_PRECEDENCE)
-      return { kind: 'Unary', operator: token.text, argument, span: join(token.span, argument.span) }
+      const span = { start: this.tokens.starts[token]!, end: argument.span.end }
+      return { kind: 'Unary', operator: text, argument, span }
     }
     return this.parsePostfix(this.parsePrimary())
   }
 
   private parsePostfix(expr: Expr): Expr {
     for (;;) {
-      const token = this.peek()
-      const optional = token.text === '?.' && token.kind === ExprTokenKind.Punctuator
-      if (token.kind !== ExprTokenKind.Punctuator) return expr
-      if (token.text === '.' || optional) {
+      const token = this.at(0)
+      if (this.kinds[token] !== ExprTokenKind.Punctuator) return expr
+      const text = this.texts[token]
+      const optional = text === '?.'
+      if (text === '.' || optional) {
         this.index++
-        const next = this.peek()
-        if (optional && next.text === '(' && next.kind === ExprTokenKind.Punctuator) {
+        const next = this.at(0)
+        const nextText = this.kinds[next] === ExprTokenKind.Punctuator ? this.texts[next] : undefined
+        if (optional && nextText === '(') {
           expr = this.parseCall(expr, true)
-        } else if (optional && next.text === '[' && next.kind === ExprTokenKind.Punctuator) {
+        } else if (optional && nextText === '[') {
           expr = this.parseIndex(expr, true)
         } else {
           const name = this.expectIdentifier('a property name')
-          const property: Expr = { kind: 'Literal', value: name.text, span: name.span }
-          expr = { kind: 'Member', object: expr, property, computed: false, optional, span: join(expr.span, name.span) }
+          const span = this.spanOf(name)
+          const property: Expr = { kind: 'Literal', value: this.texts[name], span }
+          expr = { kind: 'Member', object: expr, property, computed: false, optional, span: join(expr.span, span) }
         }
-      } else if (token.text === '[') {
+      } else if (text === '[') {
         expr = this.parseIndex(expr, false)
-      } else if (token.text === '(') {
+      } else if (text === '(') {
         expr = this.parseCall(expr, false)
       } else {
         return expr
@@ -154,47 +174,50 @@ class Parser {
     this.expect('[')
     const property = this.parseExpression(0)
     const end = this.expect(']')
-    return { kind: 'Member', object, property, computed: true, optional, span: join(object.span, end.span) }
+    const span = { start: object.span.start, end: this.tokens.ends[end]! }
+    return { kind: 'Member', object, property, computed: true, optional, span }
   }
 
   private parseCall(callee: Expr, optional: boolean): Expr {
     this.expect('(')
     const args = this.parseList(')')
     const end = this.expect(')')
-    return { kind: 'Call', callee, args, optional, span: join(callee.span, end.span) }
+    return { kind: 'Call', callee, args, optional, span: { start: callee.span.start, end: this.tokens.ends[end]! } }
   }
 
   private parsePrimary(): Expr {
-    const token = this.peek()
-    switch (token.kind) {
+    const token = this.at(0)
+    switch (this.kinds[token]!) {
       case ExprTokenKind.Number:
       case ExprTokenKind.String:
         this.index++
-        return { kind: 'Literal', value: token.value, span: token.span }
+        return { kind: 'Literal', value: this.tokens.values[token], span: this.spanOf(token) }
       case ExprTokenKind.Identifier:
         return this.parseIdentifierOrArrow(token)
       case ExprTokenKind.EndOfInput:
-        return this.fail('Expected an expression', token.span)
+        return this.fail('Expected an expression', this.spanOf(token))
       case ExprTokenKind.Punctuator:
         return this.parsePunctuatorPrimary(token)
     }
   }
 
-  private parseIdentifierOrArrow(token: ExprToken): Expr {
-    if (this.peekAt(1).text === '=>') {
+  private parseIdentifierOrArrow(token: number): Expr {
+    const name = this.texts[token]!
+    if (this.texts[this.at(1)] === '=>') {
       this.index += 2
-      return this.parseArrowBody([token.text], token.span)
+      return this.parseArrowBody([name], this.tokens.starts[token]!)
     }
     this.index++
-    switch (token.text) {
+    const span = this.spanOf(token)
+    switch (name) {
       case 'true':
-        return { kind: 'Literal', value: true, span: token.span }
+        return { kind: 'Literal', value: true, span }
       case 'false':
-        return { kind: 'Literal', value: false, span: token.span }
+        return { kind: 'Literal', value: false, span }
       case 'null':
-        return { kind: 'Literal', value: null, span: token.span }
+        return { kind: 'Literal', value: null, span }
       case 'undefined':
-        return { kind: 'Literal', value: undefined, span: token.span }
+        return { kind: 'Literal', value: undefined, span }
       case 'new':
       case 'function':
       case 'this':
@@ -203,111 +226,122 @@ class Parser {
       case 'typeof':
       case 'void':
       case 'in':
-        return this.fail(`"${token.text}" is not supported in expressions`, token.span)
+        return this.fail(`"${name}" is not supported in expressions`, span)
     }
-    return { kind: 'Identifier', name: token.text, span: token.span }
+    return { kind: 'Identifier', name, span }
   }
 
-  private parsePunctuatorPrimary(token: ExprToken): Expr {
-    if (token.text === '(') {
+  private parsePunctuatorPrimary(token: number): Expr {
+    const text = this.texts[token]
+    if (text === '(') {
       const params = this.arrowParams()
-      if (params) return this.parseArrowBody(params, token.span)
+      if (params) return this.parseArrowBody(params, this.tokens.starts[token]!)
       this.index++
       const inner = this.parseExpression(0)
       this.expect(')')
       return inner
     }
-    if (token.text === '[') {
+    if (text === '[') {
       this.index++
       const elements = this.parseList(']')
       const end = this.expect(']')
-      return { kind: 'Array', elements, span: join(token.span, end.span) }
+      return { kind: 'Array', elements, span: { start: this.tokens.starts[token]!, end: this.tokens.ends[end]! } }
     }
-    if (token.text === '{') return this.parseObject(token)
-    if (token.text === '...') return this.fail('Spread syntax is not supported', token.span)
-    return this.fail(`Unexpected "${token.text}"`, token.span)
+    if (text === '{') return this.parseObject(token)
+    if (text === '...') return this.fail('Spread syntax is not supported', this.spanOf(token))
+    return this.fail(`Unexpected "${text}"`, this.spanOf(token))
   }
 
   /** When the tokens at `(` are `(a, b) =>`, consumes them and returns the parameter names. */
   private arrowParams(): string[] | undefined {
     const params: string[] = []
+    const count = this.tokens.count
     let i = this.index + 1
-    while (this.tokens[i]?.kind === ExprTokenKind.Identifier) {
-      params.push(this.tokens[i]!.text)
+    while (i < count && this.kinds[i] === ExprTokenKind.Identifier) {
+      params.push(this.texts[i]!)
       i++
-      if (this.tokens[i]?.text !== ',') break
+      if (i >= count || this.texts[i] !== ',') break
       i++
     }
-    if (this.tokens[i]?.text !== ')' || this.tokens[i + 1]?.text !== '=>') return undefined
+    if (i + 1 >= count || this.texts[i] !== ')' || this.texts[i + 1] !== '=>') return undefined
     this.index = i + 2
     return params
   }
 
-  private parseArrowBody(params: string[], start: ExprSpan): Expr {
-    if (this.peek().text === '{')
-      this.fail('Arrow functions must have an expression body, not a block', this.peek().span)
+  private parseArrowBody(params: string[], start: number): Expr {
+    const next = this.at(0)
+    if (this.texts[next] === '{')
+      this.fail('Arrow functions must have an expression body, not a block', this.spanOf(next))
     const body = this.parseExpression(0)
-    return { kind: 'Arrow', params, body, span: join(start, body.span) }
+    return { kind: 'Arrow', params, body, span: { start, end: body.span.end } }
   }
 
-  private parseObject(open: ExprToken): Expr {
+  private parseObject(open: number): Expr {
     this.index++
     const properties: ObjectProperty[] = []
-    while (this.peek().text !== '}' || this.peek().kind !== ExprTokenKind.Punctuator) {
-      const key = this.peek()
-      if (key.kind === ExprTokenKind.EndOfInput) break
-      if (key.kind === ExprTokenKind.Punctuator) this.fail(`Expected a property name but found "${key.text}"`, key.span)
+    for (;;) {
+      const key = this.at(0)
+      const kind = this.kinds[key]
+      if (this.texts[key] === '}' && kind === ExprTokenKind.Punctuator) break
+      if (kind === ExprTokenKind.EndOfInput) break
+      if (kind === ExprTokenKind.Punctuator)
+        this.fail(`Expected a property name but found "${this.texts[key]}"`, this.spanOf(key))
       this.index++
-      const name = key.kind === ExprTokenKind.Identifier ? key.text : String(key.value)
-      if (this.peek().text === ':') {
+      const name = kind === ExprTokenKind.Identifier ? this.texts[key]! : String(this.tokens.values[key])
+      if (this.texts[this.at(0)] === ':') {
         this.index++
         properties.push({ key: name, value: this.parseExpression(0) })
-      } else if (key.kind === ExprTokenKind.Identifier) {
-        properties.push({ key: name, value: { kind: 'Identifier', name, span: key.span } })
+      } else if (kind === ExprTokenKind.Identifier) {
+        properties.push({ key: name, value: { kind: 'Identifier', name, span: this.spanOf(key) } })
       } else {
-        this.fail('Expected ":" after the property name', this.peek().span)
+        this.fail('Expected ":" after the property name', this.spanOf(this.at(0)))
       }
-      if (this.peek().text !== ',') break
+      if (this.texts[this.at(0)] !== ',') break
       this.index++
     }
     const end = this.expect('}')
-    return { kind: 'Object', properties, span: join(open.span, end.span) }
+    return { kind: 'Object', properties, span: { start: this.tokens.starts[open]!, end: this.tokens.ends[end]! } }
   }
 
   private parseList(close: string): Expr[] {
     const items: Expr[] = []
-    while (this.peek().text !== close) {
-      if (this.peek().kind === ExprTokenKind.EndOfInput) break
+    for (;;) {
+      const token = this.at(0)
+      if (this.texts[token] === close || this.kinds[token] === ExprTokenKind.EndOfInput) break
       items.push(this.parseExpression(0))
-      if (this.peek().text !== ',') break
+      if (this.texts[this.at(0)] !== ',') break
       this.index++
     }
     return items
   }
 
-  private expect(text: string): ExprToken {
-    const token = this.peek()
-    if (token.kind !== ExprTokenKind.Punctuator || token.text !== text) {
-      const found = token.kind === ExprTokenKind.EndOfInput ? 'the end of the expression' : `"${token.text}"`
-      this.fail(`Expected "${text}" but found ${found}`, token.span)
+  /** Consumes the punctuator `text` and returns its index, or fails. */
+  private expect(text: string): number {
+    const token = this.at(0)
+    if (this.kinds[token] !== ExprTokenKind.Punctuator || this.texts[token] !== text) {
+      const found =
+        this.kinds[token] === ExprTokenKind.EndOfInput ? 'the end of the expression' : `"${this.texts[token]}"`
+      this.fail(`Expected "${text}" but found ${found}`, this.spanOf(token))
     }
     this.index++
     return token
   }
 
-  private expectIdentifier(what: string): ExprToken {
-    const token = this.peek()
-    if (token.kind !== ExprTokenKind.Identifier) this.fail(`Expected ${what}`, token.span)
+  private expectIdentifier(what: string): number {
+    const token = this.at(0)
+    if (this.kinds[token] !== ExprTokenKind.Identifier) this.fail(`Expected ${what}`, this.spanOf(token))
     this.index++
     return token
   }
 
-  private peek(): ExprToken {
-    return this.peekAt(0)
+  /** The index of the token `offset` after the current one, clamped to the end-of-input token. */
+  private at(offset: number): number {
+    const i = this.index + offset
+    return i < this.last ? i : this.last
   }
 
-  private peekAt(offset: number): ExprToken {
-    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)]!
+  private spanOf(token: number): ExprSpan {
+    return { start: this.tokens.starts[token]!, end: this.tokens.ends[token]! }
   }
 
   private fail(message: string, span: ExprSpan): never {

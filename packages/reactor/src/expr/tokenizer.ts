@@ -1,5 +1,5 @@
 import { isAsciiLetter, isDigit } from '../util/chars.ts'
-import type { ExprError, ExprSpan } from './ast.ts'
+import type { ExprError } from './ast.ts'
 
 export enum ExprTokenKind {
   Number,
@@ -9,12 +9,29 @@ export enum ExprTokenKind {
   EndOfInput,
 }
 
-export interface ExprToken {
-  kind: ExprTokenKind
-  /** The punctuator or identifier text; the decoded value for strings; the source text for numbers. */
-  text: string
-  value?: number | string
-  span: ExprSpan
+/**
+ * The tokens of one expression as parallel arrays, reused from one expression to the next: a token costs no
+ * object and no span, and the parser builds spans only for the nodes it makes. Parsing is synchronous and
+ * never re-enters itself, so one module-level list serves every call; entries past `count` are stale.
+ */
+export class ExprTokens {
+  count = 0
+  readonly kinds: ExprTokenKind[] = []
+  /** The punctuator or identifier text; the source text for numbers and strings. */
+  readonly texts: string[] = []
+  /** The decoded value for strings, the number for numbers. */
+  readonly values: (number | string | undefined)[] = []
+  readonly starts: number[] = []
+  readonly ends: number[] = []
+
+  push(kind: ExprTokenKind, text: string, value: number | string | undefined, start: number, end: number): void {
+    const i = this.count++
+    this.kinds[i] = kind
+    this.texts[i] = text
+    this.values[i] = value
+    this.starts[i] = start
+    this.ends[i] = end
+  }
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' }
@@ -41,7 +58,35 @@ function isWhiteSpace(c: number): boolean {
   )
 }
 
-const NUMBER = /0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
+}
+
+/** The end of the number at `pos`, as `/0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y` reads it. */
+function numberEnd(src: string, pos: number): number {
+  const c1 = src.charCodeAt(pos + 1)
+  if (src.charCodeAt(pos) === 48 && (c1 === 120 || c1 === 88) && isHexDigit(src.charCodeAt(pos + 2))) {
+    pos += 3
+    while (isHexDigit(src.charCodeAt(pos))) pos++
+    return pos
+  }
+  while (isDigit(src.charCodeAt(pos))) pos++
+  if (src.charCodeAt(pos) === 46 /* . */) {
+    pos++
+    while (isDigit(src.charCodeAt(pos))) pos++
+  }
+  const e = src.charCodeAt(pos)
+  if (e === 101 || e === 69) {
+    let at = pos + 1
+    const sign = src.charCodeAt(at)
+    if (sign === 43 || sign === 45) at++
+    if (isDigit(src.charCodeAt(at))) {
+      while (isDigit(src.charCodeAt(at))) at++
+      pos = at
+    }
+  }
+  return pos
+}
 
 /**
  * The punctuator at `pos`, longest first (`===` over `==`, `?.` over `?`); undefined for a character that
@@ -100,9 +145,9 @@ function punctuatorAt(src: string, pos: number): string | undefined {
   }
 }
 
-/** Splits an expression into tokens; the first lexical error ends the scan. */
-export function tokenize(src: string): { tokens: ExprToken[]; error?: ExprError } {
-  const tokens: ExprToken[] = []
+/** Splits an expression into `out` (emptied first); the first lexical error ends the scan and is returned. */
+export function tokenize(src: string, out: ExprTokens): ExprError | undefined {
+  out.count = 0
   let pos = 0
   const n = src.length
   while (pos < n) {
@@ -112,36 +157,25 @@ export function tokenize(src: string): { tokens: ExprToken[]; error?: ExprError 
       continue
     }
     const start = pos
+    if (isIdentStart(c)) {
+      pos++
+      while (pos < n && isIdentPart(src.charCodeAt(pos))) pos++
+      out.push(ExprTokenKind.Identifier, src.slice(start, pos), undefined, start, pos)
+      continue
+    }
     if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(pos + 1)))) {
-      NUMBER.lastIndex = pos
-      NUMBER.exec(src)
-      pos = NUMBER.lastIndex
-      if (pos < n && isIdentPart(src.charCodeAt(pos))) {
-        return {
-          tokens,
-          error: { message: `Invalid number "${src.slice(start, pos + 1)}"`, span: { start, end: pos + 1 } },
-        }
-      }
+      pos = numberEnd(src, pos)
+      if (pos < n && isIdentPart(src.charCodeAt(pos)))
+        return { message: `Invalid number "${src.slice(start, pos + 1)}"`, span: { start, end: pos + 1 } }
       const text = src.slice(start, pos)
-      tokens.push({ kind: ExprTokenKind.Number, text, value: Number(text), span: { start, end: pos } })
+      out.push(ExprTokenKind.Number, text, Number(text), start, pos)
       continue
     }
     if (c === 34 || c === 39) {
       const scanned = scanString(src, pos)
-      if ('error' in scanned) return { tokens, error: scanned.error }
-      tokens.push({
-        kind: ExprTokenKind.String,
-        text: src.slice(start, scanned.end),
-        value: scanned.value,
-        span: { start, end: scanned.end },
-      })
+      if ('error' in scanned) return scanned.error
+      out.push(ExprTokenKind.String, src.slice(start, scanned.end), scanned.value, start, scanned.end)
       pos = scanned.end
-      continue
-    }
-    if (isIdentStart(c)) {
-      pos++
-      while (pos < n && isIdentPart(src.charCodeAt(pos))) pos++
-      tokens.push({ kind: ExprTokenKind.Identifier, text: src.slice(start, pos), span: { start, end: pos } })
       continue
     }
     const punct = punctuatorAt(src, pos)
@@ -152,13 +186,13 @@ export function tokenize(src: string): { tokens: ExprToken[]; error?: ExprError 
         c === 96
           ? 'Template literals are not supported; use "Total: {expr}" binding text instead'
           : `Unexpected character "${src[pos]}"`
-      return { tokens, error: { message, span: { start, end: start + 1 } } }
+      return { message, span: { start, end: start + 1 } }
     }
     pos += text.length
-    tokens.push({ kind: ExprTokenKind.Punctuator, text, span: { start, end: pos } })
+    out.push(ExprTokenKind.Punctuator, text, undefined, start, pos)
   }
-  tokens.push({ kind: ExprTokenKind.EndOfInput, text: '', span: { start: n, end: n } })
-  return { tokens }
+  out.push(ExprTokenKind.EndOfInput, '', undefined, n, n)
+  return undefined
 }
 
 function scanString(src: string, start: number): { value: string; end: number } | { error: ExprError } {

@@ -1,3 +1,4 @@
+import { isAsciiLetter, isDigit } from '../util/chars.ts'
 import { setBounded, TextCache } from '../util/textCache.ts'
 
 /**
@@ -107,24 +108,28 @@ export interface HandlerUse {
   length: number
 }
 
-const STATE_ACCESS = /(?<![\w$.])\$state\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])/g
+/** After a `$state` word: `.key`, `?.key` or `['key']` (a key whose string was blanked). */
+const STATE_ACCESS = /\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])/y
 const MUTATORS =
   /^(?:\s*(?:\??\.\s*[A-Za-z_$][\w$]*|\[[^\]]*\]))*\s*(?:\.\s*(?:push|pop|shift|unshift|splice|sort|reverse|fill|copyWithin)\s*\(|(?:\+\+|--|(?:\*\*|\?\?|\|\||&&|[-+*/%&|^]|<<|>>>?)?=(?!=)))/
 
-/** `$state.key` reads and writes (assignments, `++`/`--`, `delete`, mutating array methods). */
-function stateUses(code: string, blanked: string): HandlerUse[] {
-  const uses: HandlerUse[] = []
-  for (const m of blanked.matchAll(STATE_ACCESS)) {
-    // Bracket keys were blanked; read them from the original code at the same offsets.
-    const original = code.slice(m.index, m.index + m[0].length)
-    const key = m[1] ?? /\[\s*(['"])([^'"]+)\1/.exec(original)?.[2]
-    if (!key) continue
-    const after = blanked.slice(m.index + m[0].length, m.index + m[0].length + 200)
-    const before = blanked.slice(Math.max(0, m.index - 8), m.index)
-    const write = MUTATORS.test(after) || /(?:\+\+|--|\bdelete)\s*$/.test(before)
-    uses.push({ kind: write ? 'write' : 'read', key, at: m.index, length: m[0].length })
-  }
-  return uses
+/**
+ * A `$state.key` read or write (assignment, `++`/`--`, `delete`, mutating array method) at the `$state` word
+ * `[at, end)` of the blanked code; the end of the access, or -1 when none follows the word.
+ */
+function stateUse(code: string, blanked: string, at: number, end: number, uses: HandlerUse[]): number {
+  STATE_ACCESS.lastIndex = end
+  const m = STATE_ACCESS.exec(blanked)
+  if (!m) return -1
+  const stop = STATE_ACCESS.lastIndex
+  // Bracket keys were blanked; read them from the original code at the same offsets.
+  const key = m[1] ?? /\[\s*(['"])([^'"]+)\1/.exec(code.slice(at, stop))?.[2]
+  if (!key) return stop
+  const after = blanked.slice(stop, stop + 200)
+  const before = blanked.slice(Math.max(0, at - 8), at)
+  const write = MUTATORS.test(after) || /(?:\+\+|--|\bdelete)\s*$/.test(before)
+  uses.push({ kind: write ? 'write' : 'read', key, at, length: stop - at })
+  return stop
 }
 
 export interface NamedUse {
@@ -133,26 +138,38 @@ export interface NamedUse {
   length: number
 }
 
-/** `$<root>.name` member reads, e.g. `$args.step`, `$computed.total`, `$ext.http`. */
+/** After a `$<root>` word: `.name` or `?.name`, e.g. `$args.step`, `$computed.total`, `$ext.http`. */
+const MEMBER = /\s*\??\.\s*([A-Za-z_$][\w$]*)/y
+
+/** The member use at the `$<root>` word `[at, end)` of `blanked`; its end, or -1 when no member follows. */
+function memberUse(blanked: string, at: number, end: number, out: NamedUse[]): number {
+  MEMBER.lastIndex = end
+  const m = MEMBER.exec(blanked)
+  if (!m) return -1
+  out.push({ name: m[1]!, at, length: MEMBER.lastIndex - at })
+  return MEMBER.lastIndex
+}
+
+/** `$<root>.name` member reads in `blanked` (strings and comments blanked), e.g. `$scope.item`. */
 function memberUses(root: string, blanked: string): NamedUse[] {
   const out: NamedUse[] = []
-  if (!blanked.includes(root)) return out
-  const re = memberPattern(root)
-  re.lastIndex = 0
-  for (let m = re.exec(blanked); m !== null; m = re.exec(blanked))
-    out.push({ name: m[1]!, at: m.index, length: m[0].length })
+  let resume = 0
+  for (let at = blanked.indexOf(root); at !== -1; at = blanked.indexOf(root, at + 1)) {
+    const end = at + root.length
+    if (at < resume || !isWordStart(blanked, at, end)) continue
+    const stop = memberUse(blanked, at, end, out)
+    if (stop !== -1) resume = stop
+  }
   return out
 }
 
-const MEMBER_PATTERNS = new Map<string, RegExp>()
-
-function memberPattern(root: string): RegExp {
-  let re = MEMBER_PATTERNS.get(root)
-  if (!re) {
-    re = new RegExp(`(?<![\\w$.])\\${root}\\s*\\??\\.\\s*([A-Za-z_$][\\w$]*)`, 'g')
-    MEMBER_PATTERNS.set(root, re)
-  }
-  return re
+/** Whether `[at, end)` is a whole word of `text` that does not follow a `.` (the `(?<![\w$.])` of a search). */
+function isWordStart(text: string, at: number, end: number): boolean {
+  return (
+    (at === 0 || !isWordChar(text.charCodeAt(at - 1))) &&
+    text.charCodeAt(at - 1) !== 46 &&
+    !isWordChar(text.charCodeAt(end))
+  )
 }
 
 /** What the validator needs to know about one handler's code; a pure function of the text. */
@@ -177,8 +194,6 @@ export function clearHandlerCaches(): void {
   ANALYSES.clear()
   SCOPE_USES.clear()
 }
-const DYNAMIC_STATE = /\$state\s*(?:\[(?!\s*['"])|[^\s.[?])|\$state\s*$/
-
 /**
  * Every lexical fact about `code` the validator checks, computed once per distinct text (bounded cache), so
  * re-validating a panel whose handlers did not change costs a lookup per handler.
@@ -187,28 +202,103 @@ export function analyzeHandler(code: string): HandlerAnalysis {
   const cached = ANALYSES.lookup(code)
   if (cached) return cached.value
   const blanked = blankStringsAndComments(code)
-  const analysis: HandlerAnalysis = {
-    forbidden: globalUses(blanked, FORBIDDEN_GLOBALS),
-    state: stateUses(code, blanked),
-    computed: memberUses('$computed', blanked),
-    args: memberUses('$args', blanked),
-    ext: memberUses('$ext', blanked),
-    emits: emitUses(code, blanked),
-    mentions: stateMentions(code),
-    dynamicState: DYNAMIC_STATE.test(code),
-  }
+  const analysis = scanWords(code, blanked)
   ANALYSES.set(code, analysis)
   return analysis
 }
 
-/** `$state.key` or `$state['key']` in code or in an expression that does not parse. */
-const STATE_MENTION = /\$state\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])/g
+/** Where the last match of each search ended: a use starting before it was part of that match. */
+interface Resume {
+  state: number
+  computed: number
+  args: number
+  ext: number
+  emit: number
+}
+
+/**
+ * One pass over the words of the blanked code: forbidden globals and the `$state`, `$computed`, `$args`,
+ * `$ext` and `$emit` uses, each as its own regular expression search would find them (a word not after `.`,
+ * a search resuming after its last match).
+ */
+function scanWords(code: string, blanked: string): HandlerAnalysis {
+  const analysis: HandlerAnalysis = {
+    forbidden: [],
+    state: [],
+    computed: [],
+    args: [],
+    ext: [],
+    emits: [],
+    mentions: stateMentions(code),
+    dynamicState: hasDynamicState(code),
+  }
+  const resume: Resume = { state: 0, computed: 0, args: 0, ext: 0, emit: 0 }
+  const n = blanked.length
+  for (let i = 0; i < n;) {
+    const c = blanked.charCodeAt(i)
+    if (!isWordChar(c)) {
+      i++
+      continue
+    }
+    const start = i
+    while (++i < n && isWordChar(blanked.charCodeAt(i)));
+    if (isDigit(c) || (start > 0 && blanked.charCodeAt(start - 1) === 46) /* . */) continue
+    if (c === 36 /* $ */) dollarWord(code, blanked, start, i, analysis, resume)
+    else if (FORBIDDEN.mayHold(blanked, start, i)) forbiddenUse(blanked, start, i, analysis.forbidden as NamedUse[])
+  }
+  return analysis
+}
+
+function dollarWord(code: string, blanked: string, at: number, end: number, a: HandlerAnalysis, resume: Resume): void {
+  const word = blanked.slice(at, end)
+  let stop = -1
+  switch (word) {
+    case '$state':
+      if (at >= resume.state && (stop = stateUse(code, blanked, at, end, a.state as HandlerUse[])) !== -1)
+        resume.state = stop
+      return
+    case '$computed':
+      if (at >= resume.computed && (stop = memberUse(blanked, at, end, a.computed as NamedUse[])) !== -1)
+        resume.computed = stop
+      return
+    case '$args':
+      if (at >= resume.args && (stop = memberUse(blanked, at, end, a.args as NamedUse[])) !== -1) resume.args = stop
+      return
+    case '$ext':
+      if (at >= resume.ext && (stop = memberUse(blanked, at, end, a.ext as NamedUse[])) !== -1) resume.ext = stop
+      return
+    case '$emit':
+      if (at >= resume.emit && (stop = emitUse(code, blanked, at, end, a.emits as NamedUse[])) !== -1)
+        resume.emit = stop
+      return
+  }
+}
+
+/** After a `$state` word in the original code: a whole-object use or a computed key (`$state[k]`, `f($state)`). */
+const DYNAMIC_STATE = /\s*(?:\[(?!\s*['"])|[^\s.[?]|$)/y
+
+/** `$state` used as a whole or with a computed key anywhere in `code` (strings and comments included). */
+function hasDynamicState(code: string): boolean {
+  for (let at = code.indexOf('$state'); at !== -1; at = code.indexOf('$state', at + 1)) {
+    DYNAMIC_STATE.lastIndex = at + 6
+    if (DYNAMIC_STATE.test(code)) return true
+  }
+  return false
+}
+
+/** After `$state` in code or in an expression that does not parse: `.key`, `?.key` or `['key']`. */
+const STATE_MENTION = /\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])/y
 
 /** The state keys `text` mentions (`$state.key`, `$state['key']`), wherever they are written. */
 export function stateMentions(text: string): string[] {
   const keys: string[] = []
-  if (!text.includes('$state')) return keys
-  for (const m of text.matchAll(STATE_MENTION)) keys.push(m[1] ?? m[3]!)
+  // Each `$state` as a search for `$state.key` meets it: one inside a match (`$state.$state`) is skipped.
+  for (let at = text.indexOf('$state'); at !== -1;) {
+    STATE_MENTION.lastIndex = at + 6
+    const m = STATE_MENTION.exec(text)
+    if (m) keys.push(m[1] ?? m[3]!)
+    at = text.indexOf('$state', m ? STATE_MENTION.lastIndex : at + 1)
+  }
   return keys
 }
 
@@ -225,25 +315,51 @@ export function scopeUses(source: string): readonly NamedUse[] {
   return uses
 }
 
-/** `$emit('name', …)` with a literal name. */
-function emitUses(code: string, blanked: string): NamedUse[] {
-  const out: NamedUse[] = []
-  for (const m of blanked.matchAll(/(?<![\w$.])\$emit\s*\(\s*(['"`])/g)) {
-    const open = m.index + m[0].length
-    const close = code.indexOf(m[1]!, open)
-    if (close !== -1) out.push({ name: code.slice(open, close), at: m.index, length: close + 1 - m.index })
-  }
-  return out
+/** After a `$emit` word: `(` and the quote of a literal name. */
+const EMIT = /\s*\(\s*(['"`])/y
+
+/** `$emit('name', …)` with a literal name at the `$emit` word `[at, end)`; the end of the match, or -1. */
+function emitUse(code: string, blanked: string, at: number, end: number, out: NamedUse[]): number {
+  EMIT.lastIndex = end
+  const m = EMIT.exec(blanked)
+  if (!m) return -1
+  const open = EMIT.lastIndex
+  const close = code.indexOf(m[1]!, open)
+  if (close !== -1) out.push({ name: code.slice(open, close), at, length: close + 1 - at })
+  return open
 }
 
-/** Identifiers used as free globals (not after `.`, not object keys). */
-function globalUses(blanked: string, names: ReadonlySet<string>): NamedUse[] {
-  const out: NamedUse[] = []
-  for (const m of blanked.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)) {
-    if (!names.has(m[0])) continue
-    const next = /^\s*(.)/.exec(blanked.slice(m.index + m[0].length))?.[1]
-    if (next === ':' && /[{,]\s*$/.test(blanked.slice(0, m.index))) continue
-    out.push({ name: m[0], at: m.index, length: m[0].length })
-  }
-  return out
+/** A forbidden global at the word `[start, end)`, unless it is an object key (`{ process: 1 }`). */
+function forbiddenUse(blanked: string, start: number, end: number, out: NamedUse[]): void {
+  const name = blanked.slice(start, end)
+  if (!FORBIDDEN.set.has(name)) return
+  const next = /^\s*(.)/.exec(blanked.slice(end))?.[1]
+  if (next === ':' && /[{,]\s*$/.test(blanked.slice(0, start))) return
+  out.push({ name, at: start, length: name.length })
 }
+
+/** `[\w$]`. */
+function isWordChar(c: number): boolean {
+  return isAsciiLetter(c) || isDigit(c) || c === 95 /* _ */ || c === 36 /* $ */
+}
+
+/** A set of names and a cheap pre-check (length and first character) run before a candidate is cut out. */
+class NameFilter {
+  private readonly first = new Set<number>()
+  private readonly min: number
+  private readonly max: number
+
+  constructor(readonly set: ReadonlySet<string>) {
+    const lengths = [...set].map((name) => name.length)
+    this.min = Math.min(...lengths)
+    this.max = Math.max(...lengths)
+    for (const name of set) this.first.add(name.charCodeAt(0))
+  }
+
+  mayHold(text: string, start: number, end: number): boolean {
+    const length = end - start
+    return length >= this.min && length <= this.max && this.first.has(text.charCodeAt(start))
+  }
+}
+
+const FORBIDDEN = new NameFilter(FORBIDDEN_GLOBALS)

@@ -120,7 +120,8 @@ export async function shutdown(parts: KernelParts, timeoutMs: number): Promise<S
   for (const socket of sockets) socket.destroy()
   // Disposing fails the runs still in the sandbox and every queued one (they never reach the database).
   const disposed = parts.sandbox.dispose()
-  const waiting = cut ? await hard.within('counting the TriLog outbox', history.stop()) : { value: 0 }
+  // Rows the relay did not send (cut at the deadline, or TriLog refused) wait in the outbox for the next start.
+  const waiting = await hard.within('counting the TriLog outbox', history.stop())
   const unfinished: string[] = []
   const steps: [string, () => Promise<unknown>][] = [
     ['HTTP server', () => serverClosed],
@@ -136,12 +137,14 @@ export async function shutdown(parts: KernelParts, timeoutMs: number): Promise<S
   soft.clear()
   hard.clear()
   const report = { ms: Date.now() - started, clients: away.clients }
-  if (!cut && unfinished.length === 0) return report
+  if (!cut && waiting?.value === 0 && unfinished.length === 0) return report
   const pending = waiting ? String(waiting.value) : 'an unknown number of'
   const cutShort =
-    `[kernel] shutdown cut short at its ${timeoutMs} ms deadline: ${handlers} handler runs stopped (running or ` +
-    `queued), ${pending} TriLog writes left in the outbox for the next start, ${terminated} WebSocket clients ` +
-    `terminated without closing (${away.clients} sent away with 1001)` +
+    (cut
+      ? `[kernel] shutdown cut short at its ${timeoutMs} ms deadline: `
+      : `[kernel] shutdown left work for the next start before its ${timeoutMs} ms deadline: `) +
+    `${handlers} handler runs stopped (running or queued), ${pending} TriLog writes left in the outbox for the ` +
+    `next start, ${terminated} WebSocket clients terminated without closing (${away.clients} sent away with 1001)` +
     (unfinished.length ? `; not finished: ${unfinished.join(', ')}` : '')
   console.log(cutShort)
   return { ...report, cutShort }

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { Socket } from 'node:net'
@@ -8,8 +9,11 @@ import type { Browser } from 'playwright-core'
 import WsClient from 'ws'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ServerMessage } from '@nexus/protocol'
+import { TrilogStore } from '@nexus/trilog'
 import { launchChromium } from '../../../e2e/harness.ts'
-import { COUNTER, OWNER } from './helpers.ts'
+import { startKernel } from '../src/index.ts'
+import { COUNTER, OWNER, api, startTestKernel } from './helpers.ts'
+import { createDatabase } from './postgres.ts'
 import { freePort, spawnKernel, stopKernel } from './process.ts'
 
 const DEADLINE_MS = 3_000
@@ -199,4 +203,40 @@ describe('shutdown with everything still pending', () => {
     }
     expect(versions).toEqual(Array.from({ length: CHANGES }, (_, i) => i + 1))
   }, 240_000)
+})
+
+describe('shutdown while TriLog refuses writes', () => {
+  it('says how many history events wait in the outbox, and the next start relays them', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'nexus-shutdown-'))
+    const trilogDir = mkdtempSync(join(tmpdir(), 'nexus-shutdown-trilog-'))
+    // On the services run, both kernels share a PostgreSQL database instead.
+    const pgAdmin = process.env.NEXUS_TEST_POSTGRES
+    const databaseUrl = pgAdmin ? await createDatabase(pgAdmin, `nexus_${randomBytes(6).toString('hex')}`) : undefined
+    const first = await startTestKernel({ dataDir, trilogDir, databaseUrl })
+    // The kernel's own chDB directory, opened again in this process: the same tables.
+    const store = await TrilogStore.open({ dataDir: trilogDir })
+    const id = (await api(first.kernel, 'POST', '/api/panels', { nxml: COUNTER })).body.id as string
+    // A history read waits for the relay: the creation's events are in TriLog before the table goes away.
+    expect((await api(first.kernel, 'GET', `/api/panels/${id}/timeline`)).status).toBe(200)
+    await store.client.command({ query: 'RENAME TABLE trilog_events TO trilog_events_away' })
+    for (let i = 0; i < 5; i++) {
+      const { status } = await api(first.kernel, 'POST', `/api/panels/${id}/trigger`, { tool: 'increment' })
+      expect(status).toBe(200)
+    }
+    await first.kernel.close()
+    const report = await first.kernel.stopped
+    expect(report.cutShort).toBe(
+      '[kernel] shutdown left work for the next start before its 10000 ms deadline: 0 handler runs stopped ' +
+        '(running or queued), 5 TriLog writes left in the outbox for the next start, 0 WebSocket clients ' +
+        'terminated without closing (0 sent away with 1001)',
+    )
+
+    await store.client.command({ query: 'RENAME TABLE trilog_events_away TO trilog_events' })
+    const second = await startKernel({ host: '127.0.0.1', port: 0, dataDir, trilogDir, databaseUrl })
+    const timeline = await api(second, 'GET', `/api/panels/${id}/timeline`, undefined, first.ownerKey)
+    const changes = timeline.body.entries.filter((e: { kind: string }) => e.kind === 'state_change')
+    expect(changes.map((e: { attrs: { version: number } }) => e.attrs.version)).toEqual([1, 2, 3, 4, 5])
+    await second.close()
+    await store.close()
+  }, 60_000)
 })

@@ -104,8 +104,8 @@ export class HistoryRelay {
   }
 
   /**
-   * Stops at once (the kernel's shutdown deadline): a pass under way ends after its batch, and what is left
-   * waits in the outbox for the next start. Resolves with how many rows wait.
+   * Stops at once (the end of the kernel's shutdown, or its deadline): a pass under way ends after its batch,
+   * and what is left waits in the outbox for the next start. Resolves with how many rows wait.
    */
   async stop(): Promise<number> {
     this.closed = true

@@ -148,6 +148,8 @@ function wellFormed(type: string, area: Area, reqId: string): Record<string, unk
       return { type, reqId, channel: `panel:${area.panelId}` }
     case 'trigger':
       return { type, reqId, panelId: area.panelId, tool: 'increment', args: { step: 1 } }
+    case 'bind':
+      return { type, reqId, panelId: area.panelId, path: 'count', value: 1 }
     default:
       return { type, reqId }
   }
@@ -270,7 +272,7 @@ describe('every WebSocket message type, fuzzed in both encodings, against a spaw
       const goodFrames = [good, ...(type === 'subscribe' ? otherSubscriptions(area, reqId) : [])]
       for (const g of goodFrames) {
         // Strangers may say hello, ping and unsubscribe; they must be refused everything that reaches the canary.
-        const refused = stranger && (type === 'subscribe' || type === 'trigger')
+        const refused = stranger && (type === 'subscribe' || type === 'trigger' || type === 'bind')
         out.push({
           data: encodeFrame(wire(g)),
           label: `well-formed ${JSON.stringify(g)}`,
@@ -296,7 +298,7 @@ describe('every WebSocket message type, fuzzed in both encodings, against a spaw
             parses = false
           }
         }
-        const reachesCanary = stranger && (type === 'subscribe' || type === 'trigger')
+        const reachesCanary = stranger && (type === 'subscribe' || type === 'trigger' || type === 'bind')
         out.push({
           data: encodeFrame(m),
           label: `${type} with ${m.label.slice(0, 160)}`,

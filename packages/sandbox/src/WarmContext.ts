@@ -32,6 +32,8 @@ export class WarmContext {
   readonly #cache = new Map<string, QuickJSHandle>()
   #hooks: RunHooks | undefined
   #start!: QuickJSHandle
+  #finish!: QuickJSHandle
+  #defer!: QuickJSHandle
   #snapshot!: QuickJSHandle
   #seal!: QuickJSHandle
   #clean!: QuickJSHandle
@@ -60,9 +62,13 @@ export class WarmContext {
     boot.value.dispose()
     for (const handle of host) handle.dispose()
     if (booted.error) return warm.#failBoot(booted.error)
-    const [start, snapshot, seal, clean] = [0, 1, 2, 3].map((i) => warm.#own(ctx.getProp(booted.value, i)))
+    const [start, finish, defer, snapshot, seal, clean] = [0, 1, 2, 3, 4, 5].map((i) =>
+      warm.#own(ctx.getProp(booted.value, i)),
+    )
     booted.value.dispose()
     warm.#start = start!
+    warm.#finish = finish!
+    warm.#defer = defer!
     warm.#snapshot = snapshot!
     warm.#seal = seal!
     warm.#clean = clean!
@@ -82,6 +88,16 @@ export class WarmContext {
 
   get start(): QuickJSHandle {
     return this.#start
+  }
+
+  /** After `start` gave undefined (a plain handler ended) and no job is pending: the output, or the throw. */
+  get finish(): QuickJSHandle {
+    return this.#finish
+  }
+
+  /** After `start` gave undefined with jobs pending: a promise for the output, queued behind them. */
+  get defer(): QuickJSHandle {
+    return this.#defer
   }
 
   get snapshot(): QuickJSHandle {
@@ -140,7 +156,7 @@ export class WarmContext {
       result.error.dispose()
       return false
     }
-    const ok = ctx.dump(result.value) === true
+    const ok = ctx.getNumber(result.value) === 1
     result.value.dispose()
     return ok
   }

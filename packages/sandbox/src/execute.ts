@@ -39,11 +39,8 @@ export interface ExecuteRequest {
   /** The warm context to reuse, or undefined to boot a new one on `runtime`. */
   warm: WarmContext | undefined
   code: string
-  stateJson: string
-  argsJson: string
-  computedJson: string
-  seed: number
-  now: number
+  /** The run's inputs as one string (guestPrelude.ts `guestInput`). */
+  input: string
   limits: SandboxLimits
   /** `performance.now()` value after which the run is interrupted. */
   deadline: number
@@ -57,7 +54,10 @@ export interface ExecuteOutcome {
   poisoned: boolean
   /** The context the run used, still alive (unless poisoned); the caller keeps it only when `clean`. */
   warm: WarmContext | undefined
-  /** The run settled with nothing left behind (no jobs, no host calls, no new globals, no eval). */
+  /**
+   * The run settled with no job or host call left behind. The context may be kept only if, in addition,
+   * `warm.clean()` (no new globals, no eval) holds: the caller checks that after answering the run.
+   */
   clean: boolean
 }
 
@@ -98,7 +98,7 @@ export async function execute(req: ExecuteRequest): Promise<ExecuteOutcome> {
   }
   const settledClean = result.kind === 'settled' && calls.size === 0 && !runtime.hasPendingJob()
   for (const deferred of calls.values()) if (deferred.alive) deferred.dispose()
-  return finish(warm, result, settledClean && warm.clean())
+  return finish(warm, result, settledClean)
 }
 
 async function drive(
@@ -113,21 +113,36 @@ async function drive(
     if (compiled.error !== 'escaped') return threw(ctx, compiled.error)
     return { kind: 'threw', error: { ...plainError(ESCAPED), name: 'SyntaxError' } }
   }
-  const inputs = [
-    ctx.newString(req.stateJson),
-    ctx.newString(req.argsJson),
-    ctx.newString(req.computedJson),
-    ctx.newNumber(req.seed),
-    ctx.newNumber(req.now),
-    ctx.newNumber(req.limits.maxLogs),
-  ]
-  const promise = ctx.callFunction(warm.start, ctx.undefined, [compiled.handle, ...inputs])
-  for (const handle of inputs) handle.dispose()
-  if (promise.error) return threw(ctx, promise.error)
+  const input = ctx.newString(req.input)
+  const started = ctx.callFunction(warm.start, ctx.undefined, compiled.handle, input)
+  input.dispose()
+  if (started.error) return threw(ctx, started.error)
+  let promise = started.value
+  if (ctx.typeof(promise) === 'undefined') {
+    // A plain handler ended (start gave undefined): with no job pending its output is ready now.
+    promise.dispose()
+    if (!runtime.hasPendingJob()) {
+      const done = ctx.callFunction(warm.finish, ctx.undefined)
+      return done.error ? threw(ctx, done.error) : output(ctx, done.value)
+    }
+    const deferred = ctx.callFunction(warm.defer, ctx.undefined)
+    if (deferred.error) return threw(ctx, deferred.error)
+    promise = deferred.value
+  }
   try {
-    return await settle(ctx, runtime, promise.value, req, calls, warm.snapshot)
+    return await settle(ctx, runtime, promise, req, calls, warm.snapshot)
   } finally {
-    promise.value.dispose()
+    promise.dispose()
+  }
+}
+
+/** The settled output string (disposing its handle); anything else means the guest produced none. */
+function output(ctx: QuickJSContext, value: QuickJSHandle): ExecuteResult {
+  try {
+    if (ctx.typeof(value) !== 'string') return { kind: 'threw', error: plainError('handler produced no output') }
+    return { kind: 'settled', text: ctx.getString(value) }
+  } finally {
+    value.dispose()
   }
 }
 
@@ -151,13 +166,8 @@ async function settle(
     const state = ctx.getPromiseState(promise)
     if (state.type === 'rejected') return threw(ctx, state.error)
     if (state.type === 'fulfilled') {
-      try {
-        if (ctx.typeof(state.value) !== 'string')
-          return { kind: 'threw', error: plainError('handler produced no output') }
-        return { kind: 'settled', text: ctx.getString(state.value) }
-      } finally {
-        if (!state.notAPromise) state.value.dispose()
-      }
+      if (state.notAPromise) return { kind: 'threw', error: plainError('handler produced no output') }
+      return output(ctx, state.value)
     }
     if (req.session.fatal) return { kind: 'aborted' }
     if (performance.now() > req.deadline) return { kind: 'interrupted' }

@@ -7,23 +7,48 @@ export const HANDLER_FILE = 'nexus-handler.js'
 /** Lines the handler wrapper adds above the user's code. */
 export const WRAPPER_LINES_BEFORE = 1
 
-/** Wraps a handler body as an async function; `return` and `await` work at its top level. */
+/**
+ * A body that never names `await` or `arguments` behaves identically as a plain function (see `start` in the
+ * prelude), which saves the promise job per run; anything else is compiled as an async function.
+ */
+const NEEDS_ASYNC = /await|arguments/
+
+/** Wraps a handler body as a function; `return` works at its top level, and `await` too (async form). */
 export function wrapHandler(code: string): string {
   return `(${handlerSource(code)})`
 }
 
 /** The source text of the wrapped function (what `Function.prototype.toString` returns for it). */
 export function handlerSource(code: string): string {
-  return `async function ($state, $args, $computed, $emit, $log, $view, $ext, $panel) {\n${code}\n}`
+  const kind = NEEDS_ASYNC.test(code) ? 'async function' : 'function'
+  return `${kind} ($state, $args, $computed, $emit, $log, $view, $ext, $panel) {\n${code}\n}`
+}
+
+/**
+ * The one string a run's inputs enter the VM as (a JSON array, parsed once by `start`): the seed, the clock,
+ * `maxLogs`, then the state, args and computed JSON texts as they are.
+ */
+export function guestInput(
+  seed: number,
+  now: number,
+  maxLogs: number,
+  state: string,
+  args: string,
+  computed: string,
+): string {
+  return `[${seed},${Object.is(now, -0) ? '-0' : now},${maxLogs},${state},${args},${computed}]`
 }
 
 /**
  * Runs once in every new context. Evaluates to `boot(hostLog, hostEmit, hostView, hostCall)`, which makes the
  * guest deterministic (seeded `Math.random`, fixed `Date.now()` and `new Date()`, both set per run), drops
  * GC-timed globals, hardens the realm (see `lockdown` below) and returns
- * `[start, snapshot, seal, clean]`:
- * - `start(handler, stateJson, argsJson, computedJson, seed, now, maxLogs)`: a promise for
- *   `stateJson + "\n" + returnJson`;
+ * `[start, finish, defer, snapshot, seal, clean]`:
+ * - `start(handler, input)` ({@link guestInput}): for an async handler (or a plain one returning a thenable) a
+ *   promise for `stateJson + "\n" + returnJson`. A plain handler that returned or threw gives `undefined`, and
+ *   the host then calls `finish()` (no job pending: the output, or the error thrown, exactly what the async
+ *   form's next job would produce) or `defer()` (jobs pending: the async form's promise, queued at the same
+ *   place behind them);
  * - `snapshot()`: the current `$state` as JSON (for flushes);
  * - `seal(fn, source)`: true when `fn` is the compiled wrapper, i.e. its source text is exactly `source` (a
  *   body that closes the wrapper and opens its own function fails this); freezes it for reuse;
@@ -40,7 +65,8 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
   const RealDate = Date, ErrorC = Error, TypeErr = TypeError, InternalErr = InternalError
   const ProxyC = Proxy, create = Object.create, ownKeys = Reflect.ownKeys, getProto = Object.getPrototypeOf
   const describe = Object.getOwnPropertyDescriptor, isExtensible = Object.isExtensible, SetC = Set
-  const fnToString = Function.prototype.toString, realEval = G.eval
+  const fnToString = Function.prototype.toString, realEval = G.eval, PromiseC = Promise
+  const asyncProto = getProto(async function () {}), resolved = PromiseC.resolve()
 
   let a = 0, nowValue = 0, dirty = false
   G.Math.random = function random() {
@@ -201,19 +227,56 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
   lockdown()
   const globalCount = ownKeys(G).length, globalProto = getProto(G)
 
-  let state
-  function start(handler, stateJson, argsJson, computedJson, seed, now, maxLogs) {
-    a = seed | 0
-    nowValue = now
-    logsLeft = maxLogs
+  let state, result, rejected = false
+  function output(returned) {
+    return serialise(state, '$state') + '\n' + serialise(returned, 'the return value')
+  }
+  function start(handler, input) {
+    const parts = parse(input)
+    a = parts[0] | 0
+    nowValue = parts[1]
+    logsLeft = parts[2]
     logCharsLeft = ${MAX_LOG_RUN_CHARS}
-    state = parse(stateJson)
-    const args = deepFreeze(parse(argsJson))
-    const computed = deepFreeze(parse(computedJson))
-    const settled = handler(state, args, computed, $emit, $log, $view, $ext, $panel)
-    return apply(then, settled, [function finish(returned) {
-      return serialise(state, '$state') + '\n' + serialise(returned, 'the return value')
+    state = parts[3]
+    const args = deepFreeze(parts[4])
+    const computed = deepFreeze(parts[5])
+    if (getProto(handler) === asyncProto) {
+      return apply(then, handler(state, args, computed, $emit, $log, $view, $ext, $panel), [output])
+    }
+    // A plain handler: what the async form does when its body ends, step for step (returning a thenable
+    // reads its then once and queues the job that adopts it; anything else settles the promise at once).
+    rejected = false
+    try {
+      result = handler(state, args, computed, $emit, $log, $view, $ext, $panel)
+      if (isObject(result)) {
+        const thenFn = result.then
+        if (typeof thenFn === 'function') return apply(then, adopt(result, thenFn), [output])
+      }
+    } catch (e) {
+      rejected = true
+      result = e
+    }
+    return undefined
+  }
+  function adopt(thenable, thenFn) {
+    let resolve, reject
+    const promise = new PromiseC((res, rej) => { resolve = res; reject = rej })
+    apply(then, resolved, [function adoptThenable() {
+      try { apply(thenFn, thenable, [resolve, reject]) } catch (e) { reject(e) }
     }])
+    return promise
+  }
+  function finish() {
+    const value = result
+    result = undefined
+    if (rejected) throw value
+    return output(value)
+  }
+  function defer() {
+    const value = result
+    result = undefined
+    if (rejected) return apply(then, resolved, [function rethrow() { throw value }])
+    return apply(then, resolved, [function settle() { return output(value) }])
   }
   function snapshot() { return serialise(state, '$state') }
   function seal(fn, source) {
@@ -225,7 +288,7 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
     state = undefined
     const ok = !dirty && ownKeys(G).length === globalCount && getProto(G) === globalProto && isExtensible(G)
     dirty = false
-    return ok
+    return ok ? 1 : 0
   }
-  return [start, snapshot, seal, clean]
+  return [start, finish, defer, snapshot, seal, clean]
 })`

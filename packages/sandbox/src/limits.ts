@@ -3,7 +3,11 @@ import { SandboxConfigError } from './errors.ts'
 export interface SandboxLimits {
   /** Wall-clock deadline of one run, in ms. */
   timeoutMs: number
-  /** Per-runtime allocation limit (`setMemoryLimit`); the module-wide WASM cap is {@link MODULE_MEMORY_BYTES}. */
+  /**
+   * Memory of one run: the most the worker's WASM memory may grow to while it runs ({@link moduleGrowLimit}:
+   * at least the 16 MiB a module starts with, at most {@link MODULE_MEMORY_BYTES}), and QuickJS's own
+   * per-allocation check (`setMemoryLimit`).
+   */
   memoryBytes: number
   /** Guest stack limit; at most {@link MAX_STACK_BYTES}. */
   stackBytes: number
@@ -33,10 +37,19 @@ export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
 /** How long past its deadline a run may keep its worker before the watchdog terminates and replaces it. */
 export const WATCHDOG_GRACE_MS = 250
 
-const WASM_PAGE = 64 * 1024
+export const WASM_PAGE = 64 * 1024
 /** Initial and maximum WASM pages of one module: 16 MiB growing to a hard 64 MiB cap. */
 export const MODULE_MEMORY_PAGES = { initial: 256, maximum: 1024 } as const
 export const MODULE_MEMORY_BYTES = MODULE_MEMORY_PAGES.maximum * WASM_PAGE
+const MODULE_INITIAL_BYTES = MODULE_MEMORY_PAGES.initial * WASM_PAGE
+
+/**
+ * How far a run may grow its module's WASM memory: `memoryBytes` in all (the engine's own footprint counts, as
+ * in a V8 isolate's heap limit), never below the 16 MiB a module starts with nor above the 64 MiB cap.
+ */
+export function moduleGrowLimit(limits: SandboxLimits): number {
+  return Math.min(MODULE_MEMORY_BYTES, Math.max(MODULE_INITIAL_BYTES, limits.memoryBytes))
+}
 /** Above ~512 KiB, deep guest recursion overflows the host stack before QuickJS notices (measured). */
 export const MAX_STACK_BYTES = 256 * 1024
 

@@ -1,11 +1,24 @@
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import { MessageChannel, Worker } from 'node:worker_threads'
+import type { MessagePort } from 'node:worker_threads'
 import type { Json } from '@nexus/protocol'
 import { checkHostCall, checkStateWrites } from '../capabilities.ts'
 import { SandboxDisposedError, SandboxError } from '../errors.ts'
 import { WATCHDOG_GRACE_MS } from '../limits.ts'
 import type { HostBridge, LogEntry, RunOutcome, SandboxErrorCode } from '../types.ts'
 import type { FromWorker, ToWorker, WorkerRun } from './messages.ts'
+import {
+  encodeRun,
+  newSharedChannel,
+  ON_PORT,
+  readText,
+  signal,
+  whenChanged,
+  Word,
+  writeText,
+} from './sharedChannel.ts'
+import type { SharedChannel } from './sharedChannel.ts'
+import { isJsonData } from './isJsonData.ts'
 
 const ENTRY = new URL('../worker/entry.mjs', import.meta.url)
 /** Node's own limits on each worker's JS heap and thread stack (the QuickJS WASM memory is capped separately). */
@@ -16,11 +29,18 @@ interface Ticket {
   host: HostBridge | undefined
   /** Log entries streamed from the worker so far (already bounded by limits.maxLogs there). */
   logs: LogEntry[]
+  /** Messages of this run received so far, and how many the worker posted (known once it answered). */
+  received: number
+  posted: number | undefined
+  answer: RunOutcome | undefined
   resolve(outcome: RunOutcome): void
 }
 
 interface Slot {
   worker: Worker
+  /** Requests and answers (pool/sharedChannel.ts); `inbox` carries what does not fit, and host-call replies. */
+  channel: SharedChannel
+  inbox: MessagePort
   ready: boolean
   ticket: Ticket | undefined
   watchdog: NodeJS.Timeout | undefined
@@ -53,7 +73,7 @@ export class WorkerPool {
   run(run: WorkerRun, host: HostBridge | undefined): Promise<RunOutcome> {
     if (this.#disposed) return Promise.reject(new SandboxDisposedError())
     return new Promise((resolve) => {
-      this.#queue.push({ run, host, logs: [], resolve })
+      this.#queue.push({ run, host, logs: [], received: 0, posted: undefined, answer: undefined, resolve })
       this.#dispatch()
     })
   }
@@ -64,7 +84,10 @@ export class WorkerPool {
     const slots = this.#slots.splice(0)
     for (const slot of slots) {
       clearTimeout(slot.watchdog)
-      slot.ticket?.resolve(failure('HANDLER_ERROR', 'the sandbox was disposed while this handler ran'))
+      const ticket = slot.ticket
+      slot.ticket = undefined
+      ticket?.resolve(failure('HANDLER_ERROR', 'the sandbox was disposed while this handler ran'))
+      release(slot)
     }
     for (const ticket of this.#queue.splice(0)) {
       ticket.resolve(failure('HANDLER_ERROR', 'the sandbox was disposed before this handler ran'))
@@ -73,8 +96,16 @@ export class WorkerPool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(ENTRY, { execArgv: [], resourceLimits: RESOURCE_LIMITS, stdout: false })
-    const slot: Slot = { worker, ready: false, ticket: undefined, watchdog: undefined }
+    const channel = newSharedChannel()
+    const { port1: inbox, port2 } = new MessageChannel()
+    const worker = new Worker(ENTRY, {
+      execArgv: [],
+      resourceLimits: RESOURCE_LIMITS,
+      stdout: false,
+      workerData: { buffer: channel.control.buffer, inbox: port2 },
+      transferList: [port2],
+    })
+    const slot: Slot = { worker, channel, inbox, ready: false, ticket: undefined, watchdog: undefined }
     worker.unref()
     worker.on('message', (message: FromWorker) => this.#onMessage(slot, message))
     worker.on('error', (error: Error & { code?: string }) => {
@@ -102,12 +133,54 @@ export class WorkerPool {
       slot.ticket = ticket
       slot.worker.ref()
       slot.watchdog = setTimeout(() => this.#onWatchdog(slot, ticket), ticket.run.limits.timeoutMs + WATCHDOG_GRACE_MS)
-      this.#post(slot, { t: 'run', run: ticket.run })
+      this.#send(slot, ticket)
     }
   }
 
+  /** Hands a run to the worker: its text in shared memory when it fits, else posted; then waits for the answer. */
+  #send(slot: Slot, ticket: Ticket): void {
+    const { control } = slot.channel
+    let bytes = ON_PORT
+    // WASI runs carry bytes, and a state JSON would change (NaN, -0, undefined, Dates) must reach the worker as
+    // it is, so the ops are against the caller's actual values: both are posted as objects.
+    if (ticket.run.wasi || !isJsonData(ticket.run.state)) {
+      slot.inbox.postMessage({ t: 'run', run: ticket.run } satisfies ToWorker)
+    } else {
+      const text = encodeRun(ticket.run)
+      bytes = writeText(slot.channel, text)
+      if (bytes === ON_PORT) slot.inbox.postMessage({ t: 'run', text } satisfies ToWorker)
+    }
+    Atomics.store(control, Word.RequestBytes, bytes)
+    const done = Atomics.load(control, Word.DoneSeq)
+    Atomics.add(control, Word.RunSeq, 1)
+    signal(control, Word.Doorbell)
+    whenChanged(control, Word.DoneSeq, done, () => this.#onAnswer(slot, ticket))
+  }
+
+  /** The worker signalled its answer: read it (unless it was posted) and note how many messages preceded it. */
+  #onAnswer(slot: Slot, ticket: Ticket): void {
+    if (slot.ticket !== ticket) return
+    const { control } = slot.channel
+    const bytes = Atomics.load(control, Word.DoneBytes)
+    if (bytes !== ON_PORT) ticket.answer = JSON.parse(readText(slot.channel, bytes)) as RunOutcome
+    ticket.posted = Atomics.load(control, Word.Posted)
+    this.#complete(slot, ticket)
+  }
+
+  /** Resolves the run once its answer and every message posted before it have arrived. */
+  #complete(slot: Slot, ticket: Ticket): void {
+    if (ticket.answer === undefined || ticket.posted === undefined || ticket.received < ticket.posted) return
+    clearTimeout(slot.watchdog)
+    slot.ticket = undefined
+    slot.worker.unref()
+    ticket.resolve(recheck(ticket.answer, ticket.run))
+    this.#dispatch()
+  }
+
+  /** A host-call reply: posted, then announced (the worker reads its inbox only when woken). */
   #post(slot: Slot, message: ToWorker): void {
-    slot.worker.postMessage(message)
+    slot.inbox.postMessage(message)
+    signal(slot.channel.control, Word.Doorbell)
   }
 
   #onWatchdog(slot: Slot, ticket: Ticket): void {
@@ -130,6 +203,7 @@ export class WorkerPool {
     const ticket = slot.ticket
     slot.ticket = undefined
     this.#slots.splice(index, 1)
+    release(slot)
     void slot.worker.terminate()
     // The worker cannot answer any more: report the logs it streamed before it was stopped.
     if (ticket && !outcome.ok) ticket.resolve({ ok: false, error: { ...outcome.error, logs: ticket.logs } })
@@ -146,27 +220,19 @@ export class WorkerPool {
     }
     const ticket = slot.ticket
     if (!ticket || ticket.run.id !== message.id) return
-    if (message.t === 'done') {
-      clearTimeout(slot.watchdog)
-      slot.ticket = undefined
-      slot.worker.unref()
-      ticket.resolve(recheck(message.outcome, ticket.run))
-      return this.#dispatch()
-    }
-    if (message.t === 'log') {
-      ticket.logs.push(message.entry)
-      return
-    }
-    if (message.t === 'flush') {
-      if (checkStateWrites(message.ops, ticket.run.capabilities)) return
-      try {
-        ticket.host?.onFlush?.(message.ops, message.state)
-      } catch {
-        // onFlush must not throw; a throwing host cannot take the run (or the pool) down.
+    ticket.received++
+    if (message.t === 'done') ticket.answer = message.outcome
+    else if (message.t === 'log') ticket.logs.push(message.entry)
+    else if (message.t === 'flush') {
+      if (!checkStateWrites(message.ops, ticket.run.capabilities)) {
+        try {
+          ticket.host?.onFlush?.(message.ops, message.state)
+        } catch {
+          // onFlush must not throw; a throwing host cannot take the run (or the pool) down.
+        }
       }
-      return
-    }
-    void this.#hostCall(slot, ticket, message)
+    } else void this.#hostCall(slot, ticket, message)
+    this.#complete(slot, ticket)
   }
 
   async #hostCall(slot: Slot, ticket: Ticket, call: Extract<FromWorker, { t: 'call' }>): Promise<void> {
@@ -199,7 +265,15 @@ async function invoke(ticket: Ticket, call: Extract<FromWorker, { t: 'call' }>):
 function recheck(outcome: RunOutcome, run: WorkerRun): RunOutcome {
   if (!outcome.ok) return outcome
   const denied = checkStateWrites(outcome.value.ops, run.capabilities)
-  return denied ? { ok: false, error: denied.toFailure(outcome.value.logs) } : outcome
+  if (denied) return { ok: false, error: denied.toFailure(outcome.value.logs) }
+  outcome.value.now = run.now // as given, -0 included (JSON text cannot keep its sign)
+  return outcome
+}
+
+/** Wakes a pending wait on a slot that is going away (so it settles and is dropped) and closes its port. */
+function release(slot: Slot): void {
+  Atomics.notify(slot.channel.control, Word.DoneSeq)
+  slot.inbox.close()
 }
 
 function failure(code: SandboxErrorCode, message: string): RunOutcome {

@@ -20,11 +20,17 @@ export interface WorkerRun {
   flush: boolean
 }
 
+/**
+ * By message port, pool → worker: a run too large for shared memory (as text) or a WASI run (with its bytes),
+ * and host-call replies. Each is announced through the shared channel (sharedChannel.ts), never listened for.
+ */
 export type ToWorker =
+  | { t: 'run'; text: string }
   | { t: 'run'; run: WorkerRun }
   | { t: 'reply'; id: number; callId: number; ok: true; json: string }
   | { t: 'reply'; id: number; callId: number; ok: false; message: string }
 
+/** By `postMessage`, worker → pool; a run's answer comes through the shared channel unless it is too large. */
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'call'; id: number; callId: number; kind: 'ext' | 'panel'; target: string; method: string; args: Json[] }

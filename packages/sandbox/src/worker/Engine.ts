@@ -7,6 +7,8 @@ import type { WarmContext } from '../WarmContext.ts'
 export interface EngineLease {
   runtime: QuickJSRuntime
   memory: WebAssembly.Memory
+  /** How far `memory` may grow (a run sets it from its limits and puts the module cap back when done). */
+  growLimit: { bytes: number }
   /** The context kept from the last clean run, if any. */
   warm: WarmContext | undefined
 }
@@ -32,7 +34,7 @@ export class Engine {
     this.#runtime ??= loaded.module.newRuntime()
     const warm = this.#warm
     this.#warm = undefined
-    return { runtime: this.#runtime, memory: loaded.memory, warm }
+    return { runtime: this.#runtime, memory: loaded.memory, growLimit: loaded.growLimit, warm }
   }
 
   /** After a clean run: keep its context (and the runtime) for the next run. */
@@ -68,10 +70,15 @@ export class Engine {
     this.#loaded = undefined
   }
 
-  /** Boots a warm context ahead of the next run (idle time only), so a discarded one costs that run nothing. */
-  prewarm(boot: (runtime: QuickJSRuntime) => WarmContext | undefined): void {
-    if (this.#warm || !this.#loaded) return
-    this.#runtime ??= this.#loaded.module.newRuntime()
+  /**
+   * Loads a module (after a retired one) and boots a warm context ahead of the next run (idle time only), so
+   * neither costs that run anything.
+   */
+  async prewarm(boot: (runtime: QuickJSRuntime) => WarmContext | undefined): Promise<void> {
+    if (this.#warm) return
+    const loaded = await this.module()
+    if (this.#warm || this.#loaded !== loaded) return
+    this.#runtime ??= loaded.module.newRuntime()
     this.#warm = boot(this.#runtime)
   }
 

@@ -5,8 +5,9 @@ import { FATAL_CODES, neverSettlesError, timeoutError } from '../errors.ts'
 import type { SandboxError } from '../errors.ts'
 import { execute } from '../execute.ts'
 import type { ExecuteResult, HostChannel } from '../execute.ts'
-import { MODULE_MEMORY_BYTES } from '../limits.ts'
-import type { WorkerRun } from '../pool/messages.ts'
+import { guestInput } from '../guestPrelude.ts'
+import { MODULE_MEMORY_BYTES, moduleGrowLimit } from '../limits.ts'
+import type { RunText } from '../pool/sharedChannel.ts'
 import { readOutput } from '../readOutput.ts'
 import { RunSession } from '../RunSession.ts'
 import type { LogEntry, RunOutcome } from '../types.ts'
@@ -22,13 +23,23 @@ export interface RunContext {
   log?(entry: LogEntry): void
 }
 
+/** A finished run: its outcome, and what to do with the engine once the outcome has been sent. */
+export interface QuickJsRun {
+  outcome: RunOutcome
+  /** Keeps or drops the context, runtime or module (the checks for a clean context run here, off the clock). */
+  release(): void
+}
+
 /** Runs one handler in this worker's engine; expected failures come back as values. */
-export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOutcome> {
+export async function runQuickJs(request: RunText, rc: RunContext): Promise<QuickJsRun> {
   const started = performance.now()
-  const { runtime, memory, warm } = await rc.engine.lease()
+  const run = request.header
+  const fullState = request.stateObject ?? (JSON.parse(request.state) as JsonObject)
+  const { runtime, memory, growLimit, warm } = await rc.engine.lease()
   const memoryBefore = memory.buffer.byteLength
+  growLimit.bytes = moduleGrowLimit(run.limits)
   const session = new RunSession(run.capabilities, run.limits, rc.log)
-  const baseline = new Baseline(run.state, run.capabilities)
+  const baseline = new Baseline(fullState, run.capabilities)
   let flushes = 0
   const channel: HostChannel = { call: rc.channel.call, next: rc.channel.next }
   if (run.flush) {
@@ -41,20 +52,18 @@ export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOut
       rc.flush(output.value.ops, full)
     }
   }
+  const stateJson = baseline.visible === fullState ? request.state : JSON.stringify(baseline.visible)
   const executed = await execute({
     runtime,
     warm,
     code: run.code,
-    stateJson: JSON.stringify(baseline.visible),
-    argsJson: JSON.stringify(run.args),
-    computedJson: JSON.stringify(run.computed),
-    seed: run.seed,
-    now: run.now,
+    input: guestInput(run.seed, run.now, run.limits.maxLogs, stateJson, request.args, request.computed),
     limits: run.limits,
     deadline: started + run.limits.timeoutMs,
     session,
     channel,
   })
+  growLimit.bytes = MODULE_MEMORY_BYTES
   const { result, poisoned } = executed
   const memoryAfter = memory.buffer.byteLength
   const ctx: ErrorContext = {
@@ -66,21 +75,23 @@ export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOut
   const failure = failureOf(result, session, ctx)
   // Memory exhaustion drops the whole module (returning its grown WASM memory); other fatal limits drop
   // the runtime; any other failure (or a run that left anything behind) drops the context; a clean,
-  // successful run keeps the context for the next one.
+  // successful run keeps the context for the next one, if it also left no globals and ran no eval.
   const context = executed.warm
-  const reusable = !poisoned && !failure && !ctx.memoryPressure && executed.clean && context !== undefined
-  if (poisoned) rc.engine.abandon()
-  else if (failure?.code === 'SANDBOX_MEMORY' || ctx.memoryPressure) rc.engine.retire(context)
-  else if (failure && FATAL_CODES.has(failure.code)) rc.engine.dropRuntime(context)
-  else if (!reusable) rc.engine.discard(context)
-  if (failure) return { ok: false, error: failure.toFailure(session.logs()) }
+  let reusable = !poisoned && !failure && !ctx.memoryPressure && executed.clean && context !== undefined
+  const release = (): void => {
+    if (poisoned) rc.engine.abandon()
+    else if (failure?.code === 'SANDBOX_MEMORY' || ctx.memoryPressure) rc.engine.retire(context)
+    else if (failure && FATAL_CODES.has(failure.code)) rc.engine.dropRuntime(context)
+    else if (reusable && context?.clean() === true) rc.engine.keep(context)
+    else rc.engine.discard(context)
+  }
+  if (failure) return { outcome: { ok: false, error: failure.toFailure(session.logs()) }, release }
   const text = (result as { text: string }).text
   const output = readOutput(text, baseline.visible, run.capabilities, run.limits)
   if (!output.ok) {
-    if (reusable) rc.engine.discard(context)
-    return { ok: false, error: output.error.toFailure(session.logs()) }
+    reusable = false
+    return { outcome: { ok: false, error: output.error.toFailure(session.logs()) }, release }
   }
-  if (reusable) rc.engine.keep(context)
   const { ops, returnValue } = output.value
   const state = baseline.fullAfter(output.value.state, ops)
   const logs = session.logs()
@@ -88,7 +99,7 @@ export async function runQuickJs(run: WorkerRun, rc: RunContext): Promise<RunOut
   // An object literal, not a spread of a partial one: the spread alone measured ~2.5 µs on the host.
   const value = { ops, state, logs, events, view, returnValue, flushes, seed: run.seed, now: run.now, durationMs: 0 }
   value.durationMs = performance.now() - started
-  return { ok: true, value }
+  return { outcome: { ok: true, value }, release }
 }
 
 /** The run's failure, or undefined when the guest settled and produced output. */

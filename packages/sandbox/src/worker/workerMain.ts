@@ -1,99 +1,169 @@
-import { parentPort } from 'node:worker_threads'
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import type { MessagePort } from 'node:worker_threads'
 import { handlerError } from '../errors.ts'
 import type { HostReply } from '../execute.ts'
 import type { FromWorker, ToWorker, WorkerRun } from '../pool/messages.ts'
+import {
+  decodeRun,
+  newSharedChannel,
+  ON_PORT,
+  readText,
+  runText,
+  signal,
+  Word,
+  writeText,
+} from '../pool/sharedChannel.ts'
+import type { RunText } from '../pool/sharedChannel.ts'
 import type { RunOutcome } from '../types.ts'
 import { WarmContext } from '../WarmContext.ts'
 import { Engine } from './Engine.ts'
 import { runQuickJs } from './runQuickJs.ts'
+import type { QuickJsRun } from './runQuickJs.ts'
 import { runWasi } from './runWasi.ts'
 
-// The worker side of the pool: one run at a time, replies to host calls routed to the run in flight.
+// The worker side of the pool: one run at a time. The worker blocks in Atomics.wait between runs and while
+// its guest waits on the host (pool/sharedChannel.ts); it never needs its own event loop to hear the pool.
 const port = parentPort
 if (!port) throw new Error('workerMain must run in a worker thread')
+const { buffer, inbox } = workerData as { buffer: SharedArrayBuffer; inbox: MessagePort }
+const channel = newSharedChannel(buffer)
+const { control } = channel
 const engine = new Engine()
 let replies: HostReply[] = []
-let wake: (() => void) | undefined
 let current = -1
-let busy = false
+let lastRun = 0
+/** Messages posted for the run in flight; the pool waits for all of them before it takes the answer. */
+let posted = 0
+
+type RunMessage = Extract<ToWorker, { t: 'run' }>
 
 function post(message: FromWorker): void {
+  posted++
   port!.postMessage(message)
 }
 
-/** The next host reply, or undefined once `deadline` passes. */
-function nextReply(deadline: number): Promise<HostReply | undefined> {
-  const queued = replies.shift()
-  if (queued) return Promise.resolve(queued)
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => finish(), Math.max(0, deadline - performance.now()) + 1)
-    function finish(): void {
-      clearTimeout(timer)
-      wake = undefined
-      resolve(replies.shift())
-    }
-    wake = finish
-  })
-}
-
-async function handle(run: WorkerRun): Promise<RunOutcome> {
-  replies = []
-  current = run.id
-  if (run.wasi) return runWasi(run, run.wasi, (entry) => post({ t: 'log', id: run.id, entry }))
-  return runQuickJs(run, {
-    engine,
-    channel: {
-      call: (callId, kind, target, method, args) => post({ t: 'call', id: run.id, callId, kind, target, method, args }),
-      next: nextReply,
-    },
-    flush: (ops, state) => post({ t: 'flush', id: run.id, ops, state }),
-    log: (entry) => post({ t: 'log', id: run.id, entry }),
-  })
-}
-
-port.on('message', (message: ToWorker) => {
-  if (message.t === 'reply') {
-    if (message.id !== current) return
+/** Takes what the pool posted: replies to the run in flight are queued (older ones dropped), a run is returned. */
+function drain(): RunMessage | undefined {
+  for (let received = receiveMessageOnPort(inbox); received; received = receiveMessageOnPort(inbox)) {
+    const message = received.message as ToWorker
+    if (message.t === 'run') return message
+    if (message.id !== current) continue
     const { callId } = message
     replies.push(
       message.ok ? { callId, ok: true, json: message.json } : { callId, ok: false, message: message.message },
     )
-    wake?.()
-    return
   }
-  busy = true
-  void handle(message.run).then(
-    (outcome) => {
-      busy = false
-      post({ t: 'done', id: message.run.id, outcome })
-      setImmediate(prewarm)
-    },
-    (error: unknown) => {
-      busy = false
-      post({
-        t: 'done',
-        id: message.run.id,
-        outcome: {
-          ok: false,
-          error: handlerError(
-            `the sandbox worker failed (${String((error as Error)?.message ?? error)}); report this if it recurs`,
-          ).toFailure([]),
-        },
-      })
-    },
-  )
-})
+  return undefined
+}
 
-/** Boots the next warm context while the worker is idle (after a run that could not keep its own). */
-function prewarm(): void {
-  if (busy) return
+/** The next host reply, or undefined once `deadline` passes; blocks this thread meanwhile (it has nothing else to do). */
+function nextReply(deadline: number): Promise<HostReply | undefined> {
+  for (;;) {
+    const bell = Atomics.load(control, Word.Doorbell)
+    drain()
+    const queued = replies.shift()
+    if (queued) return Promise.resolve(queued)
+    const left = deadline - performance.now()
+    if (left < 0) return Promise.resolve(undefined)
+    Atomics.wait(control, Word.Doorbell, bell, left + 1)
+  }
+}
+
+/** Blocks until the pool sends the next run: as text in shared memory, or posted (too large, or WASI). */
+function nextRequest(): RunText | WorkerRun {
+  for (;;) {
+    const bell = Atomics.load(control, Word.Doorbell)
+    const seq = Atomics.load(control, Word.RunSeq)
+    if (seq !== lastRun) {
+      lastRun = seq
+      break
+    }
+    drain()
+    Atomics.wait(control, Word.Doorbell, bell)
+  }
+  const bytes = Atomics.load(control, Word.RequestBytes)
+  if (bytes !== ON_PORT) return decodeRun(readText(channel, bytes))
+  // The pool posts before it signals, so the message is already queued.
+  let message = drain()
+  while (!message) {
+    Atomics.wait(control, Word.Doorbell, Atomics.load(control, Word.Doorbell), 1)
+    message = drain()
+  }
+  return 'text' in message ? decodeRun(message.text) : message.run
+}
+
+async function handle(request: RunText | WorkerRun): Promise<QuickJsRun> {
+  if (!('header' in request)) {
+    const { id, wasi } = request
+    if (!wasi) return handle({ ...runText(request), stateObject: request.state })
+    const outcome = await runWasi(request, wasi, (entry) => post({ t: 'log', id, entry }))
+    return { outcome, release: () => undefined }
+  }
+  const { id } = request.header
+  return runQuickJs(request, {
+    engine,
+    channel: {
+      call: (callId, kind, target, method, args) => post({ t: 'call', id, callId, kind, target, method, args }),
+      next: nextReply,
+    },
+    flush: (ops, state) => post({ t: 'flush', id, ops, state }),
+    log: (entry) => post({ t: 'log', id, entry }),
+  })
+}
+
+/** Answers a run: as text in shared memory when it fits, else posted; then wakes the pool. */
+function answer(id: number, outcome: RunOutcome): void {
+  const bytes = writeText(channel, JSON.stringify(outcome))
+  if (bytes === ON_PORT) post({ t: 'done', id, outcome })
+  Atomics.store(control, Word.DoneBytes, bytes)
+  Atomics.store(control, Word.Posted, posted)
+  signal(control, Word.DoneSeq)
+}
+
+function crashed(error: unknown): RunOutcome {
+  const message = error instanceof Error ? error.message : String(error)
+  return {
+    ok: false,
+    error: handlerError(`the sandbox worker failed (${message}); report this if it recurs`).toFailure([]),
+  }
+}
+
+/** Boots the next warm context (and reloads a retired module) while the worker is idle. */
+async function prewarm(): Promise<void> {
   try {
-    engine.prewarm((runtime) => WarmContext.prewarm(runtime))
+    await engine.prewarm((runtime) => WarmContext.prewarm(runtime))
   } catch {
     engine.abandon()
   }
 }
 
+async function serve(): Promise<never> {
+  for (;;) {
+    const request = nextRequest()
+    const id = 'header' in request ? request.header.id : request.id
+    replies = []
+    posted = 0
+    current = id
+    let run: QuickJsRun | undefined
+    try {
+      run = await handle(request)
+    } catch (error) {
+      answer(id, crashed(error))
+    }
+    current = -1
+    if (run) {
+      answer(id, run.outcome)
+      try {
+        run.release()
+      } catch {
+        engine.abandon()
+      }
+    }
+    await prewarm()
+  }
+}
+
 await engine.module()
-prewarm()
-post({ t: 'ready' })
+await prewarm()
+port.postMessage({ t: 'ready' } satisfies FromWorker)
+await serve()

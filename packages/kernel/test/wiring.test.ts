@@ -390,10 +390,15 @@ describe('wired through the kernel', () => {
         body: { path: '/data' },
       })
       const entries = await timelineWith(kernel, id, (k) => k.filter((x) => x === 'state_change').length === 2)
-      expect(entries.filter((e) => e.kind === 'state_change').map((e) => [e.attrs.tool, e.attrs.flush])).toEqual([
-        ['load', 1],
-        ['load', undefined],
+      const changes = entries.filter((e) => e.kind === 'state_change').map((e) => e.attrs)
+      expect(changes.map(({ tool, flush, flushes }) => [tool, flush, flushes])).toEqual([
+        ['load', 1, undefined],
+        ['load', undefined, 1],
       ])
+      for (const version of [1, 2]) {
+        const replay = await api(kernel, 'POST', `/api/panels/${id}/changes/${version}/replay`)
+        expect(replay.body.error.code).toBe('NOT_REPLAYABLE')
+      }
       caller.close()
       other.close()
     })

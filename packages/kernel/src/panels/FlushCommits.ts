@@ -44,6 +44,11 @@ export class FlushCommits {
       })
   }
 
+  /** For the run's last change: how many flushes came before it (none: nothing to record). */
+  recorded(): { flushes?: number } {
+    return this.count > 0 ? { flushes: this.count } : {}
+  }
+
   /** Once every flush so far is committed (or refused): the failure that ends the run, if any. */
   async settled(): Promise<KernelError | undefined> {
     await this.tail

@@ -450,7 +450,7 @@ export class PanelService {
             if (logs.length > 0) ran() // no version: this run changed nothing (replay looks runs up by version)
             return { version: panel.version, state: panel.state, ops, logs, view }
           }
-          const details = { tool: toolName, args: run.args, seed, now, durationMs, actor }
+          const details = { tool: toolName, args: run.args, seed, now, durationMs, actor, ...flushes.recorded() }
           const version = await this.commit(panel, state, ops, details)
           this.deliver(panel, events, actor, chain.through(id))
           ran(version)
@@ -469,7 +469,7 @@ export class PanelService {
     panel: LivePanel,
     state: JsonObject,
     ops: PatchOp[],
-    details: Omit<StateChangeDetails, 'version'> & { tool: string; flush?: number },
+    details: Omit<StateChangeDetails, 'version'> & { tool: string; flush?: number; flushes?: number },
   ): Promise<number> {
     const id = panel.id
     const version = panel.version + 1

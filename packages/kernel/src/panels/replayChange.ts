@@ -36,12 +36,22 @@ export async function replayChange(
     ops: PatchOp[]
     seed?: number
     now?: number
+    flush?: number
+    flushes?: number
   }
   if (!attrs.tool || attrs.tool === EDIT_TOOL) {
     throw new KernelError('NOT_A_HANDLER_RUN', `Change ${version} was an NXML edit, not a handler run`, 409)
   }
   if (attrs.tool === BIND_TOOL) {
     throw new KernelError('NOT_A_HANDLER_RUN', `Change ${version} was a bound input's write, not a handler run`, 409)
+  }
+  if (attrs.flush !== undefined || attrs.flushes !== undefined) {
+    // Its run committed state at an await: no single change holds the run's whole effect to compare with.
+    throw new KernelError(
+      'NOT_REPLAYABLE',
+      `Change ${version} is one of several a run committed at its awaits; such a run cannot be re-run change by change`,
+      409,
+    )
   }
   const ran = rows.find(
     (r) => r.kind === 'handler_run' && (JSON.parse(r.attrs) as { version?: number }).version === version,

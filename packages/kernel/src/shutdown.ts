@@ -138,7 +138,7 @@ export async function shutdown(parts: KernelParts, timeoutMs: number): Promise<S
   hard.clear()
   const report = { ms: Date.now() - started, clients: away.clients }
   if (!cut && waiting?.value === 0 && unfinished.length === 0) return report
-  const pending = waiting ? String(waiting.value) : 'an unknown number of'
+  const pending = waiting?.value === undefined ? 'an unknown number of' : String(waiting.value)
   const cutShort =
     (cut
       ? `[kernel] shutdown cut short at its ${timeoutMs} ms deadline: `

@@ -14,7 +14,7 @@ import { KernelError } from '../src/errors.ts'
 import { authenticate } from '../src/http/auth.ts'
 import { nogRoutes } from '../src/http/nogRoutes.ts'
 import { KernelMetrics } from '../src/metrics.ts'
-import { GRAPH_OBJECT } from '../src/nog/graphHistory.ts'
+import { GRAPH_CHANGE, GRAPH_OBJECT, graphAt } from '../src/nog/graphHistory.ts'
 import { NogService } from '../src/nog/NogService.ts'
 import { HistoryRelay } from '../src/panels/HistoryOutbox.ts'
 
@@ -55,8 +55,7 @@ describe('the graph at a past moment, from TriLog', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nexus-nog-history-'))
     db = await openDatabase({ dataDir: dir })
-    // A snapshot every 3 changes, so rebuilding goes through stored snapshots as well as replay.
-    store = await TrilogStore.open({ dataDir: join(dir, 'trilog'), snapshotEvery: 3 })
+    store = await TrilogStore.open({ dataDir: join(dir, 'trilog') })
     relay = new HistoryRelay({ sql: db.sql, store, metrics: new KernelMetrics() })
     relay.start()
     const accounts = new AccountService({
@@ -141,10 +140,9 @@ describe('the graph at a past moment, from TriLog', () => {
   })
 
   it('records each change with its content: created whole, updated fields, removed elements', async () => {
-    const rows = await store.events(GRAPH_OBJECT, ws)
-    const attrs = (version: number) =>
-      JSON.parse(rows.find((r) => r.kind === 'state_change' && r.seq === version)!.attrs)
-    expect(rows[0]).toMatchObject({ kind: 'snapshot', seq: 0 })
+    const rows = (await store.events(GRAPH_OBJECT, ws)).filter((r) => r.kind === GRAPH_CHANGE)
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    const attrs = (version: number) => JSON.parse(rows.find((r) => r.seq === version)!.attrs)
     expect(attrs(1).ops[0]).toMatchObject({
       op: 'add',
       path: '/entities/a',
@@ -170,7 +168,17 @@ describe('the graph at a past moment, from TriLog', () => {
     ]).toEqual([[['b', 'second']], ['ab', 'cb']])
   })
 
-  it('refuses a bad moment and says what to send', async () => {
+  it('refuses a bad moment, and a history that does not start at the first version', async () => {
     expect((await call('GET', '/at?t=yesterday')).body.error).toMatchObject({ code: 'BAD_REQUEST' })
+    // A graph whose first commits were never recorded (made before graph history existed).
+    const ops = [{ op: 'replace', path: '/version', value: 7 }]
+    await store.writeNow([
+      { objType: GRAPH_OBJECT, objId: 'legacy', ts: clock.now, seq: 7, kind: GRAPH_CHANGE, attrs: { ops, version: 7 } },
+    ])
+    const refused = await graphAt(store, 'legacy', clock.now).then(
+      () => undefined,
+      (e: KernelError) => [e.code, e.status, e.details],
+    )
+    expect(refused).toEqual(['NOG_HISTORY_INCOMPLETE', 409, { missing: 1 }])
   })
 })

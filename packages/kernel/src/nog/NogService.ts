@@ -8,7 +8,7 @@ import { outboxInserts } from '../panels/HistoryOutbox.ts'
 import { deriveFromPanel } from './deriveFromPanel.ts'
 import type { EntityPredicate } from './filter.ts'
 import { GraphIndex } from './GraphIndex.ts'
-import { graphHistoryEvents } from './graphHistory.ts'
+import { graphHistoryEvent } from './graphHistory.ts'
 import { NogRepository, type Stored, type Write } from './NogRepository.ts'
 import { planOps } from './planOps.ts'
 import { planPanelSync } from './planPanelSync.ts'
@@ -403,7 +403,7 @@ export class NogService {
     }
     const version = previous + 1
     const now = this.clock()
-    const history = outboxInserts(graphHistoryEvents(workspaceId, writes, previous, version, now), now)
+    const history = outboxInserts([graphHistoryEvent(workspaceId, writes, version, now)], now)
     await this.repo.batch([...this.repo.writeStatements(workspaceId, writes, previous, version), ...history, ...extra])
     const changes = writes.map(toChange)
     const event: NogChangeEvent = { workspaceId, version, changes }

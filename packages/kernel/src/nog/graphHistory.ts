@@ -1,19 +1,21 @@
 import { isDeepStrictEqual } from 'node:util'
 import { context as otelContext, trace } from '@opentelemetry/api'
-import { escapePointer, type Json, type JsonObject, type PatchOp } from '@nexus/protocol'
+import { applyPatch, escapePointer, type Json, type JsonObject, type PatchOp } from '@nexus/protocol'
 import type { TrilogEvent, TrilogStore } from '@nexus/trilog'
 import { KernelError } from '../errors.ts'
 import type { Write } from './NogRepository.ts'
 import type { NogEntity, NogGraph, NogRelationship } from './types.ts'
 
 /**
- * A workspace's graph lives in TriLog as the state of its `Workspace` object (id: the workspace id):
- * `{version, entities: {<id>: entity}, relationships: {<id>: relationship}}`. Each commit is one
- * `state_change` (seq: the graph version) whose RFC 6902 ops carry the content — a whole element when created,
- * the changed fields when updated, a removal when deleted, with the removed elements in `removed` — so
- * TriLog's own reconstruction (nearest snapshot, then replay) rebuilds the graph at any moment.
+ * A workspace's graph history lives in TriLog as `nog_change` events of its `Workspace` object (id: the
+ * workspace id), one per commit, `seq` the graph version. Their RFC 6902 ops act on the document
+ * `{version, entities: {<id>: entity}, relationships: {<id>: relationship}}` and carry the content — a whole
+ * element when created, the changed fields when updated, a removal when deleted, with the removed elements in
+ * `removed` — so folding them from the empty graph rebuilds it at any moment. Not `state_change`: TriLog's
+ * snapshot tracker copies an object's whole state on every write batch, seconds for a 100,000-entity graph.
  */
 export const GRAPH_OBJECT = 'Workspace'
+export const GRAPH_CHANGE = 'nog_change'
 
 /** What `graphAt` answers: the graph as it was, and its version then. */
 export interface GraphAt extends NogGraph {
@@ -26,17 +28,15 @@ interface GraphState {
   relationships: Record<string, NogRelationship>
 }
 
-/**
- * The TriLog events recording one commit (from graph version `previous` to `version`), to store in the
- * commit's own transaction (`trilog_outbox`). A graph's first commit starts its history with an empty snapshot.
- */
-export function graphHistoryEvents(
+const EMPTY: GraphState = { version: 0, entities: {}, relationships: {} }
+
+/** The TriLog event recording the commit that made graph `version`, to store in the commit's transaction. */
+export function graphHistoryEvent(
   workspaceId: string,
   writes: readonly Write[],
-  previous: number,
   version: number,
   ts: number,
-): TrilogEvent[] {
+): TrilogEvent {
   const ops: PatchOp[] = []
   const removed: { entities: NogEntity[]; relationships: NogRelationship[] } = { entities: [], relationships: [] }
   for (const w of writes) {
@@ -54,20 +54,10 @@ export function graphHistoryEvents(
   ops.push({ op: 'replace', path: '/version', value: version })
   const attrs: JsonObject = { ops: ops as unknown as Json[], version }
   if (removed.entities.length + removed.relationships.length > 0) attrs.removed = removed as unknown as Json
+  const event: TrilogEvent = { objType: GRAPH_OBJECT, objId: workspaceId, ts, seq: version, kind: GRAPH_CHANGE, attrs }
   const traceId = activeTraceId()
-  const event = (kind: string, seq: number, a: JsonObject): TrilogEvent => ({
-    objType: GRAPH_OBJECT,
-    objId: workspaceId,
-    ts,
-    seq,
-    kind,
-    attrs: a,
-    ...(traceId ? { traceId } : {}),
-  })
-  const change = event('state_change', version, attrs)
-  if (previous > 0) return [change]
-  const empty: GraphState = { version: 0, entities: {}, relationships: {} }
-  return [event('snapshot', 0, { state: empty as unknown as Json }), change]
+  if (traceId) event.traceId = traceId
+  return event
 }
 
 /** `replace` (or `add`, for a field that was absent) for each field an update changed. */
@@ -88,27 +78,37 @@ function activeTraceId(): string | undefined {
 }
 
 /**
- * The workspace's graph as it was at `at` (ms), rebuilt from TriLog; empty (version 0) before its first
- * recorded change. A graph whose history starts without a snapshot (made before graph history was recorded)
- * cannot be rebuilt: NOG_HISTORY_INCOMPLETE.
+ * The workspace's graph as it was at `at` (ms): its `nog_change` events up to then, folded in version order
+ * from the empty graph (version 0 before the first). History that does not start at version 1 or skips one
+ * (a graph made before its history was recorded, or rows removed by retention) is NOG_HISTORY_INCOMPLETE.
  */
 export async function graphAt(store: TrilogStore, workspaceId: string, at: number): Promise<GraphAt> {
-  const state = (await store.stateAt(GRAPH_OBJECT, workspaceId, at)) as unknown as GraphState | undefined
-  if (!state) {
-    const rows = await store.events(GRAPH_OBJECT, workspaceId, at)
-    if (rows.some((r) => r.kind === 'state_change')) {
-      throw new KernelError(
-        'NOG_HISTORY_INCOMPLETE',
-        'TriLog holds changes of this graph but not where they start (the graph predates graph history); ask for a moment after its history begins',
-        409,
-      )
-    }
-    return { version: 0, entities: [], relationships: [] }
+  const rows = (await store.events(GRAPH_OBJECT, workspaceId, at))
+    .filter((r) => r.kind === GRAPH_CHANGE)
+    .sort((a, b) => a.seq - b.seq)
+  const ops: PatchOp[] = []
+  for (const [i, row] of rows.entries()) {
+    if (row.seq !== i + 1) throw incomplete(i + 1)
+    for (const op of (JSON.parse(row.attrs) as { ops: PatchOp[] }).ops) ops.push(op)
   }
+  // One copy of the empty graph, then every op in place.
+  const applied = applyPatch(EMPTY as unknown as Json, ops)
+  if (!applied.ok) throw incomplete(undefined)
+  const state = applied.value as unknown as GraphState
   const byId = <T extends { id: string }>(xs: T[]) => xs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return {
     version: state.version,
     entities: byId(Object.values(state.entities)),
     relationships: byId(Object.values(state.relationships)),
   }
+}
+
+function incomplete(missing: number | undefined): KernelError {
+  const what = missing === undefined ? 'a recorded change does not apply' : `version ${missing} is missing`
+  return new KernelError(
+    'NOG_HISTORY_INCOMPLETE',
+    `TriLog's history of this graph is incomplete (${what}): it predates graph history or was cut by retention, so this moment cannot be rebuilt`,
+    409,
+    { missing: missing ?? null },
+  )
 }

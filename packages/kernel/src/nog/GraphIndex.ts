@@ -1,4 +1,5 @@
 import type { EntityPredicate } from './filter.ts'
+import { PathIndex } from './PathIndex.ts'
 import { PropertyIndex } from './PropertyIndex.ts'
 import { TrigramIndex } from './TrigramIndex.ts'
 import type { NogChangeEvent, NogEntity, NogGraph, NogRelationship, RelationshipType } from './types.ts'
@@ -31,6 +32,7 @@ export class GraphIndex {
   /** `name\0description`, for case-insensitive substring search. */
   private readonly text = new TrigramIndex()
   private readonly properties = new PropertyIndex()
+  private readonly paths = new PathIndex()
 
   constructor(public version = 0) {}
 
@@ -49,6 +51,7 @@ export class GraphIndex {
     if (entity.sourcePanel !== null) addTo(this.panels, entity.sourcePanel, entity.id)
     this.text.set(entity.id, `${entity.name}\0${entity.description}`)
     this.properties.add(entity)
+    this.paths.addEntity(entity.id)
   }
 
   removeEntity(id: string): void {
@@ -56,6 +59,7 @@ export class GraphIndex {
     this.entities.delete(id)
     for (const relId of this.adjacency.get(id) ?? []) this.removeRelationship(relId)
     this.adjacency.delete(id)
+    this.paths.removeEntity(id)
   }
 
   private removeEntityIndexes(id: string): void {
@@ -73,6 +77,7 @@ export class GraphIndex {
     this.relationships.set(rel.id, rel)
     addTo(this.adjacency, rel.fromId, rel.id)
     addTo(this.adjacency, rel.toId, rel.id)
+    this.paths.addRelationship(rel.id, rel.fromId, rel.toId)
   }
 
   removeRelationship(id: string): void {
@@ -81,6 +86,7 @@ export class GraphIndex {
     this.relationships.delete(id)
     this.adjacency.get(old.fromId)?.delete(id)
     this.adjacency.get(old.toId)?.delete(id)
+    this.paths.removeRelationship(id, old.fromId, old.toId)
   }
 
   /** Brings the index up to a committed change. */
@@ -199,61 +205,17 @@ export class GraphIndex {
 
   /**
    * A shortest path over undirected edges: entities from `from` to `to` in order and the relationship
-   * taken at each step; undefined when they are not connected. Bidirectional BFS, so a path in a large
-   * graph costs about the square root of a one-sided search.
+   * taken at each step; undefined when they are not connected (see `PathIndex`).
    */
   shortestPath(from: string, to: string): NogGraph | undefined {
     if (!this.entities.has(from) || !this.entities.has(to)) return undefined
-    if (from === to) return { entities: [this.entities.get(from)!], relationships: [] }
-    // node → the relationship that reached it (null at the roots), and its distance, one map per side.
-    const parents = [new Map<string, string | null>([[from, null]]), new Map<string, string | null>([[to, null]])]
-    const dist = [new Map([[from, 0]]), new Map([[to, 0]])]
-    const frontiers = [[from], [to]]
-    while (frontiers[0]!.length > 0 && frontiers[1]!.length > 0) {
-      const side = frontiers[0]!.length <= frontiers[1]!.length ? 0 : 1
-      const [mine, mineDist, theirDist] = [parents[side]!, dist[side]!, dist[1 - side]!]
-      const next: string[] = []
-      // Finish the layer and keep the best meeting point: the first one found need not be the shortest.
-      let best: { node: string; length: number } | undefined
-      for (const node of frontiers[side]!) {
-        const d = mineDist.get(node)! + 1
-        for (const relId of this.adjacency.get(node) ?? []) {
-          const rel = this.relationships.get(relId)!
-          const other = rel.fromId === node ? rel.toId : rel.fromId
-          if (mine.has(other)) continue
-          mine.set(other, relId)
-          mineDist.set(other, d)
-          const rest = theirDist.get(other)
-          if (rest !== undefined && (!best || d + rest < best.length)) best = { node: other, length: d + rest }
-          next.push(other)
-        }
+    const found = this.paths.shortestPath(from, to)
+    return (
+      found && {
+        entities: found.nodes.map((id) => this.entities.get(id)!),
+        relationships: found.relationships.map((id) => this.relationships.get(id)!),
       }
-      if (best) return this.joinPath(best.node, parents[0]!, parents[1]!)
-      frontiers[side] = next
-    }
-    return undefined
-  }
-
-  private joinPath(meet: string, fromSide: Map<string, string | null>, toSide: Map<string, string | null>): NogGraph {
-    const walk = (start: string, parents: Map<string, string | null>) => {
-      const nodes = [start]
-      const rels: NogRelationship[] = []
-      for (let relId = parents.get(start); relId;) {
-        const rel = this.relationships.get(relId)!
-        const prev = rel.fromId === nodes.at(-1) ? rel.toId : rel.fromId
-        rels.push(rel)
-        nodes.push(prev)
-        relId = parents.get(prev)
-      }
-      return { nodes, rels }
-    }
-    const head = walk(meet, fromSide)
-    const tail = walk(meet, toSide)
-    const ids = [...head.nodes.reverse(), ...tail.nodes.slice(1)]
-    return {
-      entities: ids.map((id) => this.entities.get(id)!),
-      relationships: [...head.rels.reverse(), ...tail.rels],
-    }
+    )
   }
 
   /** A panel's derived entities plus everything one hop away, with the relationships among them. */

@@ -7,6 +7,7 @@ import {
   type ClientMessage,
   type ErrorBody,
   type JsonObject,
+  type BindMessage,
   type ServerMessage,
   type TriggerAckResult,
 } from '@nexus/protocol'
@@ -47,6 +48,8 @@ export class SyncHub {
   private readonly wss: WebSocketServer
   private readonly subscribers = new Map<string, Set<Client>>()
   private readonly clients = new Set<Client>()
+  /** Each client's last `bind`, so its next one waits for it (see `handle`). */
+  private readonly bindTails = new WeakMap<Client, Promise<void>>()
   /** Each connection's message budget (`NEXUS_WS_RATE_LIMIT`), read once. */
   private readonly rateLimit = wsRateLimitFromEnv(process.env)
   private readonly nogChannels: NogChannels
@@ -231,13 +234,24 @@ export class SyncHub {
         return this.send(client, { type: 'ack', reqId: message.reqId, result: ack })
       }
       case 'bind': {
-        await this.access.requireLiveCredential(client)
-        await this.authorise(client, message.panelId, 'editor')
-        const { panelId, path, value, reqId } = message
-        const result = await this.panels.bind(panelId, path, value, client.principal!.userId)
-        return this.send(client, { type: 'ack', reqId, result })
+        // A client's binds apply in the order it sent them: the checks before the panel's queue await the
+        // database, which may answer a later message first (and the last value typed must win).
+        const run = (this.bindTails.get(client) ?? Promise.resolve()).then(() => this.bind(client, message))
+        this.bindTails.set(
+          client,
+          run.catch(() => undefined),
+        )
+        return run
       }
     }
+  }
+
+  private async bind(client: Client, message: BindMessage): Promise<void> {
+    await this.access.requireLiveCredential(client)
+    await this.authorise(client, message.panelId, 'editor')
+    const { panelId, path, value, reqId } = message
+    const result = await this.panels.bind(panelId, path, value, client.principal!.userId)
+    this.send(client, { type: 'ack', reqId, result })
   }
 
   /** Checks the client's role on the panel's workspace, on every message: roles can change mid-connection. */

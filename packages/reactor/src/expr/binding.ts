@@ -73,17 +73,17 @@ function parseUncached(text: string): ExprResult<Binding> {
 /** The index of the `}` matching the `{` at `open`, skipping braces inside string literals; -1 if none. */
 function findClose(text: string, open: number): number {
   let depth = 0
-  let quote: string | undefined
+  let quote = 0 // the char code of the open string's quote, 0 outside strings
   for (let i = open; i < text.length; i++) {
-    const ch = text[i]
+    const ch = text.charCodeAt(i)
     if (quote) {
-      if (ch === '\\') i++
-      else if (ch === quote) quote = undefined
-    } else if (ch === '"' || ch === "'") {
+      if (ch === 92 /* \ */) i++
+      else if (ch === quote) quote = 0
+    } else if (ch === 34 /* " */ || ch === 39 /* ' */) {
       quote = ch
-    } else if (ch === '{') {
+    } else if (ch === 123 /* { */) {
       depth++
-    } else if (ch === '}' && --depth === 0) {
+    } else if (ch === 125 /* } */ && --depth === 0) {
       return i
     }
   }

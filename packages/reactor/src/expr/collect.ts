@@ -17,10 +17,19 @@ export interface StatePath {
 export function collectStatePaths(expr: Expr): StatePath[] {
   let paths = PATHS.get(expr)
   if (!paths) {
-    paths = []
-    walk(expr, 0, paths)
+    paths = statePathsOf(expr)
     PATHS.set(expr, paths)
   }
+  return paths
+}
+
+/**
+ * `collectStatePaths` without its cache, for callers that cache by text themselves (the validator): a
+ * `WeakMap` entry per parsed expression costs more than the walk on a cold compile.
+ */
+export function statePathsOf(expr: Expr): StatePath[] {
+  const paths: StatePath[] = []
+  walk(expr, 0, paths)
   return paths
 }
 

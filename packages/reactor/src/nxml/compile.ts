@@ -7,6 +7,7 @@ import { clearBindingCache } from '../expr/binding.ts'
 import { clearExpressionCache } from '../expr/parser.ts'
 import { clearHandlerCaches } from './handlerCode.ts'
 import { clearDefaultCache } from './defaults.ts'
+import { clearViewFacts } from './validateView.ts'
 
 export interface CompileResult {
   /** No error-severity diagnostics (warnings and infos allowed). */
@@ -29,14 +30,15 @@ export function compileNxml(source: string): CompileResult {
 
 /**
  * Empties the bounded caches `compileNxml` keeps by text (parsed expressions, bindings and structured defaults, handler analyses),
- * e.g. to measure cold compiles or to release memory after compiling many unrelated panels. Derived facts
- * are kept in WeakMaps keyed by the cached objects and go with them.
+ * e.g. to measure cold compiles or to release memory after compiling many unrelated panels, and the
+ * validator's facts kept by the same texts.
  */
 export function clearNxmlCaches(): void {
   clearExpressionCache()
   clearBindingCache()
   clearHandlerCaches()
   clearDefaultCache()
+  clearViewFacts()
 }
 
 /** Each state's default, by name: the state a new panel starts with. */

@@ -57,14 +57,21 @@ function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
 
 /**
  * Parsed `default` texts (undefined when not a literal), by text, bounded. Each caller gets its own copy:
- * copying parsed data costs less than parsing it again, and no AST shares a value with another.
+ * copying parsed data costs less than parsing it again, and no AST shares a value with another. A text met
+ * once is only remembered as seen (`SEEN`): its first caller keeps the value it parsed, no copy made, and
+ * the text is parsed for the cache when it comes again (most texts of a cold compile never do).
  */
-const PARSED_DEFAULTS = new TextCache<Json | undefined>(1000)
+const PARSED_DEFAULTS = new TextCache<Json | undefined | typeof SEEN>(1000)
+const SEEN = Symbol('seen once')
 
 function parseJsonishCached(raw: string): Json | undefined {
   const cached = PARSED_DEFAULTS.lookup(raw)
-  const value = cached ? cached.value : parseJsonish(raw)
-  if (!cached) PARSED_DEFAULTS.set(raw, value)
+  if (!cached) {
+    PARSED_DEFAULTS.set(raw, SEEN)
+    return parseJsonish(raw)
+  }
+  if (cached.value === SEEN) cached.value = parseJsonish(raw)
+  const value = cached.value
   return value === undefined ? undefined : copyJson(value)
 }
 

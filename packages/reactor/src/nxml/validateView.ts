@@ -1,12 +1,8 @@
 import type { Span, ViewNode } from '@nexus/protocol'
-import {
-  type Binding,
-  bindingParts,
-  collectBindingPaths,
-  parseBinding,
-  parseExpressionAttribute,
-} from '../expr/binding.ts'
-import { collectStatePaths, type StatePath } from '../expr/collect.ts'
+import type { Expr } from '../expr/ast.ts'
+import { type Binding, parseBinding, parseExpressionAttribute } from '../expr/binding.ts'
+import { statePathsOf, type StatePath } from '../expr/collect.ts'
+import { setBounded } from '../util/textCache.ts'
 import { isIdentifier } from '../util/chars.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
 import {
@@ -248,7 +244,7 @@ function validateAttribute(
       const parsed = parseExpressionAttribute(value)
       if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
       checkScope(parsed.value.source, parsed.value.offset, ctx, site, scope)
-      return ctx.checkPaths(site.at(parsed.value.offset), collectStatePaths(parsed.value.expr))
+      return ctx.checkPaths(site.at(parsed.value.offset), expressionPaths(value, parsed.value.expr))
     }
     case 'binding': {
       const parsed = parseBinding(value)
@@ -258,7 +254,7 @@ function validateAttribute(
         if (attr) checkPlainValue(node, attr, value, ctx, site)
         return
       }
-      const facts = bindingFacts(binding)
+      const facts = bindingFacts(value, binding)
       for (const part of facts.parts) checkScope(part.source, part.offset, ctx, site, scope)
       return ctx.checkPaths(site, facts.paths)
     }
@@ -271,16 +267,47 @@ interface BindingFacts {
   paths: StatePath[]
 }
 
-/** Bindings come from parseBinding's cache, so their facts are computed once per distinct value. */
-const BINDING_FACTS = new WeakMap<Binding, BindingFacts>()
+/**
+ * Facts by attribute value, bounded like the parse caches and emptied with them. Keyed by the text, not by
+ * the parsed object: `parseBinding` just hashed the same string (V8 keeps a string's hash), where a
+ * `WeakMap` entry per binding or expression costs an ephemeron on every cold compile.
+ */
+const BINDING_FACTS = new Map<string, BindingFacts>()
+const EXPRESSION_PATHS = new Map<string, StatePath[]>()
+const FACTS_LIMIT = 5000
 
-function bindingFacts(binding: Exclude<Binding, { kind: 'text' }>): BindingFacts {
-  let facts = BINDING_FACTS.get(binding)
+/** Forgets the facts of every binding and expression attribute (see `clearNxmlCaches`). */
+export function clearViewFacts(): void {
+  BINDING_FACTS.clear()
+  EXPRESSION_PATHS.clear()
+}
+
+function bindingFacts(value: string, binding: Exclude<Binding, { kind: 'text' }>): BindingFacts {
+  let facts = BINDING_FACTS.get(value)
   if (!facts) {
-    facts = { parts: bindingParts(binding), paths: collectBindingPaths(binding) }
-    BINDING_FACTS.set(binding, facts)
+    if (binding.kind === 'expr') facts = { parts: [binding.part], paths: statePathsOf(binding.part.expr) }
+    else {
+      const parts: BindingFacts['parts'][number][] = []
+      const paths: StatePath[] = []
+      for (const part of binding.parts) {
+        if (typeof part === 'string') continue
+        parts.push(part)
+        for (const p of statePathsOf(part.expr)) paths.push(p)
+      }
+      facts = { parts, paths }
+    }
+    setBounded(BINDING_FACTS, FACTS_LIMIT, value, facts)
   }
   return facts
+}
+
+function expressionPaths(value: string, expr: Expr): StatePath[] {
+  let paths = EXPRESSION_PATHS.get(value)
+  if (!paths) {
+    paths = statePathsOf(expr)
+    setBounded(EXPRESSION_PATHS, FACTS_LIMIT, value, paths)
+  }
+  return paths
 }
 
 /** Whether a plain value is one of the attribute's allowed values and of its type (no diagnostic needed). */

@@ -37,22 +37,26 @@ const kernel = await startKernel({ ...config, studioDir: existsSync(studioDir) ?
 started.kernel = kernel
 console.log(`Nexus is running at ${kernel.url}  (data: ${config.dataDir})`)
 
-// The first signal closes within NEXUS_SHUTDOWN_TIMEOUT_MS (close never rejects); a second exits at once.
-let stopping = false
+// The first signal closes within NEXUS_SHUTDOWN_TIMEOUT_MS (close never rejects); a second exits at once. One
+// Ctrl+C reaches the kernel twice under `npm start` (from the terminal and forwarded by scripts/start.mjs), so
+// a repeat within REPEAT_MS is the same request.
+const REPEAT_MS = 1_000
+let stopping: number | undefined
 void kernel.stopped.then((report) => {
   if (!report.cutShort)
     console.log(
       `[kernel] stopped in ${report.ms} ms, nothing cut short (${report.clients} WebSocket clients sent away with 1001)`,
     )
-  process.exit(stopping ? 0 : EXIT_STOPPED_ITSELF)
+  process.exit(stopping === undefined ? EXIT_STOPPED_ITSELF : 0)
 })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) {
+    if (stopping !== undefined) {
+      if (Date.now() - stopping < REPEAT_MS) return
       console.error(`[kernel] ${signal} again: exiting now`)
       process.exit(1)
     }
-    stopping = true
+    stopping = Date.now()
     console.log(`[kernel] ${signal}: stopping (deadline ${config.shutdownTimeoutMs} ms; a second signal exits at once)`)
     void kernel.close()
   })

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import type { Socket } from 'node:net'
+import { connect as dial, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
@@ -53,6 +53,22 @@ async function connect(url: string, token: string) {
     socket.once('error', reject)
   })
   return { socket, messages, closed }
+}
+
+/** A WebSocket peer that completes the handshake, then never reads again nor answers a close: a frozen tab. */
+async function frozenPeer(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url)
+  const socket = dial(Number(port), hostname)
+  await new Promise((resolve) => socket.once('connect', resolve))
+  const key = randomBytes(16).toString('base64')
+  socket.write(
+    `GET /ws HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  )
+  const answer = await new Promise<Buffer>((resolve) => socket.once('data', resolve))
+  expect(answer.toString()).toMatch(/^HTTP\/1\.1 101 /)
+  socket.pause()
+  return socket
 }
 
 /** Resolves with the process's exit code, or rejects if it is still alive after `ms`. */
@@ -117,8 +133,9 @@ describe('shutdown with everything still pending', () => {
     const counterId = await create(COUNTER)
     const slowId = await create(SLOW)
 
-    // Three clients in this process, subscribed to the counter.
+    // Three clients in this process, subscribed to the counter, and one that will never answer the close.
     const clients = await Promise.all([1, 2, 3].map(() => connect(url, accessToken)))
+    held.add(await frozenPeer(url))
     for (const [i, c] of clients.entries())
       c.socket.send(JSON.stringify({ type: 'subscribe', reqId: `s${i}`, channel: `panel:${counterId}` }))
 
@@ -179,8 +196,8 @@ describe('shutdown with everything still pending', () => {
     expect(deadline).toBe(DEADLINE_MS)
     expect(handlers).toBeGreaterThan(0)
     expect(handlers).toBeLessThanOrEqual(SLOW_TRIGGERS)
-    expect(sentAway).toBe(4) // three here and the page's
-    expect(terminated).toBe(0) // every client answered the close
+    expect(sentAway).toBe(5) // three here, the frozen one and the page's
+    expect(terminated).toBe(1) // the frozen one; the others answered the close
     for (const c of clients) expect(await c.closed).toBe(1001)
     expect(await page.evaluate(() => (window as unknown as { closeCodes: number[] }).closeCodes[0])).toBe(1001)
     expect(requests).toBeGreaterThan(0)
@@ -239,4 +256,33 @@ describe('shutdown while TriLog refuses writes', () => {
     await second.close()
     await store.close()
   }, 60_000)
+})
+
+describe('a second signal', () => {
+  let kernel: ChildProcess | undefined
+  let frozen: Socket | undefined
+  afterAll(async () => {
+    if (kernel) await stopKernel(kernel, 'SIGKILL')
+    frozen?.destroy()
+  })
+
+  it('exits at once while the first is still waiting for a client', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'nexus-shutdown-'))
+    let url: string
+    ;({ url, process: kernel } = await spawnKernel(await freePort(), dataDir, { NEXUS_SHUTDOWN_TIMEOUT_MS: '600000' }))
+    let output = ''
+    kernel.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    kernel.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    // Its close is never answered: the first SIGTERM waits for it (ws gives up after 30 s).
+    frozen = await frozenPeer(url)
+    const exited = exitWithin(kernel, 60_000)
+
+    kernel.kill('SIGTERM')
+    await expect.poll(() => output, { timeout: 30_000 }).toContain('[kernel] SIGTERM: stopping (deadline 600000 ms')
+    // One Ctrl+C can arrive twice at once (terminal and `npm start`): only a signal a second later counts.
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    kernel.kill('SIGTERM')
+    expect(await exited).toBe(1)
+    expect(output).toContain('[kernel] SIGTERM again: exiting now')
+  }, 120_000)
 })

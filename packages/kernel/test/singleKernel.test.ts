@@ -77,6 +77,8 @@ describe('one kernel per SQLite database', () => {
     })
     await first.close()
     const second = await startKernel(options)
+    // The lock file exists now: taking it again still holds it against the next one.
+    await expect(startKernel(options)).rejects.toMatchObject({ code: 'DATABASE_IN_USE' })
     await second.close()
   }, 60_000)
 })

@@ -69,8 +69,13 @@ function acquireSqliteLock(dataDir: string): KernelLock {
     throw inUse(database, readHolder(holderFile), 'NEXUS_DATA_DIR')
   }
   const me: KernelLockHolder = { pid: process.pid, host: hostname(), since: Date.now() }
-  writeFileSync(`${holderFile}.tmp`, JSON.stringify(me))
-  renameSync(`${holderFile}.tmp`, holderFile)
+  try {
+    writeFileSync(`${holderFile}.tmp`, JSON.stringify(me))
+    renameSync(`${holderFile}.tmp`, holderFile)
+  } catch (error) {
+    db.close()
+    throw error
+  }
   return {
     database,
     onLost: () => undefined, // a POSIX lock is only lost with the process

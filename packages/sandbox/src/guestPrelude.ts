@@ -25,8 +25,8 @@ export function handlerSource(code: string): string {
 }
 
 /**
- * The one string a run's inputs enter the VM as (a JSON array, parsed once by `start`): the seed, the clock,
- * `maxLogs`, then the state, args and computed JSON texts as they are.
+ * The one string a run's inputs enter the VM as: a JSON array of the seed, the clock, `maxLogs` and the state,
+ * then the args and computed JSON texts on a line each (JSON text holds no raw line break).
  */
 export function guestInput(
   seed: number,
@@ -36,7 +36,7 @@ export function guestInput(
   args: string,
   computed: string,
 ): string {
-  return `[${seed},${Object.is(now, -0) ? '-0' : now},${maxLogs},${state},${args},${computed}]`
+  return `[${seed},${Object.is(now, -0) ? '-0' : now},${maxLogs},${state}]\n${args}\n${computed}`
 }
 
 /**
@@ -66,6 +66,7 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
   const ProxyC = Proxy, create = Object.create, ownKeys = Reflect.ownKeys, getProto = Object.getPrototypeOf
   const describe = Object.getOwnPropertyDescriptor, isExtensible = Object.isExtensible, SetC = Set
   const fnToString = Function.prototype.toString, realEval = G.eval, PromiseC = Promise
+  const indexOf = String.prototype.indexOf, slice = String.prototype.slice
   const asyncProto = getProto(async function () {}), resolved = PromiseC.resolve()
 
   let a = 0, nowValue = 0, dirty = false
@@ -227,19 +228,30 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
   lockdown()
   const globalCount = ownKeys(G).length, globalProto = getProto(G)
 
+  // $args and $computed repeat from run to run: the last one's deep-frozen value is reused for the same text
+  // (frozen, and nothing survives a clean run that could have kept a reference to it).
+  function frozenCache() {
+    let text, value
+    return { of(json) {
+      if (json !== text) { value = deepFreeze(parse(json)); text = json }
+      return value
+    } }
+  }
+  const frozenArgs = frozenCache(), frozenComputed = frozenCache()
   let state, result, rejected = false
   function output(returned) {
     return serialise(state, '$state') + '\n' + serialise(returned, 'the return value')
   }
   function start(handler, input) {
-    const parts = parse(input)
+    const first = apply(indexOf, input, ['\n']), second = apply(indexOf, input, ['\n', first + 1])
+    const parts = parse(apply(slice, input, [0, first]))
     a = parts[0] | 0
     nowValue = parts[1]
     logsLeft = parts[2]
     logCharsLeft = ${MAX_LOG_RUN_CHARS}
     state = parts[3]
-    const args = deepFreeze(parts[4])
-    const computed = deepFreeze(parts[5])
+    const args = frozenArgs.of(apply(slice, input, [first + 1, second]))
+    const computed = frozenComputed.of(apply(slice, input, [second + 1]))
     if (getProto(handler) === asyncProto) {
       return apply(then, handler(state, args, computed, $emit, $log, $view, $ext, $panel), [output])
     }

@@ -72,6 +72,18 @@ describe('memory', () => {
     })
   }
 
+  test('memoryBytes bounds what a run holds in all, not only each allocation', async () => {
+    // 24 MB in 1 MB pieces: each piece passes QuickJS's own per-allocation check; the total does not fit
+    // in 20 MiB of engine memory, and fits in 48 MiB.
+    const code = 'const a = []\nfor (let i = 0; i < 24; i++) a.push(new Uint8Array(1e6))\nreturn a.length'
+    const mib = 1024 * 1024
+    const failure = await runFail(sandbox, request(code, { limits: { memoryBytes: 20 * mib, timeoutMs: 30_000 } }))
+    expect(failure.code).toBe('SANDBOX_MEMORY')
+    const result = await runOk(sandbox, request(code, { limits: { memoryBytes: 48 * mib, timeoutMs: 30_000 } }))
+    expect(result.returnValue).toBe(24)
+    await expectNextRunWorks()
+  })
+
   test('a caught out-of-memory error does not break the run', async () => {
     const code =
       'let a = []; try { while (true) a.push(new Array(1e6).fill(1)) } catch (e) { a = null; return String(e) }'

@@ -8,7 +8,7 @@ import { WATCHDOG_GRACE_MS } from '../limits.ts'
 import type { HostBridge, LogEntry, RunOutcome, SandboxErrorCode } from '../types.ts'
 import type { FromWorker, ToWorker, WorkerRun } from './messages.ts'
 import {
-  encodeRun,
+  RunEncoder,
   newSharedChannel,
   ON_PORT,
   readText,
@@ -56,6 +56,7 @@ export class WorkerPool {
   readonly size: number
   readonly #slots: Slot[] = []
   readonly #queue: Ticket[] = []
+  readonly #encoder = new RunEncoder()
   #disposed = false
   /** Workers replaced after a watchdog kill or a crash (for tests and reports). */
   replaced = 0
@@ -146,7 +147,7 @@ export class WorkerPool {
     if (ticket.run.wasi || !isJsonData(ticket.run.state)) {
       slot.inbox.postMessage({ t: 'run', run: ticket.run } satisfies ToWorker)
     } else {
-      const text = encodeRun(ticket.run)
+      const text = this.#encoder.encode(ticket.run)
       bytes = writeText(slot.channel, text)
       if (bytes === ON_PORT) slot.inbox.postMessage({ t: 'run', text } satisfies ToWorker)
     }
@@ -270,9 +271,9 @@ function recheck(outcome: RunOutcome, run: WorkerRun): RunOutcome {
   return outcome
 }
 
-/** Wakes a pending wait on a slot that is going away (so it settles and is dropped) and closes its port. */
+/** Ends a pending wait on a slot that is going away (it settles and is dropped) and closes its port. */
 function release(slot: Slot): void {
-  Atomics.notify(slot.channel.control, Word.DoneSeq)
+  signal(slot.channel.control, Word.DoneSeq)
   slot.inbox.close()
 }
 

@@ -72,11 +72,17 @@ type WaitAsync = (
 /** `Atomics.waitAsync` (Node ≥ 16), typed by hand: the project's TypeScript lib predates es2024. */
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync
 
-/** Calls `then` once `word` no longer holds `value` (at once when it already differs), without blocking. */
+/**
+ * Calls `then` once `word` no longer holds `value` (at once when it already differs), without blocking. A
+ * wake-up with the value unchanged (a late notify meant for an earlier wait) waits again.
+ */
 export function whenChanged(control: Int32Array, word: Word, value: number, then: () => void): void {
   const waiting = waitAsync(control, word, value)
-  if (waiting.async) void waiting.value.then(then)
-  else queueMicrotask(then)
+  if (!waiting.async) return queueMicrotask(then)
+  void waiting.value.then(() => {
+    if (Atomics.load(control, word) === value) whenChanged(control, word, value, then)
+    else then()
+  })
 }
 
 /** The JSON texts a run request is made of. */
@@ -95,25 +101,60 @@ export function runText(run: WorkerRun): RunText {
   return { header, state: JSON.stringify(state), args: JSON.stringify(args), computed: JSON.stringify(computed) }
 }
 
+/** The part of a request that repeats while the same handler runs under the same grants and limits. */
+type RunStatic = Pick<RunHeader, 'code' | 'line' | 'capabilities' | 'limits'>
+
 /**
- * A run as one text: a JSON header (everything but the three JSON inputs) and the state, args and computed
- * JSON, one per line (JSON text never holds a raw line break). `now` keeps its sign (`-0`).
+ * Writes runs as text, one line each: `id,seed,now,flush`, the static part's JSON (kept from the last run
+ * when code, line, capabilities and limits are the same objects), then the state, args and computed JSON
+ * (JSON text never holds a raw line break).
  */
-export function encodeRun(run: WorkerRun): string {
-  const { header, state, args, computed } = runText(run)
-  const { now, ...rest } = header
-  const head = `{"now":${Object.is(now, -0) ? '-0' : now},${JSON.stringify(rest).slice(1)}`
-  return `${head}\n${state}\n${args}\n${computed}`
+export class RunEncoder {
+  #last: RunStatic | undefined
+  #lastText = ''
+
+  encode(run: WorkerRun): string {
+    const { code, line, capabilities, limits } = run
+    const last = this.#last
+    if (
+      !last ||
+      last.code !== code ||
+      last.line !== line ||
+      last.capabilities !== capabilities ||
+      last.limits !== limits
+    ) {
+      this.#last = { code, line, capabilities, limits }
+      this.#lastText = JSON.stringify(this.#last)
+    }
+    const now = Object.is(run.now, -0) ? '-0' : String(run.now)
+    const dynamic = `${run.id},${run.seed},${now},${run.flush ? 1 : 0}`
+    return `${dynamic}\n${this.#lastText}\n${JSON.stringify(run.state)}\n${JSON.stringify(run.args)}\n${JSON.stringify(run.computed)}`
+  }
 }
 
-export function decodeRun(text: string): RunText {
-  const first = text.indexOf('\n')
-  const second = text.indexOf('\n', first + 1)
-  const third = text.indexOf('\n', second + 1)
-  return {
-    header: JSON.parse(text.slice(0, first)) as RunHeader,
-    state: text.slice(first + 1, second),
-    args: text.slice(second + 1, third),
-    computed: text.slice(third + 1),
+/** Static parts decoded so far, by text (a worker sees few distinct handlers); the oldest goes past the bound. */
+const STATIC_CACHE = 64
+
+/** Reads {@link RunEncoder}'s text; the static part is parsed once per distinct text. */
+export class RunDecoder {
+  readonly #statics = new Map<string, RunStatic>()
+
+  decode(text: string): RunText {
+    const ends: number[] = []
+    for (let i = 0, at = -1; i < 4; i++) ends.push((at = text.indexOf('\n', at + 1)))
+    const [e0, e1, e2, e3] = ends as [number, number, number, number]
+    const [id, seed, now, flush] = text.slice(0, e0).split(',').map(Number) as [number, number, number, number]
+    const header: RunHeader = { id, seed, now, flush: flush === 1, ...this.#static(text.slice(e0 + 1, e1)) }
+    return { header, state: text.slice(e1 + 1, e2), args: text.slice(e2 + 1, e3), computed: text.slice(e3 + 1) }
+  }
+
+  #static(json: string): RunStatic {
+    let parsed = this.#statics.get(json)
+    if (!parsed) {
+      parsed = JSON.parse(json) as RunStatic
+      this.#statics.set(json, parsed)
+      if (this.#statics.size > STATIC_CACHE) this.#statics.delete(this.#statics.keys().next().value!)
+    }
+    return parsed
   }
 }

@@ -4,7 +4,7 @@ import { handlerError } from '../errors.ts'
 import type { HostReply } from '../execute.ts'
 import type { FromWorker, ToWorker, WorkerRun } from '../pool/messages.ts'
 import {
-  decodeRun,
+  RunDecoder,
   newSharedChannel,
   ON_PORT,
   readText,
@@ -29,6 +29,7 @@ const { buffer, inbox } = workerData as { buffer: SharedArrayBuffer; inbox: Mess
 const channel = newSharedChannel(buffer)
 const { control } = channel
 const engine = new Engine()
+const decoder = new RunDecoder()
 let replies: HostReply[] = []
 let current = -1
 let lastRun = 0
@@ -82,14 +83,14 @@ function nextRequest(): RunText | WorkerRun {
     Atomics.wait(control, Word.Doorbell, bell)
   }
   const bytes = Atomics.load(control, Word.RequestBytes)
-  if (bytes !== ON_PORT) return decodeRun(readText(channel, bytes))
+  if (bytes !== ON_PORT) return decoder.decode(readText(channel, bytes))
   // The pool posts before it signals, so the message is already queued.
   let message = drain()
   while (!message) {
     Atomics.wait(control, Word.Doorbell, Atomics.load(control, Word.Doorbell), 1)
     message = drain()
   }
-  return 'text' in message ? decodeRun(message.text) : message.run
+  return 'text' in message ? decoder.decode(message.text) : message.run
 }
 
 async function handle(request: RunText | WorkerRun): Promise<QuickJsRun> {

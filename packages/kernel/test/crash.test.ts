@@ -10,6 +10,8 @@ import { freePort, spawnKernel, stopKernel } from './process.ts'
 
 const BURST = 3000
 const KILL_AFTER_ACKS = 300
+/** Triggers sent and not yet answered: the kill lands mid-burst however fast the kernel commits. */
+const IN_FLIGHT = 100
 
 describe('kernel killed with SIGKILL during a burst of triggers', () => {
   let kernel: ChildProcess | undefined
@@ -37,6 +39,11 @@ describe('kernel killed with SIGKILL during a burst of triggers', () => {
     await new Promise((resolve) => socket.once('open', resolve))
     let highestAcked = 0
     let acks = 0
+    let sent = 0
+    const send = () => {
+      while (sent < BURST && sent - acks < IN_FLIGHT)
+        socket.send(JSON.stringify({ type: 'trigger', reqId: `t${sent++}`, panelId: id, tool: 'increment' }))
+    }
     const killed = new Promise<void>((resolve) => {
       socket.on('message', (data) => {
         const m = JSON.parse(String(data)) as ServerMessage
@@ -45,11 +52,10 @@ describe('kernel killed with SIGKILL during a burst of triggers', () => {
         if (++acks === KILL_AFTER_ACKS) {
           kernel!.kill('SIGKILL')
           resolve()
-        }
+        } else if (acks < KILL_AFTER_ACKS) send()
       })
     })
-    for (let i = 0; i < BURST; i++)
-      socket.send(JSON.stringify({ type: 'trigger', reqId: `t${i}`, panelId: id, tool: 'increment' }))
+    send()
     await killed
     await new Promise((resolve) => kernel!.once('exit', resolve))
     socket.terminate()

@@ -45,7 +45,8 @@ export interface PanelRepository {
   list(workspaceIds: readonly string[], deleted?: boolean): Promise<PanelSummary[]>
   /**
    * Stores a change: the panel moves from `version - 1` to `version`. Resolves false when the stored version
-   * is not `version - 1`, so a lost race never overwrites a newer state.
+   * is not `version - 1`, so a lost race never overwrites a newer state. Resolves once the change is committed
+   * (visible to every later read), not necessarily durable: announce it then, acknowledge it after `durable()`.
    */
   applyChange(
     id: string,
@@ -56,6 +57,11 @@ export interface PanelRepository {
     ts: number,
     history?: readonly TrilogEvent[],
   ): Promise<boolean>
+  /**
+   * Resolves once every change committed before the call is on disk. SQLite shares one WAL fsync among every
+   * commit made meanwhile (see `WalSync`); PostgreSQL's commits are durable already.
+   */
+  durable(): Promise<void>
   /** Changes after `since`, oldest first (at most `limit`). */
   changesSince(id: string, since: number, limit: number): Promise<StoredChangeWithTool[]>
 }

@@ -55,6 +55,9 @@ export class PgPanelRepository implements PanelRepository {
     })
   }
 
+  /** A PostgreSQL commit is durable when it returns. */
+  async durable(): Promise<void> {}
+
   async changesSince(id: string, since: number, limit: number) {
     const rows = await this.db
       .select({ version: panelChanges.version, ops: panelChanges.ops, tool: panelChanges.tool })

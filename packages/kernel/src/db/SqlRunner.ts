@@ -24,16 +24,24 @@ export function numOrNull(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v)
 }
 
-export function sqliteRunner(db: BetterSQLite3Database<Record<string, unknown>>): SqlRunner {
+/** Writes resolve once `durable` says they are on disk (see `WalSync`). */
+export function sqliteRunner(
+  db: BetterSQLite3Database<Record<string, unknown>>,
+  durable: () => Promise<void>,
+): SqlRunner {
   return {
     async all<T>(query: SQL) {
       return db.all<T>(query)
     },
     async run(query) {
-      return db.run(query).changes
+      const { changes } = db.run(query)
+      await durable()
+      return changes
     },
     async batch(queries) {
-      return db.transaction((tx) => queries.map((q) => tx.run(q).changes))
+      const changed = db.transaction((tx) => queries.map((q) => tx.run(q).changes))
+      await durable()
+      return changed
     },
   }
 }

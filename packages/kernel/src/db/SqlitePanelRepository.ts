@@ -7,9 +7,15 @@ import * as schema from './schema.sqlite.ts'
 
 const { panels, panelChanges, trilogOutbox } = schema
 
-/** SQLite through better-sqlite3: synchronous underneath, so each method settles in the same tick. */
+/**
+ * SQLite through better-sqlite3: synchronous underneath, so reads and `applyChange` settle in the same tick;
+ * `insert` settles once its commit is on disk (see `WalSync`).
+ */
 export class SqlitePanelRepository implements PanelRepository {
-  constructor(private readonly db: BetterSQLite3Database<typeof schema>) {}
+  constructor(
+    private readonly db: BetterSQLite3Database<typeof schema>,
+    readonly durable: () => Promise<void>,
+  ) {}
 
   async insert(panel: StoredPanel, history: readonly TrilogEvent[] = []): Promise<void> {
     this.db.transaction((tx) => {
@@ -18,6 +24,7 @@ export class SqlitePanelRepository implements PanelRepository {
         .run()
       if (history.length) tx.insert(trilogOutbox).values(outboxRows(history, panel.createdAt)).run()
     })
+    await this.durable()
   }
 
   async get(id: string) {

@@ -194,7 +194,7 @@ export class PanelService {
   ): Promise<TriggerResult> {
     await this.get(id) // fail fast on an unknown panel
     const stopTimer = this.options.metrics.triggerSeconds.startTimer()
-    const run = this.queue.run(id, () => this.runTool(id, tool, args, actor, chain))
+    const run = this.queueDurable(id, () => this.runTool(id, tool, args, actor, chain))
     run.then(
       () => this.options.metrics.triggers.inc({ outcome: 'ok' }),
       (error: unknown) =>
@@ -492,7 +492,7 @@ export class PanelService {
    */
   bind(id: string, path: string, value: Json, actor?: string): Promise<{ version: number }> {
     const { telemetry } = this.options
-    return this.queue.run(id, () =>
+    return this.queueDurable(id, () =>
       telemetry.anchor({ type: 'Panel', id }, async () => {
         const panel = await this.get(id)
         const next = bindWrite(panel.ast, panel.state, path, value)
@@ -505,6 +505,17 @@ export class PanelService {
         return { version }
       }),
     )
+  }
+
+  /**
+   * `work` in the panel's queue, answered once what it committed is durable. The queue moves on at the commit,
+   * so the next change need not wait for the disk, and one fsync covers every change committed meanwhile.
+   */
+  private queueDurable<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.queue.run(id, work).then(async (result) => {
+      await this.options.repository.durable()
+      return result
+    })
   }
 
   /** The state of a panel at `at` (ms since epoch), rebuilt from TriLog. */

@@ -3,9 +3,10 @@ import { setBounded, TextCache } from '../util/textCache.ts'
 
 /**
  * Lexical helpers for handler code (JavaScript the reactor never runs): blank out strings and comments so
- * regular expressions see only code, keeping every offset in place.
+ * regular expressions see only code, keeping every offset in place. With `words`, the same pass also
+ * collects the words of the code that handler analysis looks at (see `isCandidate`) as `start, end` pairs.
  */
-function blankStringsAndComments(code: string): string {
+function blankStringsAndComments(code: string, words?: number[]): string {
   let out = ''
   let kept = 0 // code[kept, i) is copied as is when the next blank range starts
   let i = 0
@@ -50,6 +51,12 @@ function blankStringsAndComments(code: string): string {
         templateDepth.push(braces)
         i = j + 2
       } else i = j + 1
+    } else if (words !== undefined && isWordChar(ch)) {
+      const start = i
+      while (++i < n && isWordChar(code.charCodeAt(i)));
+      // Just after a blanked range the blanked text has a space before the word, whatever the code had.
+      if (isCandidate(code, start, i, start === kept && kept > 0)) words.push(start, i)
+      continue
     } else {
       if (ch === 123 /* { */) braces++
       else if (ch === 125) braces--
@@ -201,8 +208,9 @@ export function clearHandlerCaches(): void {
 export function analyzeHandler(code: string): HandlerAnalysis {
   const cached = ANALYSES.lookup(code)
   if (cached) return cached.value
-  const blanked = blankStringsAndComments(code)
-  const analysis = scanWords(code, blanked)
+  const words: number[] = []
+  const blanked = blankStringsAndComments(code, words)
+  const analysis = analyzeWords(code, blanked, words)
   ANALYSES.set(code, analysis)
   return analysis
 }
@@ -217,11 +225,21 @@ interface Resume {
 }
 
 /**
- * One pass over the words of the blanked code: forbidden globals and the `$state`, `$computed`, `$args`,
- * `$ext` and `$emit` uses, each as its own regular expression search would find them (a word not after `.`,
- * a search resuming after its last match).
+ * A word of the code that a search over the blanked code could match: a `$` word (`$state`, `$args`, ...) or
+ * one that may be a forbidden global, as `(?<![\w$.])` would see it (not after a `.`, not from a digit).
  */
-function scanWords(code: string, blanked: string): HandlerAnalysis {
+function isCandidate(code: string, start: number, end: number, afterBlank: boolean): boolean {
+  const c = code.charCodeAt(start)
+  if (isDigit(c) || (!afterBlank && code.charCodeAt(start - 1) === 46) /* . */) return false
+  return c === 36 /* $ */ || FORBIDDEN.mayHold(code, start, end)
+}
+
+/**
+ * The facts of the candidate words (collected while blanking): forbidden globals and the `$state`,
+ * `$computed`, `$args`, `$ext` and `$emit` uses, each as its own regular expression search over the blanked
+ * code would find them (a search resuming after its last match).
+ */
+function analyzeWords(code: string, blanked: string, words: number[]): HandlerAnalysis {
   const analysis: HandlerAnalysis = {
     forbidden: [],
     state: [],
@@ -233,18 +251,11 @@ function scanWords(code: string, blanked: string): HandlerAnalysis {
     dynamicState: hasDynamicState(code),
   }
   const resume: Resume = { state: 0, computed: 0, args: 0, ext: 0, emit: 0 }
-  const n = blanked.length
-  for (let i = 0; i < n;) {
-    const c = blanked.charCodeAt(i)
-    if (!isWordChar(c)) {
-      i++
-      continue
-    }
-    const start = i
-    while (++i < n && isWordChar(blanked.charCodeAt(i)));
-    if (isDigit(c) || (start > 0 && blanked.charCodeAt(start - 1) === 46) /* . */) continue
-    if (c === 36 /* $ */) dollarWord(code, blanked, start, i, analysis, resume)
-    else if (FORBIDDEN.mayHold(blanked, start, i)) forbiddenUse(blanked, start, i, analysis.forbidden as NamedUse[])
+  for (let k = 0; k < words.length; k += 2) {
+    const start = words[k]!
+    const end = words[k + 1]!
+    if (code.charCodeAt(start) === 36 /* $ */) dollarWord(code, blanked, start, end, analysis, resume)
+    else forbiddenUse(blanked, start, end, analysis.forbidden as NamedUse[])
   }
   return analysis
 }

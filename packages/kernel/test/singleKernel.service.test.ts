@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { OWNER } from './helpers.ts'
 import { createDatabase } from './postgres.ts'
@@ -18,7 +19,7 @@ describe.skipIf(!pgAdmin)('one kernel per PostgreSQL database', () => {
     for (const k of kernels) await stopKernel(k, 'SIGKILL')
   })
 
-  it('refuses a second kernel process with the holder named, and starts one at once after a SIGKILL', async () => {
+  it('refuses a second kernel naming the holder, starts one at once after a SIGKILL, and stops one whose lock session ends', async () => {
     const name = `nexus_single_${randomBytes(4).toString('hex')}`
     const env = { DATABASE_URL: await createDatabase(pgAdmin!, name) }
     // Each process has its own data dir (TriLog's chDB): only the database is shared.
@@ -59,5 +60,24 @@ describe.skipIf(!pgAdmin)('one kernel per PostgreSQL database', () => {
       body: JSON.stringify({ email: OWNER.email, password: OWNER.password }),
     })
     expect(login.status).toBe(200)
+
+    // The lock's session ends under it (an administrator, a failover): the kernel stops rather than serve
+    // unguarded, and exits non-zero for its supervisor to restart it.
+    let output = ''
+    next.process.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    next.process.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => next.process.once('exit', resolve))
+    const admin = new pg.Client({ connectionString: env.DATABASE_URL })
+    await admin.connect()
+    const { rowCount } = await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+      [`nexus-kernel pid=${next.process.pid} host=${hostname()}`],
+    )
+    await admin.end()
+    expect(rowCount).toBe(1)
+    expect(await exited).toBe(1)
+    expect(output).toContain(`[kernel] lost the lock on postgres://127.0.0.1:${port}/${name}`)
+    const again = await spawnKernel(await freePort(), dataDir(), env)
+    kernels.push(again.process)
   }, 180_000)
 })

@@ -17,6 +17,7 @@ import { KernelMetrics } from '../src/metrics.ts'
 import { GRAPH_CHANGE, GRAPH_OBJECT, graphAt } from '../src/nog/graphHistory.ts'
 import { NogService } from '../src/nog/NogService.ts'
 import { HistoryRelay } from '../src/panels/HistoryOutbox.ts'
+import { createDatabase } from './postgres.ts'
 
 // The graph's history through the real pieces: NOG commits write their TriLog events into the database's
 // outbox in the same transaction, the relay moves them to chDB, and `GET …/nog/at` rebuilds the graph.
@@ -54,7 +55,10 @@ describe('the graph at a past moment, from TriLog', () => {
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nexus-nog-history-'))
-    db = await openDatabase({ dataDir: dir })
+    // `npm run test:services` runs this on PostgreSQL too (see postgresGlobalSetup.ts).
+    const pgAdmin = process.env.NEXUS_TEST_POSTGRES
+    const databaseUrl = pgAdmin && (await createDatabase(pgAdmin, `nexus_${randomBytes(6).toString('hex')}`))
+    db = await openDatabase({ dataDir: dir, databaseUrl: databaseUrl || undefined })
     store = await TrilogStore.open({ dataDir: join(dir, 'trilog') })
     relay = new HistoryRelay({ sql: db.sql, store, metrics: new KernelMetrics() })
     relay.start()

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -30,6 +30,7 @@ describe('the graph at a past moment, from TriLog', () => {
   let url: string
   let token: string
   let ws: string
+  let dir: string
   const clock = { now: 1_700_000_000_000 }
 
   const call = async (method: string, path: string, body?: unknown) => {
@@ -54,7 +55,7 @@ describe('the graph at a past moment, from TriLog', () => {
   }
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nexus-nog-history-'))
+    dir = mkdtempSync(join(tmpdir(), 'nexus-nog-history-'))
     // `npm run test:services` runs this on PostgreSQL too (see postgresGlobalSetup.ts).
     const pgAdmin = process.env.NEXUS_TEST_POSTGRES
     const databaseUrl = pgAdmin && (await createDatabase(pgAdmin, `nexus_${randomBytes(6).toString('hex')}`))
@@ -90,6 +91,7 @@ describe('the graph at a past moment, from TriLog', () => {
     await relay.close()
     await store.close()
     await db.close()
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('rebuilds exactly the graph of each earlier moment', async () => {

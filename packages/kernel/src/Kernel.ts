@@ -156,7 +156,20 @@ async function startLocked(options: KernelOptions, lock: KernelLock): Promise<Ru
     server.listen(options.port, options.host, resolve)
   })
   const { port } = server.address() as AddressInfo
-  const parts = { server, sockets, hub, triggers, history, sandbox, extensions, telemetry, trilog, database, lock }
+  const parts = {
+    server,
+    sockets,
+    hub,
+    triggers,
+    panels,
+    history,
+    sandbox,
+    extensions,
+    telemetry,
+    trilog,
+    database,
+    lock,
+  }
   let stop!: (report: ShutdownReport) => void
   const stopped = new Promise<ShutdownReport>((resolve) => (stop = resolve))
   let closing: Promise<void> | undefined

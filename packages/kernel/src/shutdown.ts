@@ -78,6 +78,8 @@ export interface KernelParts {
   sockets: Set<Socket>
   hub: SyncHub
   triggers: InFlight
+  /** Runs every loaded panel's `<Lifecycle on="unmount">` handlers. */
+  panels: { unmountAll(): Promise<void> }
   history: HistoryRelay
   sandbox: Sandbox
   extensions: ExtensionRegistry
@@ -97,8 +99,8 @@ export interface ShutdownReport {
 
 /**
  * Closes the kernel within `timeoutMs` (plus {@link FORCE_GRACE_MS} for forced steps) whatever is pending.
- * In order: stop listening and send WebSocket clients away (1001); let triggers already taken finish and
- * their history reach TriLog; close HTTP connections; stop extensions, TriLog, the database and the lock.
+ * In order: stop listening and send WebSocket clients away (1001); let triggers already taken finish, run
+ * each loaded panel's unmount handlers, and let their history reach TriLog; close HTTP connections; stop extensions, TriLog, the database and the lock.
  * At the deadline it cuts short what is left: sockets are terminated, the sandbox is disposed (running and
  * queued handler runs fail), and the history relay stops (its rows wait in the outbox for the next start).
  * Logs one line saying what was cut short; never rejects.
@@ -112,6 +114,8 @@ export async function shutdown(parts: KernelParts, timeoutMs: number): Promise<S
   const away = hub.close()
   await soft.within('closing WebSocket clients', away.closed)
   await soft.within('waiting for running handlers', triggers.idle())
+  // Unmount handlers run like any other (their changes reach history below); the sandbox is still up.
+  await soft.within('running unmount handlers', parts.panels.unmountAll())
   await soft.within('flushing TriLog writes', history.close())
   const cut = soft.hit
   const terminated = hub.terminate()

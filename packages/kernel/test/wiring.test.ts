@@ -440,13 +440,13 @@ describe('wired through the kernel', () => {
   })
 })
 
-describe('mount after a kernel restart', () => {
+describe('unmount at shutdown, mount after a kernel restart', () => {
   let child: ChildProcess | undefined
   afterAll(async () => {
     if (child) await stopKernel(child)
   })
 
-  it('runs when the restarted kernel first loads the panel, before the first trigger on it', async () => {
+  it('unmount runs at SIGTERM; mount runs when the restarted kernel first loads the panel, before the first trigger on it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nexus-wiring-'))
     const port = await freePort()
     let url: string
@@ -466,6 +466,8 @@ describe('mount after a kernel restart', () => {
     await stopKernel(child)
 
     ;({ url, process: child } = await spawnKernel(port, dataDir))
-    expect((await post(`/api/panels/${id}/trigger`, { tool: 'look' })).state).toEqual({ seen: ['mount', 'mount'] })
+    expect((await post(`/api/panels/${id}/trigger`, { tool: 'look' })).state).toEqual({
+      seen: ['mount', 'unmount', 'mount'],
+    })
   })
 })

@@ -66,7 +66,6 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
   const ProxyC = Proxy, create = Object.create, ownKeys = Reflect.ownKeys, getProto = Object.getPrototypeOf
   const describe = Object.getOwnPropertyDescriptor, isExtensible = Object.isExtensible, SetC = Set
   const fnToString = Function.prototype.toString, realEval = G.eval, PromiseC = Promise
-  const indexOf = String.prototype.indexOf, slice = String.prototype.slice
   const asyncProto = getProto(async function () {}), resolved = PromiseC.resolve()
 
   let a = 0, nowValue = 0, dirty = false
@@ -243,15 +242,16 @@ export const GUEST_PRELUDE = String.raw`(function boot(hostLog, hostEmit, hostVi
     return serialise(state, '$state') + '\n' + serialise(returned, 'the return value')
   }
   function start(handler, input) {
-    const first = apply(indexOf, input, ['\n']), second = apply(indexOf, input, ['\n', first + 1])
-    const parts = parse(apply(slice, input, [0, first]))
+    // Direct calls: input is a host string, and String.prototype is frozen by now (Reflect.apply cost ~2 µs).
+    const first = input.indexOf('\n'), second = input.indexOf('\n', first + 1)
+    const parts = parse(input.slice(0, first))
     a = parts[0] | 0
     nowValue = parts[1]
     logsLeft = parts[2]
     logCharsLeft = ${MAX_LOG_RUN_CHARS}
     state = parts[3]
-    const args = frozenArgs.of(apply(slice, input, [first + 1, second]))
-    const computed = frozenComputed.of(apply(slice, input, [second + 1]))
+    const args = frozenArgs.of(input.slice(first + 1, second))
+    const computed = frozenComputed.of(input.slice(second + 1))
     if (getProto(handler) === asyncProto) {
       return apply(then, handler(state, args, computed, $emit, $log, $view, $ext, $panel), [output])
     }

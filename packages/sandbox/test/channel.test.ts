@@ -73,3 +73,11 @@ test('back-to-back runs on two workers each get their own answer', async () => {
     await pool.dispose()
   }
 })
+
+test('runs posted as objects (a state whose JSON form differs) back to back each reach the worker', async () => {
+  // The post precedes its announcement: a worker that drains its port while idle must keep the run it finds.
+  for (let i = 0; i < 300; i++) {
+    const result = await runOk(sandbox, request('$state.count += 1', { state: { count: i, z: -0 }, tier0: false }))
+    expect(result.state.count).toBe(i + 1)
+  }
+})

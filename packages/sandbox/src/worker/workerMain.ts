@@ -43,18 +43,21 @@ function post(message: FromWorker): void {
   port!.postMessage(message)
 }
 
-/** Takes what the pool posted: replies to the run in flight are queued (older ones dropped), a run is returned. */
-function drain(): RunMessage | undefined {
+/** A run posted by the pool, kept until its announcement is seen (the post comes first). */
+let postedRun: RunMessage | undefined
+
+/** Takes what the pool posted: replies to the run in flight are queued (older ones dropped), a run is kept. */
+function drain(): void {
   for (let received = receiveMessageOnPort(inbox); received; received = receiveMessageOnPort(inbox)) {
     const message = received.message as ToWorker
-    if (message.t === 'run') return message
-    if (message.id !== current) continue
-    const { callId } = message
-    replies.push(
-      message.ok ? { callId, ok: true, json: message.json } : { callId, ok: false, message: message.message },
-    )
+    if (message.t === 'run') postedRun = message
+    else if (message.id === current) {
+      const { callId } = message
+      replies.push(
+        message.ok ? { callId, ok: true, json: message.json } : { callId, ok: false, message: message.message },
+      )
+    }
   }
-  return undefined
 }
 
 /** The next host reply, or undefined once `deadline` passes; blocks this thread meanwhile (it has nothing else to do). */
@@ -84,12 +87,11 @@ function nextRequest(): RunText | WorkerRun {
   }
   const bytes = Atomics.load(control, Word.RequestBytes)
   if (bytes !== ON_PORT) return decoder.decode(readText(channel, bytes))
-  // The pool posts before it signals, so the message is already queued.
-  let message = drain()
-  while (!message) {
-    Atomics.wait(control, Word.Doorbell, Atomics.load(control, Word.Doorbell), 1)
-    message = drain()
-  }
+  // The pool posts before it signals, so the message is queued by now (or was drained while idle).
+  drain()
+  const message = postedRun
+  postedRun = undefined
+  if (!message) throw new Error('a run was announced by the pool but never posted')
   return 'text' in message ? decoder.decode(message.text) : message.run
 }
 

@@ -21,7 +21,10 @@ const versions = (log: NogChangeLog, since: number, current: number) =>
 describe('NogChangeLog', () => {
   it('answers from a cursor inside the log, and not from one before it, ahead of it, or unknown', () => {
     const log = new NogChangeLog(5)
-    // Nothing recorded since the process started: only a client already at the current version resumes.
+    // Not watched (no subscriber yet): changes are returned but not kept, and no cursor resumes.
+    expect(log.record(event(7, 1)).map((c) => c.id)).toEqual(['v7e0'])
+    expect(versions(log, 7, 7)).toBeUndefined()
+    log.watch('w', 7)
     expect([versions(log, 7, 7), versions(log, 6, 7)]).toEqual([[], undefined])
     log.record(event(8, 2))
     log.record(event(9, 0))
@@ -40,10 +43,14 @@ describe('NogChangeLog', () => {
       [10, 11, 12],
       undefined,
     ])
+    // A version it never saw: what it holds can no longer be trusted, so it starts over after it.
+    log.record(event(14, 1))
+    expect([versions(log, 12, 14), versions(log, 13, 14)]).toEqual([undefined, [14]])
   })
 
   it('keeps the value before each change: none for a creation, the old one for an update or a deletion', () => {
     const log = new NogChangeLog()
+    log.watch('w', 0)
     const [v1, v2] = [entity('a', 1), entity('a', 2)]
     log.record({ workspaceId: 'w', version: 1, changes: [{ op: 'create', entity: v1 }] })
     log.record({ workspaceId: 'w', version: 2, changes: [{ op: 'update', entity: v2, previous: v1 }] })

@@ -27,23 +27,26 @@ interface WorkspaceLog {
 export const DEFAULT_MAX_LOGGED_CHANGES = 10_000
 
 /**
- * The recent entity changes of each workspace's graph, by graph version, so a `nog:` channel that reconnects
- * with its last version can be sent exactly what it missed. Bounded per workspace by entity changes (oldest
- * versions dropped first); in memory, so it starts empty with the process and a resume across a restart
- * gets a snapshot unless nothing changed.
+ * The recent entity changes of each watched workspace's graph (one with a subscriber since the process
+ * started), by graph version, so a `nog:` channel that reconnects with its last version can be sent exactly
+ * what it missed. Bounded per workspace by entity changes (oldest versions dropped first); in memory, so a
+ * resume across a restart gets a snapshot.
  */
 export class NogChangeLog {
   private readonly logs = new Map<string, WorkspaceLog>()
 
   constructor(private readonly maxChanges = DEFAULT_MAX_LOGGED_CHANGES) {}
 
-  /** Records a committed change (events arrive in version order: one writer per workspace); returns its entity changes. */
+  /** Starts logging a workspace whose graph is at `version` (once, at its first subscriber). */
+  watch(workspaceId: string, version: number): void {
+    if (!this.logs.has(workspaceId)) this.logs.set(workspaceId, { base: version, last: version, versions: [], size: 0 })
+  }
+
+  /**
+   * Returns a committed change's entity changes, and logs them when the workspace is watched. Events arrive in
+   * version order (one writer per workspace), every one of them.
+   */
   record(event: NogChangeEvent): EntityChange[] {
-    let log = this.logs.get(event.workspaceId)
-    if (!log) {
-      log = { base: event.version - 1, last: event.version - 1, versions: [], size: 0 }
-      this.logs.set(event.workspaceId, log)
-    }
     const changes: EntityChange[] = []
     for (const change of event.changes) {
       if (!('entity' in change)) continue
@@ -51,6 +54,10 @@ export class NogChangeLog {
       const before = change.op === 'create' ? null : change.op === 'delete' ? entity : (change.previous ?? null)
       changes.push({ id: entity.id, before, after: change.op === 'delete' ? null : entity })
     }
+    const log = this.logs.get(event.workspaceId)
+    if (!log) return changes
+    // A version not seen (it cannot happen while every commit is recorded): start over after it.
+    if (event.version !== log.last + 1) Object.assign(log, { base: event.version - 1, versions: [], size: 0 })
     log.last = event.version
     if (changes.length > 0) {
       log.versions.push({ version: event.version, changes })
@@ -70,8 +77,7 @@ export class NogChangeLog {
    */
   since(workspaceId: string, since: number, current: number): LoggedVersion[] | undefined {
     const log = this.logs.get(workspaceId)
-    if (!log) return since === current ? [] : undefined
-    if (log.last !== current || since < log.base || since > current) return undefined
+    if (!log || log.last !== current || since < log.base || since > current) return undefined
     return log.versions.filter((v) => v.version > since)
   }
 }

@@ -110,6 +110,14 @@ export class NogService {
     return pending
   }
 
+  /**
+   * The workspace's index if loaded, else undefined. Commits update it in place, so what is read from it
+   * without an `await` in between is one consistent version: the one the next `onChange` event follows.
+   */
+  loadedIndex(workspaceId: string): GraphIndex | undefined {
+    return this.graphs.get(workspaceId)
+  }
+
   /** Forgets the cached graph (e.g. after the workspace is deleted). */
   invalidate(workspaceId: string): void {
     this.graphs.delete(workspaceId)

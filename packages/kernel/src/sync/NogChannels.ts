@@ -2,6 +2,7 @@ import { escapePointer, type JsonObject, type PatchOp } from '@nexus/protocol'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { KernelError } from '../errors.ts'
 import { compileFilter, type EntityPredicate } from '../nog/filter.ts'
+import type { GraphIndex } from '../nog/GraphIndex.ts'
 import { NogChangeLog, type EntityChange, type LoggedVersion } from '../nog/NogChangeLog.ts'
 import type { NogService } from '../nog/NogService.ts'
 import type { NogChangeEvent } from '../nog/types.ts'
@@ -67,18 +68,14 @@ export class NogChannels {
     join?: () => void,
   ): Promise<NogSubscribeResult & { resumed: false }> {
     const workspaceId = workspaceOf(channel)
-    // Read until no change landed between the version and the entities, so the next patch the client
-    // sees is exactly the one after its snapshot.
-    let version = -1
-    let entities: JsonObject = {}
-    for (let attempt = 0; ; attempt++) {
-      version = (await this.nog.summary(workspaceId)).version
-      entities = {}
-      for (const entity of await this.nog.findEntities(workspaceId, { filter: matches, limit: MAX_NOG_SNAPSHOT })) {
-        entities[entity.id] = entity as unknown as JsonObject
-      }
-      if ((await this.nog.summary(workspaceId)).version === version || attempt === 5) break
+    const graph = await this.liveIndex(workspaceId)
+    // No await from here on: the snapshot is the graph at `version`, and the next patch is the one after it.
+    const version = graph.version
+    const entities: JsonObject = {}
+    for (const entity of graph.find({ filter: matches }, MAX_NOG_SNAPSHOT)) {
+      entities[entity.id] = entity as unknown as JsonObject
     }
+    this.log.watch(workspaceId, version)
     client.nogViews.set(channel, { matches, ids: new Set(Object.keys(entities)) })
     client.outbox.send(new Frame({ type: 'snapshot', channel, version, entities }))
     join?.()
@@ -94,7 +91,7 @@ export class NogChannels {
     join: () => void,
   ): Promise<NogSubscribeResult | undefined> {
     const workspaceId = workspaceOf(channel)
-    const graph = await this.nog.index(workspaceId)
+    const graph = await this.liveIndex(workspaceId)
     // No await from here on: the index, the log and the live patches stay in step until `join`.
     const missed = this.log.since(workspaceId, since, graph.version)
     if (!missed) return undefined
@@ -108,6 +105,17 @@ export class NogChannels {
     client.nogViews.set(channel, { matches, ids: new Set(held.map((e) => e.id)) })
     join()
     return { version: graph.version, resumed: true, changes: patches.length }
+  }
+
+  /** The workspace's live index (loaded first): read without an await, it is the graph as of that tick. */
+  private async liveIndex(workspaceId: string): Promise<GraphIndex> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.nog.index(workspaceId)
+      // Undefined when a commit landed while it loaded (that copy may be stale): load again.
+      const live = this.nog.loadedIndex(workspaceId)
+      if (live) return live
+    }
+    throw new KernelError('UNAVAILABLE', 'The graph kept changing while it loaded; subscribe again', 503)
   }
 
   broadcast(event: NogChangeEvent, clients: Iterable<Client>): void {

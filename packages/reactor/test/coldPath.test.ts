@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ExprTokens, tokenize } from '../src/expr/tokenizer.ts'
 import { analyzeHandler } from '../src/nxml/handlerCode.ts'
 import { clearNxmlCaches, collectStatePaths, compileNxml, parseExpression } from '../src/index.ts'
 
@@ -74,6 +75,26 @@ describe('expressions from reused token arrays', () => {
       { root: '$state', path: ['items'] },
       { root: '$state', path: ['i'] },
     ])
+  })
+})
+
+describe('the reused token arrays', () => {
+  it('keep the slots of ordinary expressions and let go of a huge one', () => {
+    const tokens = new ExprTokens()
+    expect(tokenize('$state.a + 1', tokens)).toBeUndefined()
+    expect(tokens.count).toBe(6)
+    tokens.release()
+    expect(tokens.kinds.length).toBe(6)
+    expect(tokenize('a+'.repeat(3000) + 'b', tokens)).toBeUndefined()
+    expect(tokens.count).toBe(6002)
+    tokens.release()
+    expect([tokens.kinds, tokens.texts, tokens.values, tokens.starts, tokens.ends].map((l) => l.length)).toEqual([
+      0, 0, 0, 0, 0,
+    ])
+    expect(parseExpression('a+'.repeat(3000) + 'b')).toMatchObject({
+      ok: false,
+      error: { message: 'Expression is too long (over 2000 tokens)' },
+    })
   })
 })
 

@@ -55,6 +55,14 @@ export function parseExpression(src: string): ExprResult<Expr> {
 const TOKENS = new ExprTokens()
 
 function parseUncached(src: string): ExprResult<Expr> {
+  try {
+    return parseTokens(src)
+  } finally {
+    TOKENS.release()
+  }
+}
+
+function parseTokens(src: string): ExprResult<Expr> {
   const error = tokenize(src, TOKENS)
   if (error) return { ok: false, error }
   if (TOKENS.count > MAX_TOKENS) {

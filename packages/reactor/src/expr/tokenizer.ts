@@ -14,6 +14,9 @@ export enum ExprTokenKind {
  * object and no span, and the parser builds spans only for the nodes it makes. Parsing is synchronous and
  * never re-enters itself, so one module-level list serves every call; entries past `count` are stale.
  */
+/** Token slots kept between expressions (longer ones are over the parser's limit anyway). */
+const RETAINED_TOKENS = 4096
+
 export class ExprTokens {
   count = 0
   readonly kinds: ExprTokenKind[] = []
@@ -23,6 +26,12 @@ export class ExprTokens {
   readonly values: (number | string | undefined)[] = []
   readonly starts: number[] = []
   readonly ends: number[] = []
+
+  /** Drops the arrays after a long expression, so one huge input does not keep its tokens alive. */
+  release(): void {
+    if (this.kinds.length <= RETAINED_TOKENS) return
+    for (const list of [this.kinds, this.texts, this.values, this.starts, this.ends]) list.length = 0
+  }
 
   push(kind: ExprTokenKind, text: string, value: number | string | undefined, start: number, end: number): void {
     const i = this.count++

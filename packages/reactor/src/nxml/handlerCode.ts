@@ -314,13 +314,15 @@ export function stateMentions(text: string): string[] {
 }
 
 const SCOPE_USES = new Map<string, readonly NamedUse[]>()
+const MAY_BLANK = /["'`/]/
 
 /** `$scope.name` reads in an expression's source (strings and comments ignored), cached by text. */
 export function scopeUses(source: string): readonly NamedUse[] {
   if (!source.includes('$scope')) return []
   let uses = SCOPE_USES.get(source)
   if (!uses) {
-    uses = memberUses('$scope', blankStringsAndComments(source))
+    // Without a quote, a backtick or a slash there is nothing to blank (most bindings).
+    uses = memberUses('$scope', MAY_BLANK.test(source) ? blankStringsAndComments(source) : source)
     setBounded(SCOPE_USES, ANALYSIS_CACHE_LIMIT, source, uses)
   }
   return uses

@@ -49,6 +49,7 @@ function openSqlite(dataDir: string): OpenDatabase {
   const durable = wal ? () => wal.durable() : () => Promise.resolve()
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  reuseStatements(sqlite)
   const db = drizzleSqlite(sqlite, { schema: sqliteSchema })
   migrateSqlite(db, { migrationsFolder: join(MIGRATIONS, 'sqlite') })
   return {
@@ -63,6 +64,31 @@ function openSqlite(dataDir: string): OpenDatabase {
       sqlite.close()
     },
   }
+}
+
+/** Statements kept compiled, by SQL text; past this the oldest is dropped. */
+const STATEMENT_CACHE = 256
+
+/**
+ * drizzle prepares every query it runs, so SQLite would compile the same few statements again for every
+ * trigger; this keeps them compiled. Each is handed back in its default row mode (drizzle turns `raw` on
+ * for the queries it maps itself).
+ */
+function reuseStatements(sqlite: Database.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite)
+  const cache = new Map<string, Database.Statement>()
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source)
+    if (statement) {
+      cache.delete(source) // re-inserted below: the map's order is the order of last use
+    } else {
+      statement = prepare(source)
+      if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!)
+    }
+    cache.set(source, statement)
+    if (statement.reader) statement.raw(false)
+    return statement
+  }) as typeof sqlite.prepare
 }
 
 async function openPostgres(url: string): Promise<OpenDatabase> {

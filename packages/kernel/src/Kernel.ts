@@ -78,15 +78,6 @@ async function startLocked(options: KernelOptions, lock: KernelLock): Promise<Ru
   const expiry = setInterval(() => void nog.expirePatches().catch((e: unknown) => console.error('[nog]', e)), 60_000)
   expiry.unref()
   const telemetry = Trilog.start({ store: trilog, serviceName: 'nexus-kernel', clock: options.clock })
-  // NOGUpdate: every committed graph change, anchored to its workspace.
-  nog.onChange(({ workspaceId, version, changes }) =>
-    telemetry.anchor({ type: 'Workspace', id: workspaceId }, () =>
-      telemetry.event('nog_update', {
-        version,
-        changes: changes.map((c) => ({ op: c.op, id: 'entity' in c ? c.entity.id : c.relationship.id })),
-      }),
-    ),
-  )
   const metrics = new KernelMetrics()
   const accounts = new AccountService({
     repository: new AccountRepository(database.sql),
@@ -124,6 +115,8 @@ async function startLocked(options: KernelOptions, lock: KernelLock): Promise<Ru
   // sends what a crash left behind).
   const history = new HistoryRelay({ sql: database.sql, store: trilog, metrics })
   panels.onChange(() => history.wake())
+  // Each graph commit writes its `nog_change` event (with content) to the outbox in the commit's transaction.
+  nog.onChange(() => history.wake())
   panels.onListChange(() => history.wake())
   history.start()
   const ready = async () => {

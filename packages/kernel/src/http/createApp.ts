@@ -91,7 +91,7 @@ export function createApp({
     authRoutes(accounts, telemetry),
     workspaceRoutes(accounts, clock),
     panelRoutes(panels, accounts),
-    nogRoutes(nog, accounts),
+    nogRoutes(nog, accounts, trilog),
     historyRoutes(panels, accounts, trilog, telemetry, sandbox),
   )
 

@@ -60,9 +60,9 @@ function appliedOrThrow(patch: NogPatch): NogPatch {
 /**
  * The NOG of a workspace: `/api/workspaces/:id/nog/*`. Viewers read; editors write, propose, approve and
  * reject. Errors are KernelErrors (`BAD_REQUEST`, `NOT_FOUND`, `CONFLICT`, `NOG_DERIVED`, `PATCH_FAILED`…).
- * With `history` (TriLog), `GET …/nog/at?t=<ms>` rebuilds the graph as it was at that moment.
+ * `GET …/nog/at?t=<ms>` rebuilds the graph as it was at that moment from `history` (TriLog).
  */
-export function nogRoutes(nog: NogService, accounts: AccountService, history?: TrilogStore): Router {
+export function nogRoutes(nog: NogService, accounts: AccountService, history: TrilogStore): Router {
   const router = Router()
   const base = '/workspaces/:id/nog'
 
@@ -78,12 +78,10 @@ export function nogRoutes(nog: NogService, accounts: AccountService, history?: T
     res.json(await nog.summary(workspaceId))
   })
 
-  if (history) {
-    router.get(`${base}/at`, async (req, res) => {
-      const { workspaceId } = await allowed(req, 'viewer')
-      res.json(await graphAt(history, workspaceId, parseQuery(AtQuerySchema, req).t))
-    })
-  }
+  router.get(`${base}/at`, async (req, res) => {
+    const { workspaceId } = await allowed(req, 'viewer')
+    res.json(await graphAt(history, workspaceId, parseQuery(AtQuerySchema, req).t))
+  })
 
   router.get(`${base}/entities`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'viewer')

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compileNxml } from '@nexus/reactor'
+import { TrilogStore } from '@nexus/trilog'
 import { AccountRepository } from '../../src/accounts/AccountRepository.ts'
 import { AccountService } from '../../src/accounts/AccountService.ts'
 import type { OpenDatabase } from '../../src/db/openDatabase.ts'
@@ -304,6 +308,8 @@ export function nogSuite(open: DatabaseFactory): void {
 
   describe('NOG HTTP routes', () => {
     let db: OpenDatabase
+    let history: TrilogStore
+    let historyDir: string
     let server: Server
     let url: string
     const tokens: Record<'owner' | 'viewer' | 'outsider', string> = { owner: '', viewer: '', outsider: '' }
@@ -337,7 +343,9 @@ export function nogSuite(open: DatabaseFactory): void {
       Object.assign(tokens, { owner: owner.accessToken, viewer: viewer.accessToken, outsider: outsider.accessToken })
       const nog = new NogService({ sql: db.sql, clock, newId: counterIds('h') })
       const app = express()
-      app.use('/api', express.json(), authenticate(accounts), nogRoutes(nog, accounts))
+      historyDir = mkdtempSync(join(tmpdir(), 'nexus-nog-routes-'))
+      history = await TrilogStore.open({ dataDir: historyDir })
+      app.use('/api', express.json(), authenticate(accounts), nogRoutes(nog, accounts, history))
       app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
         if (error instanceof KernelError) res.status(error.status).json({ error: error.toBody() })
         else res.status(500).json({ error: { code: 'INTERNAL', message: String(error) } })
@@ -350,6 +358,8 @@ export function nogSuite(open: DatabaseFactory): void {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
       await db.close()
+      await history.close()
+      rmSync(historyDir, { recursive: true, force: true })
     })
 
     it('lets viewers read and editors write; outsiders see nothing', async () => {

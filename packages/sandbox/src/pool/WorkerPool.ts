@@ -144,10 +144,10 @@ export class WorkerPool {
     let bytes = ON_PORT
     // WASI runs carry bytes, and a state JSON would change (NaN, -0, undefined, Dates) must reach the worker as
     // it is, so the ops are against the caller's actual values: both are posted as objects.
-    if (ticket.run.wasi || !isJsonData(ticket.run.state)) {
-      slot.inbox.postMessage({ t: 'run', run: ticket.run } satisfies ToWorker)
-    } else {
-      const text = this.#encoder.encode(ticket.run)
+    // Args that JSON cannot write (BigInt) also go as objects, so the worker reports them as before.
+    const text = ticket.run.wasi || !isJsonData(ticket.run.state) ? undefined : this.#encode(ticket.run)
+    if (text === undefined) slot.inbox.postMessage({ t: 'run', run: ticket.run } satisfies ToWorker)
+    else {
       bytes = writeText(slot.channel, text)
       if (bytes === ON_PORT) slot.inbox.postMessage({ t: 'run', text } satisfies ToWorker)
     }
@@ -156,6 +156,14 @@ export class WorkerPool {
     Atomics.add(control, Word.RunSeq, 1)
     signal(control, Word.Doorbell)
     whenChanged(control, Word.DoneSeq, done, () => this.#onAnswer(slot, ticket))
+  }
+
+  #encode(run: WorkerRun): string | undefined {
+    try {
+      return this.#encoder.encode(run)
+    } catch {
+      return undefined
+    }
   }
 
   /** The worker signalled its answer: read it (unless it was posted) and note how many messages preceded it. */

@@ -2,6 +2,7 @@ import type { Expr, ExprError, ExprResult } from './ast.ts'
 import { collectStatePaths, type StatePath } from './collect.ts'
 import { evaluateExpression, type Scope } from './evaluate.ts'
 import { parseExpression } from './parser.ts'
+import { expressionPaths } from './recognize.ts'
 import { toText, type Value } from './values.ts'
 import { setBounded } from '../util/textCache.ts'
 
@@ -68,6 +69,36 @@ function parseUncached(text: string): ExprResult<Binding> {
   if (parts.length === 1 && typeof only !== 'string' && only !== undefined)
     return { ok: true, value: { kind: 'expr', part: only } }
   return { ok: true, value: { kind: 'template', parts } }
+}
+
+/** What validation reads from a binding: its expression parts and the state paths they read, part by part. */
+export interface BindingFacts {
+  parts: readonly { source: string; offset: number }[]
+  paths: StatePath[]
+}
+
+/**
+ * The facts of an attribute value containing `{`, read without building expression trees (a cold compile
+ * needs no more); `undefined` when the value does not parse, and then `parseBinding` gives the error.
+ * Uncached: the validator caches facts by attribute text.
+ */
+export function readBinding(text: string): BindingFacts | undefined {
+  const parts: BindingFacts['parts'][number][] = []
+  const paths: StatePath[] = []
+  let pos = 0
+  while (pos < text.length) {
+    const open = text.indexOf('{', pos)
+    if (open === -1) break
+    const close = findClose(text, open)
+    if (close === -1) return undefined
+    const source = text.slice(open + 1, close)
+    const found = expressionPaths(source)
+    if (!found) return undefined
+    parts.push({ source, offset: open + 1 })
+    for (const p of found) paths.push(p)
+    pos = close + 1
+  }
+  return { parts, paths }
 }
 
 /** The index of the `}` matching the `{` at `open`, skipping braces inside string literals; -1 if none. */

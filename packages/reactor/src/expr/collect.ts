@@ -24,8 +24,8 @@ export function collectStatePaths(expr: Expr): StatePath[] {
 }
 
 /**
- * `collectStatePaths` without its cache, for callers that cache by text themselves (the validator): a
- * `WeakMap` entry per parsed expression costs more than the walk on a cold compile.
+ * `collectStatePaths` without its cache. The validator reads paths without a tree (`expressionPaths` in
+ * `recognize.ts`), which must find exactly these: `test/recognize.test.ts` compares the two.
  */
 export function statePathsOf(expr: Expr): StatePath[] {
   const paths: StatePath[] = []
@@ -47,7 +47,7 @@ function walk(expr: Expr, shadowed: number, found: StatePath[]): void {
       return
     case 'Identifier': {
       const root = rootOf(expr.name, shadowed)
-      if (root) add(found, { root, path: [] })
+      if (root) addPath(found, { root, path: [] })
       return
     }
     case 'Array':
@@ -63,7 +63,7 @@ function walk(expr: Expr, shadowed: number, found: StatePath[]): void {
         if (expr.computed) walk(expr.property, shadowed, found)
         return
       }
-      add(found, chain)
+      addPath(found, chain)
       // A state chain was recorded whole; only dynamic keys inside it still need a visit.
       for (let node: Expr = expr; node.kind === 'Member'; node = node.object)
         if (node.computed && node.property.kind !== 'Literal') walk(node.property, shadowed, found)
@@ -121,7 +121,7 @@ function readChain(expr: Extract<Expr, { kind: 'Member' }>, shadowed: number): S
 }
 
 /** Records `chain` unless an equal path was recorded first (paths are compared as their `\u0000`-joined keys). */
-function add(found: StatePath[], chain: StatePath): void {
+export function addPath(found: StatePath[], chain: StatePath): void {
   for (const p of found) if (p.root === chain.root && samePath(p.path, chain.path)) return
   found.push(chain)
 }

@@ -2,7 +2,7 @@ import type { Diagnostic, JsonObject, PanelAst } from '@nexus/protocol'
 import type { NxmlPanelAst } from './ast.ts'
 import { setOwn } from '../expr/toJson.ts'
 import { parseIntoBag } from './parseNxml.ts'
-import { validateIntoBag } from './validate.ts'
+import { clearComputedPaths, validateIntoBag } from './validate.ts'
 import { clearBindingCache } from '../expr/binding.ts'
 import { clearExpressionCache } from '../expr/parser.ts'
 import { clearHandlerCaches } from './handlerCode.ts'
@@ -39,6 +39,7 @@ export function clearNxmlCaches(): void {
   clearHandlerCaches()
   clearDefaultCache()
   clearViewFacts()
+  clearComputedPaths()
 }
 
 /** Each state's default, by name: the state a new panel starts with. */

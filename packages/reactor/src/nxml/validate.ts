@@ -1,6 +1,8 @@
 import type { ArgDecl, ComputedDecl, Diagnostic, PanelAst, Span, StateDecl } from '@nexus/protocol'
-import { collectStatePaths, type StatePath } from '../expr/collect.ts'
+import type { StatePath } from '../expr/collect.ts'
 import { parseExpression } from '../expr/parser.ts'
+import { expressionPaths } from '../expr/recognize.ts'
+import { setBounded } from '../util/textCache.ts'
 import { isIdentifier } from '../util/chars.ts'
 import { DiagnosticBag } from './diagnosticBag.ts'
 import { matchesType } from './defaults.ts'
@@ -144,12 +146,13 @@ function checkComputeds(ctx: ValidateContext): void {
   for (let i = 0; i < computeds.length; i++) {
     const c = computeds[i]!
     const site = new ComputedSite(c, i)
-    const parsed = parseExpression(c.value)
-    if (!parsed.ok) {
+    const paths = computedPaths(c.value)
+    if (!paths) {
+      const parsed = parseExpression(c.value)
+      if (parsed.ok) throw new Error(`The expression recognizer rejected ${JSON.stringify(c.value)}, which parses`)
       ctx.syntaxError(site, parsed.error)
       continue
     }
-    const paths = collectStatePaths(parsed.value)
     ctx.checkPaths(site, paths)
     deps.set(c.name, computedDependencies(paths))
   }
@@ -162,6 +165,25 @@ function checkComputeds(ctx: ValidateContext): void {
       `Computed values depend on each other in a cycle: ${[...cycle, cycle[0]].join(' → ')}`,
     )
   }
+}
+
+/** The paths each computed's text reads, read without an expression tree (see `expressionPaths`). */
+const COMPUTED_PATHS = new Map<string, StatePath[]>()
+const COMPUTED_PATHS_LIMIT = 5000
+
+/** Forgets the paths of every computed (see `clearNxmlCaches`). */
+export function clearComputedPaths(): void {
+  COMPUTED_PATHS.clear()
+}
+
+/** The paths a computed's `value` reads; `undefined` when it does not parse. */
+function computedPaths(value: string): StatePath[] | undefined {
+  let paths = COMPUTED_PATHS.get(value)
+  if (!paths) {
+    paths = expressionPaths(value)
+    if (paths) setBounded(COMPUTED_PATHS, COMPUTED_PATHS_LIMIT, value, paths)
+  }
+  return paths
 }
 
 /** A computed's `value` as an expression site, its path spelled out only if a message needs it. */

@@ -1,7 +1,8 @@
 import type { Span, ViewNode } from '@nexus/protocol'
-import type { Expr } from '../expr/ast.ts'
-import { type Binding, parseBinding, parseExpressionAttribute } from '../expr/binding.ts'
-import { statePathsOf, type StatePath } from '../expr/collect.ts'
+import type { ExprError, ExprResult } from '../expr/ast.ts'
+import { type BindingFacts, parseBinding, parseExpressionAttribute, readBinding } from '../expr/binding.ts'
+import type { StatePath } from '../expr/collect.ts'
+import { expressionPaths } from '../expr/recognize.ts'
 import { setBounded } from '../util/textCache.ts'
 import { isIdentifier } from '../util/chars.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
@@ -241,73 +242,78 @@ function validateAttribute(
     case 'bind':
       return validateBind(value, ctx, site)
     case 'expression': {
-      const parsed = parseExpressionAttribute(value)
-      if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
-      checkScope(parsed.value.source, parsed.value.offset, ctx, site, scope)
-      return ctx.checkPaths(site.at(parsed.value.offset), expressionPaths(value, parsed.value.expr))
+      const facts = expressionFacts(value)
+      if (!facts) return ctx.syntaxError(site, errorOf(parseExpressionAttribute(value), value))
+      checkScope(facts.source, facts.offset, ctx, site, scope)
+      return ctx.checkPaths(site.at(facts.offset), facts.paths)
     }
     case 'binding': {
-      const parsed = parseBinding(value)
-      if (!parsed.ok) return ctx.syntaxError(site, parsed.error)
-      const binding = parsed.value
-      if (binding.kind === 'text') {
+      if (value.indexOf('{') === -1) {
         if (attr) checkPlainValue(node, attr, value, ctx, site)
         return
       }
-      const facts = bindingFacts(value, binding)
+      const facts = bindingFacts(value)
+      if (!facts) return ctx.syntaxError(site, errorOf(parseBinding(value), value))
       for (const part of facts.parts) checkScope(part.source, part.offset, ctx, site, scope)
       return ctx.checkPaths(site, facts.paths)
     }
   }
 }
 
-/** What validation reads from a binding: its expression parts and the state paths they read. */
-interface BindingFacts {
-  parts: readonly { source: string; offset: number }[]
+/** What validation reads from an expression attribute: the expression, where it starts, its state paths. */
+interface ExpressionFacts {
+  source: string
+  offset: number
   paths: StatePath[]
 }
 
 /**
- * Facts by attribute value, bounded like the parse caches and emptied with them. Keyed by the text, not by
- * the parsed object: `parseBinding` just hashed the same string (V8 keeps a string's hash), where a
- * `WeakMap` entry per binding or expression costs an ephemeron on every cold compile.
+ * Facts by attribute value, bounded like the parse caches and emptied with them. They are read without
+ * building expression trees (`readBinding`, `expressionPaths`): a value is parsed only when it is invalid,
+ * for its exact error, and components parse their bindings when they first render. Keyed by the text, not
+ * by a parsed object: a `WeakMap` entry per expression cost an ephemeron on every cold compile.
  */
 const BINDING_FACTS = new Map<string, BindingFacts>()
-const EXPRESSION_PATHS = new Map<string, StatePath[]>()
+const EXPRESSION_FACTS = new Map<string, ExpressionFacts>()
 const FACTS_LIMIT = 5000
 
 /** Forgets the facts of every binding and expression attribute (see `clearNxmlCaches`). */
 export function clearViewFacts(): void {
   BINDING_FACTS.clear()
-  EXPRESSION_PATHS.clear()
+  EXPRESSION_FACTS.clear()
 }
 
-function bindingFacts(value: string, binding: Exclude<Binding, { kind: 'text' }>): BindingFacts {
+/** The facts of a value containing `{`; `undefined` when it does not parse. */
+function bindingFacts(value: string): BindingFacts | undefined {
   let facts = BINDING_FACTS.get(value)
   if (!facts) {
-    if (binding.kind === 'expr') facts = { parts: [binding.part], paths: statePathsOf(binding.part.expr) }
-    else {
-      const parts: BindingFacts['parts'][number][] = []
-      const paths: StatePath[] = []
-      for (const part of binding.parts) {
-        if (typeof part === 'string') continue
-        parts.push(part)
-        for (const p of statePathsOf(part.expr)) paths.push(p)
-      }
-      facts = { parts, paths }
-    }
-    setBounded(BINDING_FACTS, FACTS_LIMIT, value, facts)
+    facts = readBinding(value)
+    if (facts) setBounded(BINDING_FACTS, FACTS_LIMIT, value, facts)
   }
   return facts
 }
 
-function expressionPaths(value: string, expr: Expr): StatePath[] {
-  let paths = EXPRESSION_PATHS.get(value)
-  if (!paths) {
-    paths = statePathsOf(expr)
-    setBounded(EXPRESSION_PATHS, FACTS_LIMIT, value, paths)
+/** The facts of an expression attribute (`args="{ step: 1 }"`, or wrapped as `{expr}`); `undefined` when invalid. */
+function expressionFacts(value: string): ExpressionFacts | undefined {
+  let facts = EXPRESSION_FACTS.get(value)
+  if (!facts) {
+    const direct = expressionPaths(value)
+    if (direct) facts = { source: value, offset: 0, paths: direct }
+    else {
+      // Not an expression as a whole: a single `{expr}` binding is accepted too (as `parseExpressionAttribute`).
+      const binding = value.charCodeAt(0) === 123 /* { */ ? readBinding(value) : undefined
+      const only = binding?.parts.length === 1 ? binding.parts[0] : undefined
+      if (!binding || !only || only.offset + only.source.length + 1 !== value.length) return undefined
+      facts = { source: only.source, offset: only.offset, paths: binding.paths }
+    }
+    setBounded(EXPRESSION_FACTS, FACTS_LIMIT, value, facts)
   }
-  return paths
+  return facts
+}
+/** The error of a value the recognizer found invalid, from the parser (which caches it). */
+function errorOf(parsed: ExprResult<unknown>, value: string): ExprError {
+  if (parsed.ok) throw new Error(`The expression recognizer rejected ${JSON.stringify(value)}, which parses`)
+  return parsed.error
 }
 
 /** Whether a plain value is one of the attribute's allowed values and of its type (no diagnostic needed). */

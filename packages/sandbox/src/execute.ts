@@ -46,6 +46,11 @@ export interface ExecuteRequest {
   deadline: number
   session: RunSession
   channel: HostChannel
+  /**
+   * Called once the guest has stopped, before its output or error is read out of the VM: lifts the run's
+   * memory limit, so reading an out-of-memory error (which allocates) does not fail in turn.
+   */
+  onStop?: () => void
 }
 
 export interface ExecuteOutcome {
@@ -110,23 +115,23 @@ async function drive(
   const ctx = warm.context
   const compiled = warm.compile(req.code)
   if (!compiled.ok) {
-    if (compiled.error !== 'escaped') return threw(ctx, compiled.error)
+    if (compiled.error !== 'escaped') return threw(ctx, compiled.error, req)
     return { kind: 'threw', error: { ...plainError(ESCAPED), name: 'SyntaxError' } }
   }
   const input = ctx.newString(req.input)
   const started = ctx.callFunction(warm.start, ctx.undefined, compiled.handle, input)
   input.dispose()
-  if (started.error) return threw(ctx, started.error)
+  if (started.error) return threw(ctx, started.error, req)
   let promise = started.value
   if (ctx.typeof(promise) === 'undefined') {
     // A plain handler ended (start gave undefined): with no job pending its output is ready now.
     promise.dispose()
     if (!runtime.hasPendingJob()) {
       const done = ctx.callFunction(warm.finish, ctx.undefined)
-      return done.error ? threw(ctx, done.error) : output(ctx, done.value)
+      return done.error ? threw(ctx, done.error, req) : output(ctx, done.value, req)
     }
     const deferred = ctx.callFunction(warm.defer, ctx.undefined)
-    if (deferred.error) return threw(ctx, deferred.error)
+    if (deferred.error) return threw(ctx, deferred.error, req)
     promise = deferred.value
   }
   try {
@@ -137,7 +142,8 @@ async function drive(
 }
 
 /** The settled output string (disposing its handle); anything else means the guest produced none. */
-function output(ctx: QuickJSContext, value: QuickJSHandle): ExecuteResult {
+function output(ctx: QuickJSContext, value: QuickJSHandle, req: ExecuteRequest): ExecuteResult {
+  req.onStop?.()
   try {
     if (ctx.typeof(value) !== 'string') return { kind: 'threw', error: plainError('handler produced no output') }
     return { kind: 'settled', text: ctx.getString(value) }
@@ -164,23 +170,23 @@ async function settle(
   let flushed: string | undefined
   for (;;) {
     const state = ctx.getPromiseState(promise)
-    if (state.type === 'rejected') return threw(ctx, state.error)
+    if (state.type === 'rejected') return threw(ctx, state.error, req)
     if (state.type === 'fulfilled') {
       if (state.notAPromise) return { kind: 'threw', error: plainError('handler produced no output') }
-      return output(ctx, state.value)
+      return output(ctx, state.value, req)
     }
     if (req.session.fatal) return { kind: 'aborted' }
     if (performance.now() > req.deadline) return { kind: 'interrupted' }
     if (runtime.hasPendingJob()) {
       const job = runtime.executePendingJobs(1)
-      if (job.error) return threw(ctx, job.error)
+      if (job.error) return threw(ctx, job.error, req)
       job.dispose()
       continue
     }
     if (calls.size === 0) return { kind: 'stuck' }
     if (req.channel.flush) {
       const snap = ctx.callFunction(snapshot, ctx.undefined)
-      if (snap.error) return threw(ctx, snap.error)
+      if (snap.error) return threw(ctx, snap.error, req)
       const text = ctx.getString(snap.value)
       snap.value.dispose()
       if (text !== flushed) req.channel.flush(text)
@@ -205,7 +211,8 @@ function answer(ctx: QuickJSContext, calls: Map<number, QuickJSDeferredPromise>,
   deferred.dispose()
 }
 
-function threw(ctx: QuickJSContext, handle: QuickJSHandle): ExecuteResult {
+function threw(ctx: QuickJSContext, handle: QuickJSHandle, req?: ExecuteRequest): ExecuteResult {
+  req?.onStop?.()
   try {
     return { kind: 'threw', error: toGuestError(ctx.dump(handle)) }
   } catch {

@@ -62,6 +62,7 @@ export async function runQuickJs(request: RunText, rc: RunContext): Promise<Quic
     deadline: started + run.limits.timeoutMs,
     session,
     channel,
+    onStop: () => (growLimit.bytes = MODULE_MEMORY_BYTES),
   })
   growLimit.bytes = MODULE_MEMORY_BYTES
   const { result, poisoned } = executed

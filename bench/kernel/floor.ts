@@ -1,7 +1,9 @@
 // The floor for the kernel bench: a bare `ws` server that speaks just enough of the kernel's protocol
 // (subscribe → ack; trigger → one patch frame to every subscriber, then ack) and does nothing else.
 // Each patch is the kernel's patch frame, byte for byte in shape, serialised once into a Buffer and written
-// to every subscriber with plain `socket.send`: what any broadcast over `ws` has to pay at least.
+// to every subscriber with plain `socket.send`: what any broadcast over `ws` has to pay at least when it
+// writes each patch as it is made. (It does not coalesce: under pipelined triggers the kernel, which writes
+// the patches of one event-loop turn to a socket at once, can pass it.)
 // Usage: node --import tsx bench/kernel/floor.ts <port> <channel> <firstVersion>
 import { WebSocketServer, type WebSocket } from 'ws'
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import type { TrilogEvent } from '@nexus/trilog'
 import { outboxRows } from '../panels/HistoryOutbox.ts'
@@ -12,10 +12,15 @@ const { panels, panelChanges, trilogOutbox } = schema
  * `insert` settles once its commit is on disk (see `WalSync`).
  */
 export class SqlitePanelRepository implements PanelRepository {
+  /** The statements of `applyChange`, built once: every trigger runs them. */
+  private readonly change: ReturnType<typeof changeStatements>
+
   constructor(
     private readonly db: BetterSQLite3Database<typeof schema>,
     readonly durable: () => Promise<void>,
-  ) {}
+  ) {
+    this.change = changeStatements(db)
+  }
 
   async insert(panel: StoredPanel, history: readonly TrilogEvent[] = []): Promise<void> {
     this.db.transaction((tx) => {
@@ -52,17 +57,12 @@ export class SqlitePanelRepository implements PanelRepository {
     ts: number,
     history: readonly TrilogEvent[] = [],
   ) {
-    return this.db.transaction((tx) => {
-      const updated = tx
-        .update(panels)
-        .set({ state: JSON.stringify(state), version, updatedAt: ts })
-        .where(and(eq(panels.id, id), eq(panels.version, version - 1)))
-        .run()
+    const { update, log, outbox } = this.change
+    return this.db.transaction(() => {
+      const updated = update.run({ id, version, previous: version - 1, state: JSON.stringify(state), ts })
       if (updated.changes !== 1) return false
-      tx.insert(panelChanges)
-        .values({ panelId: id, version, ops: JSON.stringify(ops), tool, ts })
-        .run()
-      if (history.length) tx.insert(trilogOutbox).values(outboxRows(history, ts)).run()
+      log.run({ id, version, ops: JSON.stringify(ops), tool, ts })
+      for (const row of outboxRows(history, ts)) outbox.run(row)
       return true
     })
   }
@@ -76,5 +76,24 @@ export class SqlitePanelRepository implements PanelRepository {
       .limit(limit)
       .all()
       .map(changeFromRow)
+  }
+}
+
+function changeStatements(db: BetterSQLite3Database<typeof schema>) {
+  const p = (name: string) => sql.placeholder(name)
+  return {
+    update: db
+      .update(panels)
+      .set({ state: sql`${p('state')}`, version: sql`${p('version')}`, updatedAt: sql`${p('ts')}` })
+      .where(and(eq(panels.id, p('id')), eq(panels.version, p('previous'))))
+      .prepare(),
+    log: db
+      .insert(panelChanges)
+      .values({ panelId: p('id'), version: p('version'), ops: p('ops'), tool: p('tool'), ts: p('ts') })
+      .prepare(),
+    outbox: db
+      .insert(trilogOutbox)
+      .values({ event: p('event'), createdAt: p('createdAt') })
+      .prepare(),
   }
 }

@@ -18,6 +18,8 @@ import { freePort, spawnKernel, stopKernel } from '../process.ts'
 
 const BURST = 3000
 const KILL_AFTER_ACKS = 300
+/** Triggers sent and not yet answered: the kill lands mid-burst however fast the kernel commits. */
+const IN_FLIGHT = 100
 
 interface TimelinePage {
   entries: { kind: string; seq: number; attrs: { version?: number } }[]
@@ -49,6 +51,11 @@ describe('history after SIGKILL during a burst of triggers', () => {
     const socket = new WebSocket(url.replace('http', 'ws') + '/ws', { headers: auth })
     await new Promise((resolve) => socket.once('open', resolve))
     const acked = new Set<number>()
+    let sent = 0
+    const send = () => {
+      while (sent < BURST && sent - acked.size < IN_FLIGHT)
+        socket.send(JSON.stringify({ type: 'trigger', reqId: `t${sent++}`, panelId: id, tool: 'increment' }))
+    }
     const killed = new Promise<void>((resolve) => {
       socket.on('message', (data) => {
         const m = JSON.parse(String(data)) as ServerMessage
@@ -57,11 +64,10 @@ describe('history after SIGKILL during a burst of triggers', () => {
         if (acked.size === KILL_AFTER_ACKS) {
           kernel!.kill('SIGKILL')
           resolve()
-        }
+        } else if (acked.size < KILL_AFTER_ACKS) send()
       })
     })
-    for (let i = 0; i < BURST; i++)
-      socket.send(JSON.stringify({ type: 'trigger', reqId: `t${i}`, panelId: id, tool: 'increment' }))
+    send()
     await killed
     await new Promise((resolve) => kernel!.once('exit', resolve))
     socket.terminate()

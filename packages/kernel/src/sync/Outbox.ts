@@ -64,7 +64,14 @@ let flushScheduled = false
 
 function flushPending(): void {
   flushScheduled = false
-  for (const outbox of pending) outbox.flush()
+  for (const outbox of pending) {
+    // One socket's failure must not hold back the others' patches (nor end the process from a timer).
+    try {
+      outbox.flush()
+    } catch (error) {
+      console.error('[sync] writing to a socket failed:', error)
+    }
+  }
   pending.clear()
 }
 

@@ -112,7 +112,14 @@ export function createApp({
   return app
 }
 
-function refuseDeepJson(_req: Request, _res: Response, body: Buffer): void {
+/**
+ * Checks a JSON body before it is parsed: UTF-8 only (RFC 8259 §8.1; body-parser would decode UTF-16 and
+ * read a body too short to hold one character as `{}`), and nested no deeper than the protocol allows.
+ */
+function refuseDeepJson(_req: Request, _res: Response, body: Buffer, encoding: string): void {
+  if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
+    throw new KernelError('BAD_REQUEST', `JSON bodies must be UTF-8 (got charset=${encoding}); send UTF-8`, 415)
+  }
   const problem = jsonTextDepthProblem(body)
   if (problem) throw new KernelError('BAD_REQUEST', problem, 400)
 }

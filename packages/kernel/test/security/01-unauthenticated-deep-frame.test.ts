@@ -103,6 +103,23 @@ describe('finding 1: a deeply nested frame or body is refused before any parse, 
     await unharmed()
   })
 
+  // Found by the HTTP fuzzer (seed 20261204): one stray byte sent as UTF-16 decoded to an empty body, read as `{}`,
+  // and duplicated the panel.
+  it('refuses a JSON body in any charset but UTF-8 with a 415 that says to send UTF-8, and changes nothing', async () => {
+    const before = await request(url, 'GET', '/api/panels', { credential: key })
+    for (const body of [new Uint8Array([0x7b]), new Uint8Array(Buffer.from('{}', 'utf16le'))]) {
+      const answer = await request(url, 'POST', `/api/panels/${panelId}/duplicate`, {
+        credential: key,
+        contentType: 'application/json; charset=utf-16',
+        body,
+      })
+      expect(answer.status).toBe(415)
+      expect(answer.json?.error.message).toMatch(/must be UTF-8.*send UTF-8/)
+    }
+    expect((await request(url, 'GET', '/api/panels', { credential: key })).json).toEqual(before.json)
+    await unharmed()
+  })
+
   it('refuses every message but hello from an anonymous socket without parsing it', async () => {
     for (const encoding of ['json', 'msgpack'] as const) {
       const peer = await WsPeer.open(url, encoding)

@@ -218,6 +218,7 @@ function wellFormed(route: Route, area: Area, t: FuzzTarget, serial: number): We
       ownerSucceeds: true,
     },
     'GET /api/workspaces/:id/nog/patches': { query: 'status=pending', ownerSucceeds: true },
+    'GET /api/workspaces/:id/nog/at': { query: `t=${now}`, ownerSucceeds: true },
     'POST /api/auth/setup': { body: OWNER },
     'POST /api/auth/register': {
       body: { email: `fuzz.${serial}@example.com`, password: 'a long fuzzing passphrase 42!', name: 'Fuzz' },

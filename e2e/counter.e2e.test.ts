@@ -87,6 +87,8 @@ describe('the counter panel, live in two browsers', () => {
     // TriLog's history beside the panel: the three runs, their baseline, and the state at a moment.
     await a.waitForFunction(() => document.querySelectorAll('.timeline li').length >= 3, undefined, { timeout: 20_000 })
     await a.locator('.baselines td', { hasText: 'increment' }).waitFor()
+    // Each moment reads as a time of day to the millisecond (it once showed the milliseconds alone: "487").
+    expect(await a.locator('.timeline li button').first().textContent()).toMatch(/^\d{2}:\d{2}:\d{2}[.,]\d{3}$/)
     await a.locator('.timeline li button').nth(1).click() // the second newest: after the second click
     await a.locator('.state-at pre').waitFor()
     expect(JSON.parse((await a.locator('.state-at pre').textContent()) ?? '{}')).toEqual({ count: 2 })

@@ -4,8 +4,21 @@ import { anomalies as loadAnomalies, stateAt, timeline } from '../api.ts'
 
 const SHOWN = ['state_change', 'trigger_failed', 'snapshot', 'created']
 
+/**
+ * A moment as people read it: the time to the millisecond, with the date when it is not today. Every field is
+ * named: options that name only `fractionalSecondDigits` print the milliseconds alone ("487").
+ */
 function time(ts: number): string {
-  return new Date(ts).toLocaleTimeString(undefined, { hour12: false, fractionalSecondDigits: 3 })
+  const at = new Date(ts)
+  const clock = at.toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+    hour12: false,
+  })
+  if (at.toDateString() === new Date().toDateString()) return clock
+  return `${at.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })} ${clock}`
 }
 
 /**
@@ -84,7 +97,7 @@ export function HistoryPanel({ panelId, version }: { panelId: string; version: n
                 className="link"
                 onClick={() => void stateAt(panelId, e.ts).then(setPicked, (err: Error) => setError(err.message))}
               >
-                {time(e.ts)}
+                <time dateTime={new Date(e.ts).toISOString()}>{time(e.ts)}</time>
               </button>{' '}
               <span className={e.kind === 'trigger_failed' ? 'error' : undefined}>{e.summary}</span>
             </li>

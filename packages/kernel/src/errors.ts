@@ -30,3 +30,18 @@ export function describeZodError(error: { issues: { path: PropertyKey[]; message
     .map((i) => (i.path.length ? `At ${i.path.map(String).join('.')}: ${i.message}` : i.message))
     .join('; ')
 }
+
+/**
+ * Absence is not failure: resolves `undefined` only when `promise` rejects with NOT_FOUND; any other
+ * rejection (a database down, a bug) is rethrown so it surfaces as a 500 with its cause logged.
+ *
+ * @example const panel = await unlessNotFound(panels.get(id)) // undefined → 404, a DB error → 500
+ */
+export async function unlessNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise
+  } catch (error) {
+    if (error instanceof KernelError && error.code === 'NOT_FOUND') return undefined
+    throw error
+  }
+}

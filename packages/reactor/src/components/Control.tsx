@@ -11,12 +11,12 @@ import { useBindings } from './useBindings.ts'
 import { ViewChildren } from './ViewChildren.tsx'
 
 /** Renders its children while `condition` is truthy, else the children of the `<Else>` right after it. */
-export function If({ node, elseNode }: { node: ViewNode; elseNode?: ViewNode | undefined }) {
+export const If = memo(function If({ node, elseNode }: { node: ViewNode; elseNode?: ViewNode | undefined }) {
   const attrs = useBindings(node)
   const show = truthy(attrs.get('condition'))
   if (show) return <ViewChildren nodes={node.children} />
   return elseNode ? <ViewChildren nodes={elseNode.children} /> : null
-}
+})
 
 /** Repeats its children once per item of `items`, with `$scope.<as>` and `$scope.<index>` set. */
 export function Iterate({ node }: { node: ViewNode }) {

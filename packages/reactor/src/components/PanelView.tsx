@@ -1,7 +1,9 @@
 import type { Json, PanelAst, ViewNode } from '@nexus/protocol'
 import { useEffect, useMemo, useRef } from 'react'
 import type { Store } from '../state/store.ts'
+import { DEFAULT_REGISTRY } from './defaultRegistry.ts'
 import { type BindHandler, PanelContext, type PanelContextValue, type TriggerHandler } from './PanelContext.ts'
+import { RegistryContext } from './registry.ts'
 import { bindPatch } from './useBoundValue.ts'
 import { ViewChildren } from './ViewChildren.tsx'
 
@@ -49,9 +51,16 @@ export function PanelView({ ast, store, onTrigger, onBind, theme, onComponentRen
   )
   return (
     <PanelContext.Provider value={context}>
-      <section className="nx-panel" data-nx="Panel" aria-label={ast.title} {...(theme ? { 'data-theme': theme } : {})}>
-        <ViewChildren nodes={ast.view} />
-      </section>
+      <RegistryContext.Provider value={DEFAULT_REGISTRY}>
+        <section
+          className="nx-panel"
+          data-nx="Panel"
+          aria-label={ast.title}
+          {...(theme ? { 'data-theme': theme } : {})}
+        >
+          <ViewChildren nodes={ast.view} />
+        </section>
+      </RegistryContext.Provider>
     </PanelContext.Provider>
   )
 }

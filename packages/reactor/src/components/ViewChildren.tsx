@@ -1,54 +1,6 @@
 import type { ViewNode } from '@nexus/protocol'
-import { type ComponentType, memo } from 'react'
-import { Action, Button } from './Button.tsx'
-import { Calendar } from './Calendar.tsx'
-import { Chart } from './Chart.tsx'
-import { Container, Grid, Tab, Tabs } from './Container.tsx'
-import { If, Iterate } from './Control.tsx'
-import { Code, Image, LogStream, StatusBadge } from './Display.tsx'
-import { Form } from './Form.tsx'
-import { Input, TextArea } from './Input.tsx'
-import { Kanban } from './Kanban.tsx'
-import { Layout } from './Layout.tsx'
-import { Markdown } from './Markdown.tsx'
-import { Metric } from './Metric.tsx'
-import { Select } from './Select.tsx'
-import { DatePicker, Slider, Switch } from './Switch.tsx'
-import { Table } from './Table.tsx'
-import { Text } from './Text.tsx'
-import { UnknownComponent } from './UnknownComponent.tsx'
-
-type NodeComponent = ComponentType<{ node: ViewNode; elseNode?: ViewNode | undefined }>
-
-const COMPONENTS: Readonly<Record<string, NodeComponent>> = {
-  Layout,
-  Container,
-  Tabs,
-  Tab,
-  Grid,
-  If,
-  Iterate,
-  Text,
-  Markdown,
-  Metric,
-  StatusBadge,
-  LogStream,
-  Chart,
-  Table,
-  Kanban,
-  Calendar,
-  Image,
-  Code,
-  Input,
-  TextArea,
-  Select,
-  Switch,
-  Slider,
-  DatePicker,
-  Button,
-  Action,
-  Form,
-}
+import { memo } from 'react'
+import { useNodeComponent } from './registry.ts'
 
 /**
  * One view node. Memoised on the node object, so a parent re-rendering for its own bindings does not
@@ -61,7 +13,7 @@ export const ViewNodeView = memo(function ViewNodeView({
   node: ViewNode
   elseNode?: ViewNode | undefined
 }) {
-  const Component = Object.hasOwn(COMPONENTS, node.type) ? COMPONENTS[node.type]! : UnknownComponent
+  const Component = useNodeComponent(node.type)
   return <Component node={node} elseNode={elseNode} />
 })
 

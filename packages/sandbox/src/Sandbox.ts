@@ -54,9 +54,14 @@ export class Sandbox {
     return this.#pool.replaced
   }
 
-  /** Runs answered by tier 0 so far, and runs tier 0 started but handed to QuickJS (bail-outs). */
-  get tier0Stats(): { runs: number; bails: number } {
-    return { runs: this.#tier0?.runs ?? 0, bails: this.#tier0?.bails ?? 0 }
+  /**
+   * Runs answered by tier 0 so far; runs it declined and handed to QuickJS (bails: outside what it can vouch
+   * for); and runs it failed on with an unexpected exception (surprises: a tier-0 bug or an input it does not
+   * model, also answered by QuickJS, so only this counter shows them).
+   */
+  get tier0Stats(): { runs: number; bails: number; surprises: number } {
+    const tier0 = this.#tier0
+    return { runs: tier0?.runs ?? 0, bails: tier0?.bails ?? 0, surprises: tier0?.surprises ?? 0 }
   }
 
   /** Runs one handler; expected failures (limits, capabilities, guest errors) are values, never throws. */

@@ -218,7 +218,10 @@ test(`tier 0 and QuickJS agree on ${NUM_RUNS} random handlers`, async () => {
   const after = sandbox.tier0Stats
   const answered = after.runs - before.runs
   const bailed = after.bails - before.bails
+  const surprises = after.surprises - before.surprises
   console.info(`tier 0: ${parsed} of ${NUM_RUNS} parsed, ${answered} answered, ${bailed} handed to QuickJS`)
+  // A surprise (an exception other than a deliberate bail) is a tier-0 bug even though QuickJS answered.
+  expect(surprises, 'tier 0 threw something other than a bail').toBe(0)
   // The generator stays inside the subset's syntax, and many runs must really be answered by tier 0.
   expect(parsed / NUM_RUNS).toBeGreaterThan(0.95)
   expect(answered / NUM_RUNS).toBeGreaterThan(0.25)
@@ -243,6 +246,7 @@ test(`tier 0 agrees with V8 on ${NUM_RUNS * 10} random handlers`, () => {
     { numRuns: NUM_RUNS * 10 },
   )
   expect(tier0.runs).toBeGreaterThan(NUM_RUNS * 2.5)
+  expect(tier0.surprises, `tier 0 surprise: ${String(tier0.lastSurprise)}`).toBe(0)
 })
 
 function runInV8(code: string, state: JsonObject, args: JsonObject, computed: JsonObject): [Json, Json] | 'threw' {

@@ -5,6 +5,7 @@ import type { HandlerRun, RunOutcome } from '../src/index.ts'
 import { MAX_TIER0_CODE } from '../src/tier0/scanTier0.ts'
 import { parseTier0 } from '../src/tier0/parseTier0.ts'
 import { Tier0 } from '../src/tier0/Tier0.ts'
+import { DEFAULT_LIMITS } from '../src/limits.ts'
 import { request } from './helpers.ts'
 
 let sandbox: Sandbox
@@ -324,12 +325,39 @@ describe('tier-0 runs give the QuickJS result', () => {
     expect(small.path).toBe('QuickJS')
   })
 
+  test('a tier-0 surprise is counted apart from bails, and QuickJS still answers the run', async () => {
+    // A state getter that throws on its first read only: tier 0's copy of the state meets the throw (not a
+    // BAIL: nothing tier 0 declines on purpose), the run goes to QuickJS, which reads the value.
+    let reads = 0
+    const state = {
+      get count(): number {
+        if (reads++ === 0) throw new Error('first read fails')
+        return 4
+      },
+    } as unknown as JsonObject
+    const before = sandbox.tier0Stats
+    const out = await sandbox.run(request('$state.count += $args.step', { state }))
+    const after = sandbox.tier0Stats
+    expect(out.ok && out.value.state).toEqual({ count: 5 })
+    expect(after.surprises - before.surprises).toBe(1)
+    expect(after.bails).toBe(before.bails)
+    expect(after.runs).toBe(before.runs)
+    const tier0 = new Tier0()
+    reads = 0
+    expect(tier0.run(request('$state.count = 1', { state }), DEFAULT_LIMITS, 1, 0)).toBeUndefined()
+    expect([tier0.runs, tier0.bails, tier0.surprises]).toEqual([0, 0, 1])
+    expect((tier0.lastSurprise as Error).message).toBe('first read fails')
+    // A deliberate bail (an object operand) is a bail, not a surprise.
+    expect(tier0.run(request('$state.count = $args.o + 1', { args: { o: {} } }), DEFAULT_LIMITS, 1, 0)).toBeUndefined()
+    expect([tier0.runs, tier0.bails, tier0.surprises]).toEqual([0, 1, 1])
+  })
+
   test('tier 0 can be turned off per sandbox and per run', async () => {
     const off = await Sandbox.create({ tier0: false, workers: 1 })
     try {
       const out = await off.run(request('$state.count += $args.step'))
       expect(out.ok && out.value.state).toEqual({ count: 1, items: [] })
-      expect(off.tier0Stats).toEqual({ runs: 0, bails: 0 })
+      expect(off.tier0Stats).toEqual({ runs: 0, bails: 0, surprises: 0 })
     } finally {
       await off.dispose()
     }

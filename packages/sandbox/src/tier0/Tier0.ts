@@ -6,7 +6,7 @@ import { Baseline } from '../worker/Baseline.ts'
 import type { Tier0Program } from './ast.ts'
 import { copyJson } from './copyJson.ts'
 import type { CopyMeter } from './copyJson.ts'
-import { evaluateTier0, isJsonPrimitive } from './evaluateTier0.ts'
+import { BAIL, evaluateTier0, isJsonPrimitive } from './evaluateTier0.ts'
 import { parseTier0 } from './parseTier0.ts'
 import { MAX_TIER0_CODE } from './scanTier0.ts'
 
@@ -29,11 +29,19 @@ const CHARS_PER_MS = 2_000
  * output checks (readOutput: size, shape, diff, maxOps, `state:write`) as a QuickJS run. Whenever it cannot
  * vouch for QuickJS's answer — a runtime error, a coercion it does not model, a budget — it returns
  * undefined before anything is committed, and the caller runs the request in QuickJS instead.
+ *
+ * A bail is tier 0 declining on purpose (it threw {@link BAIL}, or a budget said no). Any other exception is a
+ * **surprise** — an inconsistency in tier 0 itself or an input it does not model — and is counted apart
+ * (`surprises`, the last one kept in `lastSurprise`): the run still goes to QuickJS, so callers see the right
+ * answer, but the property test fails on any surprise, so tier 0's own bugs cannot pass for bails.
  */
 export class Tier0 {
-  /** Runs answered here, and runs that started here but went to QuickJS. */
+  /** Runs answered here; runs tier 0 declined (bails) and runs it failed on (surprises), both sent to QuickJS. */
   runs = 0
   bails = 0
+  surprises = 0
+  /** The exception of the last surprise, for diagnosis. */
+  lastSurprise: unknown = undefined
   readonly #cache = new Map<string, Tier0Program | null>()
   #last: string | undefined
 
@@ -64,8 +72,13 @@ export class Tier0 {
       const program = this.program(req.code)
       if (!program || limits.stackBytes < TIER0_MIN_STACK_BYTES) return undefined
       outcome = execute(program, req, limits, seed, now, started)
-    } catch {
-      // A bail-out (or any surprise): nothing was committed, QuickJS answers instead.
+    } catch (error) {
+      // Nothing was committed, QuickJS answers instead; only a deliberate BAIL counts as a bail.
+      if (error !== BAIL) {
+        this.surprises++
+        this.lastSurprise = error
+        return undefined
+      }
       outcome = undefined
     }
     if (outcome) this.runs++

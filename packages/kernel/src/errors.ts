@@ -1,10 +1,15 @@
-import type { ErrorBody } from '@nexus/protocol'
+import type { ErrorCode, KernelErrorBody } from '@nexus/protocol'
+import type { SandboxErrorCode } from '@nexus/sandbox'
+
+type WireCode<T extends ErrorCode> = T
+/** A failed run's code crosses the wire as is (`PanelService.trigger`): every sandbox code is a protocol code. */
+export type SandboxWireCode = WireCode<SandboxErrorCode>
 
 /** An expected kernel failure: a stable `code`, an HTTP status, and a message that says what to do. */
 export class KernelError extends Error {
   override readonly name = 'KernelError'
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly status: number,
     readonly details?: unknown,
@@ -12,7 +17,7 @@ export class KernelError extends Error {
     super(message)
   }
 
-  toBody(): ErrorBody {
+  toBody(): KernelErrorBody {
     return this.details === undefined
       ? { code: this.code, message: this.message }
       : { code: this.code, message: this.message, details: this.details }

@@ -39,6 +39,13 @@ export class KernelMetrics {
     registers: [this.registry],
   })
 
+  readonly httpFailures = new Counter({
+    name: 'nexus_http_failures_total',
+    help: 'HTTP requests answered 500 INTERNAL (an unexpected failure: a database down, a bug); each is logged with its cause',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  })
+
   readonly historyRelayed = new Counter({
     name: 'nexus_history_relayed_total',
     help: 'History events moved from the outbox to TriLog',

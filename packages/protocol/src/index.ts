@@ -29,8 +29,8 @@ export {
   ToolDeclSchema,
   ViewNodeSchema,
 } from './ast.ts'
-export type { ErrorBody, ErrorCode } from './errors.ts'
-export { ERROR_CODES, ErrorBodySchema } from './errors.ts'
+export type { ErrorBody, ErrorCode, KernelErrorBody } from './errors.ts'
+export { ERROR_CODES, ErrorBodySchema, ErrorResponseSchema, isErrorCode } from './errors.ts'
 export type {
   BindMessage,
   ClientMessage,
@@ -65,9 +65,20 @@ export {
   UnsubscribeMessageSchema,
   ViewCommandSchema,
 } from './messages.ts'
+export type { PanelSummary } from './http.ts'
 export {
   DuplicatePanelRequestSchema,
+  HealthResponseSchema,
   LayoutSchema,
+  NxmlUpdatedResponseSchema,
+  PanelCreatedResponseSchema,
+  PanelListQuerySchema,
+  PanelListResponseSchema,
+  PanelResponseSchema,
+  PanelSummarySchema,
+  PanelUpdatedResponseSchema,
+  StateAtResponseSchema,
+  TriggerResponseSchema,
   UpdateNxmlRequestSchema,
   UpdatePanelRequestSchema,
   CreatePanelRequestSchema,
@@ -75,13 +86,29 @@ export {
   StateAtQuerySchema,
   TriggerRequestSchema,
   ValidateRequestSchema,
+  ValidateResponseSchema,
 } from './http.ts'
 export type { ShapeLimits, ShapeProblem } from './bounded.ts'
 export { MAX_JSON_DEPTH, MAX_JSON_NODES, jsonTextDepthProblem, valueShapeProblem } from './bounded.ts'
 export { NET_ANY, canonicalHost, hostListed, netCapability, netGranted, urlHost } from './netGrant.ts'
-export type { Role } from './auth.ts'
+export type { ApiKeySummary, Invitation, Member, Role, User, WorkspaceSummary } from './auth.ts'
 export {
   AddMemberRequestSchema,
+  ApiKeyCreatedResponseSchema,
+  ApiKeySummarySchema,
+  ApiKeysResponseSchema,
+  AuthStatusResponseSchema,
+  InvitationSchema,
+  InviteResponseSchema,
+  MeResponseSchema,
+  MemberSchema,
+  MembersResponseSchema,
+  RoleSetResponseSchema,
+  SessionResponseSchema,
+  UserSchema,
+  WorkspaceSchema,
+  WorkspaceSummarySchema,
+  WorkspacesResponseSchema,
   CreateApiKeyRequestSchema,
   CreateWorkspaceRequestSchema,
   LoginRequestSchema,
@@ -92,3 +119,88 @@ export {
   SetupRequestSchema,
 } from './auth.ts'
 export type { AnomalyFlag, TimelineEntry, ToolBaseline } from './history.ts'
+export {
+  AnomaliesQuerySchema,
+  AnomaliesResponseSchema,
+  AnomalyFlagSchema,
+  CauseQuerySchema,
+  CauseResponseSchema,
+  DiffQuerySchema,
+  DiffResponseSchema,
+  ReplayResponseSchema,
+  StoredSpanSchema,
+  TimelineEntrySchema,
+  TimelineQuerySchema,
+  TimelineResponseSchema,
+  ToolBaselineSchema,
+  TraceResponseSchema,
+  WhoChangedQuerySchema,
+  WhoChangedResponseSchema,
+} from './history.ts'
+export type {
+  CreateEntity,
+  CreatePatch,
+  CreateRelationship,
+  EntityCategory,
+  EntityFields,
+  NogEntity,
+  NogFilter,
+  NogGraph,
+  NogOp,
+  NogPatch,
+  NogRelationship,
+  NogSource,
+  PatchSource,
+  PatchStatus,
+  RelationshipFields,
+  RelationshipType,
+} from './nog/schemas.ts'
+export {
+  CreateEntitySchema,
+  CreatePatchSchema,
+  CreateRelationshipSchema,
+  ENTITY_CATEGORIES,
+  EntityCategorySchema,
+  EntityFieldsSchema,
+  EntityIdSchema,
+  NogEntitySchema,
+  NogGraphSchema,
+  NogOpSchema,
+  NogPatchSchema,
+  NogRelationshipSchema,
+  NogSourceSchema,
+  PATCH_SOURCES,
+  PATCH_STATUSES,
+  RELATIONSHIP_TYPES,
+  RejectPatchSchema,
+  RelationshipFieldsSchema,
+  RelationshipTypeSchema,
+  UpdateEntitySchema,
+  UpdateRelationshipSchema,
+} from './nog/schemas.ts'
+export {
+  MAX_NOG_DEPTH,
+  NogAtQuerySchema,
+  NogBaseVersionQuerySchema,
+  NogDeletedResponseSchema,
+  NogEntitiesQuerySchema,
+  NogEntitiesResponseSchema,
+  NogEntityCreatedResponseSchema,
+  NogEntityResponseSchema,
+  NogEntityUpdatedResponseSchema,
+  NogGraphAtResponseSchema,
+  NogNeighboursQuerySchema,
+  NogPatchesQuerySchema,
+  NogPatchesResponseSchema,
+  NogPathQuerySchema,
+  NogRelationshipCreatedResponseSchema,
+  NogRelationshipResponseSchema,
+  NogRelationshipUpdatedResponseSchema,
+  NogSummaryResponseSchema,
+} from './nog/http.ts'
+export type { HandlerAnalysis, HandlerUse, NamedUse } from './handler/analysis.ts'
+export { analyzeHandlerCode, inferCapabilities, memberUses, stateMentions } from './handler/analysis.ts'
+export { blankHandlerCode } from './handler/blank.ts'
+export type { CapabilityUse } from './handler/capabilities.ts'
+export { capabilityGranted, capabilityName } from './handler/capabilities.ts'
+export { FORBIDDEN_GLOBALS, HANDLER_GLOBALS } from './handler/globals.ts'

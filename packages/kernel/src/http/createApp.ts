@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import { MAX_NXML_BYTES, jsonTextDepthProblem } from '@nexus/protocol'
+import { MAX_NXML_BYTES, jsonTextDepthProblem, type KernelErrorBody } from '@nexus/protocol'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { KernelError } from '../errors.ts'
 import type { KernelMetrics } from '../metrics.ts'
@@ -78,7 +78,7 @@ export function createApp({
       await ready()
       res.json({ status: 'ready' })
     } catch (error) {
-      res.status(503).json({ error: { code: 'NOT_READY', message: (error as Error).message } })
+      res.status(503).json(errorBody({ code: 'NOT_READY', message: (error as Error).message }))
     }
   })
 
@@ -92,7 +92,7 @@ export function createApp({
     workspaceRoutes(accounts, clock),
     panelRoutes(panels, accounts),
     nogRoutes(nog, accounts, trilog),
-    historyRoutes(panels, accounts, trilog, telemetry, sandbox),
+    historyRoutes(panels, accounts, trilog, telemetry, sandbox, clock),
   )
 
   app.use('/api', (req, _res, next) => {
@@ -108,7 +108,7 @@ export function createApp({
     })
   }
 
-  app.use(errorHandler)
+  app.use(errorHandler(metrics))
   return app
 }
 
@@ -124,22 +124,34 @@ function refuseDeepJson(_req: Request, _res: Response, body: Buffer, encoding: s
   if (problem) throw new KernelError('BAD_REQUEST', problem, 400)
 }
 
-function errorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  if (error instanceof KernelError) {
-    res.status(error.status).json({ error: error.toBody() })
-    return
-  }
-  const type = (error as { type?: string }).type
-  if (type === 'entity.parse.failed') {
-    res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'The request body is not valid JSON' } })
-  } else if (type === 'entity.too.large') {
-    res
-      .status(413)
-      .json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `Bodies are limited to ${MAX_NXML_BYTES * 2} bytes` } })
-  } else if ((error as { status?: number }).status === 400) {
-    res.status(400).json({ error: { code: 'BAD_REQUEST', message: (error as Error).message } })
-  } else {
-    console.error('[http]', error)
-    res.status(500).json({ error: { code: 'INTERNAL', message: 'The kernel failed to handle this request' } })
+/** Every error answer is built through here, so its code is one the protocol knows. */
+function errorBody(error: KernelErrorBody): { error: KernelErrorBody } {
+  return { error }
+}
+
+/**
+ * Expected failures (`KernelError`, body-parser's refusals) answer with their code; anything else is a 500
+ * `INTERNAL`, logged with its cause and the route, and counted in `nexus_http_failures_total`.
+ */
+function errorHandler(metrics: KernelMetrics) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (error instanceof KernelError) {
+      res.status(error.status).json(errorBody(error.toBody()))
+      return
+    }
+    const type = (error as { type?: string }).type
+    if (type === 'entity.parse.failed') {
+      res.status(400).json(errorBody({ code: 'BAD_REQUEST', message: 'The request body is not valid JSON' }))
+    } else if (type === 'entity.too.large') {
+      const message = `Bodies are limited to ${MAX_NXML_BYTES * 2} bytes`
+      res.status(413).json(errorBody({ code: 'PAYLOAD_TOO_LARGE', message }))
+    } else if ((error as { status?: number }).status === 400) {
+      res.status(400).json(errorBody({ code: 'BAD_REQUEST', message: (error as Error).message }))
+    } else {
+      const route = `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
+      console.error(`[http] ${route} failed:`, error)
+      metrics.httpFailures.inc({ route })
+      res.status(500).json(errorBody({ code: 'INTERNAL', message: 'The kernel failed to handle this request' }))
+    }
   }
 }

@@ -1,55 +1,28 @@
 import { Router, type Request } from 'express'
-import { z } from 'zod'
-import type { TrilogStore } from '@nexus/trilog'
-import type { AccountService } from '../accounts/AccountService.ts'
-import { KernelError, describeZodError } from '../errors.ts'
-import { compileFilter } from '../nog/filter.ts'
-import { graphAt } from '../nog/graphHistory.ts'
-import { MAX_DEPTH, type NogService } from '../nog/NogService.ts'
 import {
   CreateEntitySchema,
   CreatePatchSchema,
   CreateRelationshipSchema,
-  EntityCategorySchema,
-  PATCH_STATUSES,
+  NogAtQuerySchema,
+  NogBaseVersionQuerySchema,
+  NogEntitiesQuerySchema,
+  NogNeighboursQuerySchema,
+  NogPatchesQuerySchema,
+  NogPathQuerySchema,
   RejectPatchSchema,
-  RelationshipTypeSchema,
   UpdateEntitySchema,
   UpdateRelationshipSchema,
   type NogPatch,
-} from '../nog/types.ts'
+} from '@nexus/protocol'
+import type { TrilogStore } from '@nexus/trilog'
+import type { AccountService } from '../accounts/AccountService.ts'
+import { KernelError } from '../errors.ts'
+import { compileFilter } from '../nog/filter.ts'
+import { graphAt } from '../nog/graphHistory.ts'
+import type { NogService } from '../nog/NogService.ts'
 import { requirePrincipal } from './auth.ts'
 import { parseBody } from './parseBody.ts'
-
-const one = z.string().min(1).max(200).optional()
-const EntitiesQuerySchema = z.object({
-  category: EntityCategorySchema.optional(),
-  tag: one,
-  q: one,
-  filter: z.string().max(10_000).optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).optional(),
-})
-const NeighboursQuerySchema = z.object({
-  depth: z.coerce.number().int().min(1).max(MAX_DEPTH).default(1),
-  types: z
-    .string()
-    .optional()
-    .transform((s) => (s ? s.split(',') : undefined))
-    .pipe(z.array(RelationshipTypeSchema).optional()),
-})
-const PathQuerySchema = z.object({ from: z.string().min(1), to: z.string().min(1) })
-const AtQuerySchema = z.object({ t: z.coerce.number().int().min(0) })
-const BaseVersionQuerySchema = z.object({ baseVersion: z.coerce.number().int().min(0).optional() })
-const PatchesQuerySchema = z.object({
-  status: z.enum(PATCH_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-})
-
-function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
-  const parsed = schema.safeParse(req.query)
-  if (!parsed.success) throw new KernelError('BAD_REQUEST', describeZodError(parsed.error), 400)
-  return parsed.data
-}
+import { parseQuery } from './parseQuery.ts'
 
 /** A patch that could not apply is a 409 carrying the recorded patch, so the client sees why. */
 function appliedOrThrow(patch: NogPatch): NogPatch {
@@ -80,12 +53,12 @@ export function nogRoutes(nog: NogService, accounts: AccountService, history: Tr
 
   router.get(`${base}/at`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'viewer')
-    res.json(await graphAt(history, workspaceId, parseQuery(AtQuerySchema, req).t))
+    res.json(await graphAt(history, workspaceId, parseQuery(NogAtQuerySchema, req).t))
   })
 
   router.get(`${base}/entities`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'viewer')
-    const query = parseQuery(EntitiesQuerySchema, req)
+    const query = parseQuery(NogEntitiesQuerySchema, req)
     let filter
     if (query.filter !== undefined) {
       let json: unknown
@@ -121,20 +94,20 @@ export function nogRoutes(nog: NogService, accounts: AccountService, history: Tr
 
   router.delete(`${base}/entities/:entityId`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'editor')
-    const { baseVersion } = parseQuery(BaseVersionQuerySchema, req)
+    const { baseVersion } = parseQuery(NogBaseVersionQuerySchema, req)
     const { version } = await nog.deleteEntity(workspaceId, req.params.entityId, baseVersion)
     res.json({ version })
   })
 
   router.get(`${base}/entities/:entityId/neighbours`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'viewer')
-    const { depth, types } = parseQuery(NeighboursQuerySchema, req)
+    const { depth, types } = parseQuery(NogNeighboursQuerySchema, req)
     res.json(await nog.neighbours(workspaceId, req.params.entityId, depth, types))
   })
 
   router.get(`${base}/path`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'viewer')
-    const { from, to } = parseQuery(PathQuerySchema, req)
+    const { from, to } = parseQuery(NogPathQuerySchema, req)
     const path = await nog.shortestPath(workspaceId, from, to)
     if (!path) throw new KernelError('NO_PATH', `"${from}" and "${to}" are not connected`, 404)
     res.json(path)
@@ -162,14 +135,14 @@ export function nogRoutes(nog: NogService, accounts: AccountService, history: Tr
 
   router.delete(`${base}/relationships/:relId`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'editor')
-    const { baseVersion } = parseQuery(BaseVersionQuerySchema, req)
+    const { baseVersion } = parseQuery(NogBaseVersionQuerySchema, req)
     const { version } = await nog.deleteRelationship(workspaceId, req.params.relId, baseVersion)
     res.json({ version })
   })
 
   router.get(`${base}/patches`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'viewer')
-    const { status, limit } = parseQuery(PatchesQuerySchema, req)
+    const { status, limit } = parseQuery(NogPatchesQuerySchema, req)
     res.json({ patches: await nog.listPatches(workspaceId, status, limit) })
   })
 

@@ -2,6 +2,7 @@ import { Router } from 'express'
 import {
   CreatePanelRequestSchema,
   DuplicatePanelRequestSchema,
+  PanelListQuerySchema,
   UpdateNxmlRequestSchema,
   UpdatePanelRequestSchema,
   StateAtQuerySchema,
@@ -10,10 +11,11 @@ import {
 } from '@nexus/protocol'
 import { compileNxml, renderPanelToString } from '@nexus/reactor'
 import type { AccountService } from '../accounts/AccountService.ts'
-import { KernelError } from '../errors.ts'
+import { KernelError, unlessNotFound } from '../errors.ts'
 import type { PanelService } from '../panels/PanelService.ts'
 import { requirePrincipal } from './auth.ts'
 import { parseBody } from './parseBody.ts'
+import { parseQuery } from './parseQuery.ts'
 
 /** NXML validation and panels: `/api/nxml/*`, `/api/panels/*`. Viewers read, editors create and trigger. */
 export function panelRoutes(panels: PanelService, accounts: AccountService): Router {
@@ -27,10 +29,7 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
     includeTrashed = false,
   ) {
     const principal = requirePrincipal(req)
-    const panel = await panels.get(id, includeTrashed).catch((error: unknown) => {
-      if (error instanceof KernelError && error.code === 'NOT_FOUND') return undefined
-      throw error
-    })
+    const panel = await unlessNotFound(panels.get(id, includeTrashed))
     // Outsiders get the same answer for "missing" and "not yours".
     await accounts.requireRole(principal, panel?.workspaceId ?? null, needed)
     return panel!
@@ -44,10 +43,10 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
 
   router.get('/panels', async (req, res) => {
     const { userId } = requirePrincipal(req)
-    const workspaceId = typeof req.query.workspaceId === 'string' ? req.query.workspaceId : undefined
+    const { workspaceId, trashed } = parseQuery(PanelListQuerySchema, req)
     if (workspaceId) await accounts.requireRole({ userId, via: 'session' }, workspaceId, 'viewer')
     const ids = workspaceId ? [workspaceId] : (await accounts.repository.listWorkspaces(userId)).map((w) => w.id)
-    res.json({ panels: await panels.list(ids, req.query.trashed === 'true') })
+    res.json({ panels: await panels.list(ids, trashed) })
   })
 
   router.post('/panels', async (req, res) => {
@@ -115,11 +114,10 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
 
   router.get('/panels/:id/state', async (req, res) => {
     await authorised(req, req.params.id, 'viewer')
-    const query = StateAtQuerySchema.safeParse(req.query)
-    if (!query.success) throw new KernelError('BAD_REQUEST', 'Pass ?at=<milliseconds since epoch>', 400)
-    const state = await panels.stateAt(req.params.id, query.data.at)
-    if (!state) throw new KernelError('NOT_FOUND', `Panel "${req.params.id}" did not exist at ${query.data.at}`, 404)
-    res.json({ at: query.data.at, state })
+    const { at } = parseQuery(StateAtQuerySchema, req)
+    const state = await panels.stateAt(req.params.id, at)
+    if (!state) throw new KernelError('NOT_FOUND', `Panel "${req.params.id}" did not exist at ${at}`, 404)
+    res.json({ at, state })
   })
 
   return router

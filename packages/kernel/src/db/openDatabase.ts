@@ -14,6 +14,7 @@ import * as pgSchema from './schema.pg.ts'
 import * as sqliteSchema from './schema.sqlite.ts'
 import { SqlitePanelRepository } from './SqlitePanelRepository.ts'
 import { WalSync } from './WalSync.ts'
+import { BACKSTOP_PAGES, Checkpointer } from './Checkpointer.ts'
 
 export interface OpenDatabase {
   dialect: 'sqlite' | 'postgresql'
@@ -45,6 +46,8 @@ function openSqlite(dataDir: string): OpenDatabase {
   // safe from process crashes and corruption).
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
+  // Checkpoints run on a worker's connection (`Checkpointer`), not inside the commit that crosses 1,000 pages.
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
   const wal = process.env.NEXUS_SQLITE_SYNC === 'normal' ? undefined : new WalSync(`${file}-wal`)
   const durable = wal ? () => wal.durable() : () => Promise.resolve()
   sqlite.pragma('foreign_keys = ON')
@@ -52,6 +55,7 @@ function openSqlite(dataDir: string): OpenDatabase {
   reuseStatements(sqlite)
   const db = drizzleSqlite(sqlite, { schema: sqliteSchema })
   migrateSqlite(db, { migrationsFolder: join(MIGRATIONS, 'sqlite') })
+  const checkpoints = new Checkpointer(file)
   return {
     dialect: 'sqlite',
     panels: new SqlitePanelRepository(db, durable),
@@ -60,6 +64,7 @@ function openSqlite(dataDir: string): OpenDatabase {
       sqlite.prepare('select 1').get()
     },
     async close() {
+      await checkpoints.close()
       await wal?.close()
       sqlite.close()
     },

@@ -8,7 +8,7 @@ const BATCH_SIZE = 500
 /** Wait before trying again after TriLog or the database refused. */
 const RETRY_MS = 1_000
 /** Changes woken within this window go to TriLog in one write (a read drains at once). */
-const COALESCE_MS = 20
+const COALESCE_MS = 50
 
 /**
  * Statements adding history events to `trilog_outbox`, for a repository to run in the transaction of the
@@ -67,12 +67,18 @@ export class HistoryRelay {
     void this.drain()
   }
 
-  /** A change committed: relay it shortly, with whatever else commits meanwhile. */
+  /**
+   * A change committed: relay it shortly, with whatever else commits meanwhile. The pass starts in the loop's
+   * check phase (`setImmediate` from the timer), after the poll phase has read what the sockets brought, so a
+   * trigger that arrived meanwhile runs (and commits and broadcasts) before the relay's batch, never behind it.
+   */
   wake(): void {
     this.dirty = true
     this.soon ??= setTimeout(() => {
-      this.soon = undefined
-      void this.drain()
+      setImmediate(() => {
+        this.soon = undefined
+        void this.drain()
+      })
     }, COALESCE_MS)
   }
 

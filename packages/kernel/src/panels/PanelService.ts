@@ -170,19 +170,23 @@ export class PanelService {
     return this.options.repository.changesSince(id, since, limit)
   }
 
-  /** Runs `tool` on the panel after every trigger queued before it. */
+  /**
+   * Runs `tool` on the panel after every trigger queued before it. `onQueued` is called once the run has its
+   * place in the panel's queue (a caller keeping one client's triggers in order starts the next one then).
+   */
   async trigger(
     id: string,
     tool: string,
     args: Json[] | JsonObject | undefined,
     actor?: string,
     chain = CallChain.start(new TriggerBudget(refusalReporter(this.options.metrics.registry, this.options.telemetry))),
+    onQueued?: () => void,
   ): Promise<TriggerResult> {
     if (tool.startsWith(LIFECYCLE_PREFIX)) {
       // Lifecycle handlers run on their event only — not over the API, WebSocket or `$panel.call`.
       throw new KernelError('TOOL_NOT_FOUND', `"${tool}" is a lifecycle handler; it runs on its event`, 404)
     }
-    return this.run(id, tool, args, actor, chain)
+    return this.run(id, tool, args, actor, chain, onQueued)
   }
 
   private async run(
@@ -191,10 +195,12 @@ export class PanelService {
     args: Json[] | JsonObject | undefined,
     actor: string | undefined,
     chain: CallChain,
+    onQueued?: () => void,
   ): Promise<TriggerResult> {
     await this.get(id) // fail fast on an unknown panel
     const stopTimer = this.options.metrics.triggerSeconds.startTimer()
     const run = this.queueDurable(id, () => this.runTool(id, tool, args, actor, chain))
+    onQueued?.()
     run.then(
       () => this.options.metrics.triggers.inc({ outcome: 'ok' }),
       (error: unknown) =>

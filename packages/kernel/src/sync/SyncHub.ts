@@ -20,7 +20,7 @@ import { KernelError, describeZodError } from '../errors.ts'
 import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { NogService } from '../nog/NogService.ts'
-import type { PanelChange, PanelService } from '../panels/PanelService.ts'
+import type { PanelChange, PanelService, TriggerResult } from '../panels/PanelService.ts'
 import { AccessWatch } from './AccessWatch.ts'
 import { principalOf, type Client } from './Client.ts'
 import { MessageRate, wsRateLimitFromEnv } from './MessageRate.ts'
@@ -50,6 +50,8 @@ export class SyncHub {
   private readonly clients = new Set<Client>()
   /** Each client's last `bind`, so its next one waits for it (see `handle`). */
   private readonly bindTails = new WeakMap<Client, Promise<void>>()
+  /** Each client's last `trigger` until it has its place in the panel's queue (see `handle`). */
+  private readonly triggerTails = new WeakMap<Client, Promise<void>>()
   /** Each connection's message budget (`NEXUS_WS_RATE_LIMIT`), read once. */
   private readonly rateLimit = wsRateLimitFromEnv(process.env)
   private readonly nogChannels: NogChannels
@@ -225,9 +227,22 @@ export class SyncHub {
         this.leave(client, message.channel)
         return this.send(client, { type: 'ack', reqId: message.reqId })
       case 'trigger': {
-        await this.access.requireLiveCredential(client)
-        await this.authorise(client, message.panelId, 'editor')
-        const result = await this.panels.trigger(message.panelId, message.tool, message.args, client.principal!.userId)
+        // A client's triggers reach the panel's queue in the order it sent them: the checks before it await the
+        // database (on PostgreSQL a later trigger's could answer first). Each waits for the previous one's place
+        // in the queue, not for its run, so one socket still pipelines.
+        const previous = this.triggerTails.get(client)
+        let queued!: () => void
+        this.triggerTails.set(client, new Promise<void>((resolve) => (queued = resolve)))
+        let result: TriggerResult
+        try {
+          await previous
+          await this.access.requireLiveCredential(client)
+          await this.authorise(client, message.panelId, 'editor')
+          const { panelId, tool, args } = message
+          result = await this.panels.trigger(panelId, tool, args, client.principal!.userId, undefined, queued)
+        } finally {
+          queued() // also when a check refused it: the next one goes on
+        }
         // `$log` lines and `$view` commands go to the client that triggered the run only (TriggerAckResult).
         const ack: TriggerAckResult = { version: result.version }
         if (result.logs.length > 0) ack.logs = result.logs

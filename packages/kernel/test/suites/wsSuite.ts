@@ -3,6 +3,19 @@ import { MAX_MESSAGE_BYTES } from '@nexus/protocol'
 import type { RunningKernel } from '../../src/index.ts'
 import { COUNTER, TestClient, api, type KernelFactory } from '../helpers.ts'
 
+/** A panel whose state records the order its triggers ran in. */
+const TRAIL = `<NexusPanel title="Trail" version="1.0.0">
+  <Data><State name="trail" type="string" default="" /></Data>
+  <Logic>
+    <Tool name="add" description="Append a number">
+      <Arg name="n" type="number" />
+      <Capabilities><Capability type="state:write" scope="trail" /></Capabilities>
+      <Handler>$state.trail = $state.trail + ',' + $args.n</Handler>
+    </Tool>
+  </Logic>
+  <View><Text content="{$state.trail}" /></View>
+</NexusPanel>`
+
 /** The suite, against whatever database `open` gives the kernel. */
 export function wsSuite(open: KernelFactory): void {
   describe('kernel WebSocket sync', () => {
@@ -67,6 +80,27 @@ export function wsSuite(open: KernelFactory): void {
       expect(await c.next((m) => m.type === 'pong')).toEqual({ type: 'pong', reqId: 'x6' })
       c.close()
     })
+
+    // Issue #12: on PostgreSQL the role check before the panel's queue awaits the database, so a later trigger
+    // from one socket could pass it first and run first (binds were already chained per client).
+    it('applies 200 triggers pipelined on one socket in the order sent, and acks them in that order', async () => {
+      const trail = (await api(kernel, 'POST', '/api/panels', { nxml: TRAIL })).body.id as string
+      const c = await TestClient.connect(kernel)
+      const count = 200
+      for (let n = 0; n < count; n++)
+        c.send({ type: 'trigger', reqId: `o${n}`, panelId: trail, tool: 'add', args: { n } })
+      const answers = []
+      for (let n = 0; n < count; n++) answers.push(await c.next((m) => m.type === 'ack' || m.type === 'error', 60_000))
+      expect(answers.map((m) => m.type === 'ack' && [m.reqId, (m.result as { version: number }).version])).toEqual(
+        Array.from({ length: count }, (_, n) => [`o${n}`, n + 1]),
+      )
+      const expected = Array.from({ length: count }, (_, n) => `,${n}`).join('')
+      expect((await api(kernel, 'GET', `/api/panels/${trail}`)).body).toMatchObject({
+        version: count,
+        state: { trail: expected },
+      })
+      c.close()
+    }, 120_000)
 
     it('resumes a client that dropped for 100 patches with exactly those patches', async () => {
       const c = await TestClient.connect(kernel)

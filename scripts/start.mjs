@@ -1,4 +1,5 @@
-// `npm start`: install what is missing, build the studio when its sources changed, start the kernel.
+// `npm start`: install what is missing, build the studio and the kernel when their sources changed, and start
+// the built kernel with plain node (no tsx: scripts/build-kernel.mjs bundles it to packages/kernel/dist).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -26,10 +27,16 @@ if (stale) {
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 
-const kernel = spawn(
-  process.execPath,
-  ['--conditions=@nexus/source', '--import', 'tsx', join(ROOT, 'packages/kernel/src/main.ts')],
-  { cwd: ROOT, stdio: 'inherit' },
-)
+// Imported after ensureInstall: the build script needs esbuild from node_modules.
+const { buildKernel, kernelStale } = await import('./build-kernel.mjs')
+if (kernelStale()) {
+  console.log('Building the kernel…')
+  await buildKernel().catch((error) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
+}
+
+const kernel = spawn(process.execPath, [join(ROOT, 'packages/kernel/dist/main.js')], { cwd: ROOT, stdio: 'inherit' })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => kernel.kill(signal))
 kernel.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -7,8 +7,15 @@ import type { StatementReply, StatementRequest } from './sqliteStatement.ts'
 const MAIN = fileURLToPath(new URL('./sqliteHostMain.ts', import.meta.url))
 /** How long one statement may run before its source's process is killed (a handler run lasts about 1 s anyway). */
 export const STATEMENT_TIMEOUT_MS = 5_000
-/** The source's process runs TypeScript like the kernel does, with a heap of its own, capped. */
-const EXEC_ARGV = ['--conditions=@nexus/source', '--import', 'tsx', '--max-old-space-size=256']
+/**
+ * The source's process runs like the kernel does, with a heap of its own, capped: from source (tests, benches)
+ * through tsx; built (scripts/build-kernel.mjs points MAIN at the bundled sqliteHostMain.js) as plain JavaScript.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+const EXEC_ARGV = [
+  ...(FROM_SOURCE ? ['--conditions=@nexus/source', '--import', 'tsx'] : []),
+  '--max-old-space-size=256',
+]
 
 type Result = { rows: JsonObject[]; rowCount: number }
 type FromChild = StatementReply | { ready: true } | { fatal: string }

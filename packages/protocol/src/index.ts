@@ -88,6 +88,8 @@ export {
   ValidateRequestSchema,
   ValidateResponseSchema,
 } from './http.ts'
+export type { ApiRoute, RouteAnswer } from './routes.ts'
+export { API_ROUTES } from './routes.ts'
 export type { ShapeLimits, ShapeProblem } from './bounded.ts'
 export { MAX_JSON_DEPTH, MAX_JSON_NODES, jsonTextDepthProblem, valueShapeProblem } from './bounded.ts'
 export { NET_ANY, canonicalHost, hostListed, netCapability, netGranted, urlHost } from './netGrant.ts'

@@ -148,10 +148,17 @@ function errorHandler(metrics: KernelMetrics) {
     } else if ((error as { status?: number }).status === 400) {
       res.status(400).json(errorBody({ code: 'BAD_REQUEST', message: (error as Error).message }))
     } else {
-      const route = `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
+      const route = routeLabel(req)
       console.error(`[http] ${route} failed:`, error)
       metrics.httpFailures.inc({ route })
       res.status(500).json(errorBody({ code: 'INTERNAL', message: 'The kernel failed to handle this request' }))
     }
   }
+}
+
+/** `GET /api/panels/:id`: the matched route (a bounded label, not the URL); `unmatched` when none matched. */
+function routeLabel(req: Request): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path
+  if (typeof path !== 'string') return `${req.method} unmatched`
+  return `${req.method} ${req.originalUrl.startsWith('/api/') ? '/api' : ''}${path}`
 }

@@ -7,8 +7,8 @@
 //   delivered per second over a fixed window;
 // then NOG query latency on a 100,000-entity graph (bench/kernel/nog.ts), then outbound requests through
 // nexus.http against a plain fetch (bench/kernel/egress.ts).
-// KERNEL_BENCH_ONLY=egress or =sync: only the outbound or only the trigger → patch rows, merged into the stored
-// results.
+// KERNEL_BENCH_ONLY=egress, =sync or =startup: only the outbound, only the trigger → patch or only the startup
+// rows (bench/kernel/startup.ts: built kernel against the tsx start), merged into the stored results.
 // KERNEL_BENCH_CPU_PROF=<dir>: profile mode (kernel and floor under --cpu-prof, nothing saved), on the plan of
 // KERNEL_BENCH_CLIENTS clients (1,000 unless set).
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { compared, machine, median, percentile, save, saveMerged, type Metric } from './lib.ts'
 import { egressMetrics } from './kernel/egress.ts'
 import { nogMetrics } from './kernel/nog.ts'
+import { startupMetrics } from './kernel/startup.ts'
 import { freePort, spawnKernel, spawnTs, stop, stopAll } from './kernel/processes.ts'
 import { createCounter, samplePatchFrame, setupOwner } from './kernel/setup.ts'
 import { checkClock, latencyRound, rateRound, Trigger, Worker, type Latencies, type Side } from './kernel/sync.ts'
@@ -146,7 +147,7 @@ function syncMetrics(clients: number, m: Measured): Metric[] {
 }
 
 if (ONLY === 'egress') saveMerged('kernel', await egressMetrics())
-else
+else if (ONLY !== 'startup')
   try {
     const port = await freePort()
     const kernel = await spawnKernel(
@@ -185,3 +186,5 @@ else
     await stopAll()
     for (const dir of temp) rmSync(dir, { recursive: true, force: true })
   }
+
+if (!PROFILE && (ONLY === undefined || ONLY === 'startup')) saveMerged('kernel', await startupMetrics())

@@ -292,7 +292,7 @@ function writeCapabilities(w: PanelWriter, p: PanelPlan, body: string[]): void {
   const all = [...p.lists.map((s) => s.name), ...p.numbers, ...p.strings]
   for (const s of all) if (code.includes(`$state.${s}`)) w.line(4, `<Capability type="state:write" scope="${s}" />`)
   for (const e of p.events) if (code.includes(`'${e}'`)) w.line(4, `<Capability type="events:emit" scope="${e}" />`)
-  if (p.alias && code.includes(`$ext.${p.alias}`)) w.line(4, `<Capability type="extensions:call" scope="${p.alias}" />`)
+  if (p.alias && code.includes(`$ext.${p.alias}`)) w.line(4, `<Capability type="ext" scope="${p.alias}" />`)
   w.line(3, '</Capabilities>')
 }
 

@@ -1,4 +1,11 @@
-import type { CapabilityDecl, Handler, Span, ToolDecl } from '@nexus/protocol'
+import {
+  capabilityGranted,
+  type CapabilityDecl,
+  type CapabilityUse,
+  type Handler,
+  type Span,
+  type ToolDecl,
+} from '@nexus/protocol'
 import { isBlank } from '../util/chars.ts'
 import { closestName, didYouMean } from '../util/suggest.ts'
 import type { LifecycleDecl, NxmlPanelAst } from './ast.ts'
@@ -129,17 +136,39 @@ function checkHandler(ctx: ValidateContext, handler: Handler, hc: HandlerContext
       suggestion,
     )
   }
-  if (hc.capabilities === undefined) return // none declared: the kernel infers them
-  const missing = new MissingCapabilities(ctx, hc, hc.capabilities)
-  for (const use of analysis.state) {
-    if (use.kind === 'write' && ctx.states.has(use.key))
-      missing.check('state:write', use.key, at.of(use.at, use.length), `writing $state.${use.key}`)
+  if (hc.capabilities === undefined || analysis.capabilities.length === 0) return // none declared: inferred
+  // Exactly what the sandbox will deny: the capabilities the shared analysis infers (the grants the kernel
+  // would infer) that the declared ones, as the kernel hands them to the sandbox, do not cover.
+  const granted = hc.capabilities.map((c) => `${c.type}:${c.scope}`)
+  for (const use of analysis.capabilities) {
+    if (capabilityGranted(granted, use)) continue
+    const fix = `<Capability type="${use.type}" scope="${use.scope}" />`
+    ctx.diagnostics.add(
+      'MISSING_CAPABILITY',
+      at.of(use.at, use.length),
+      `In ${hc.owner}: ${effect(use)} needs ${fix} in <Capabilities>`,
+      fix,
+    )
   }
-  for (const use of analysis.emits)
-    missing.check('events:emit', use.name, at.of(use.at, use.length), `$emit('${use.name}')`)
-  for (const use of extensions) {
-    if (hc.aliases.has(use.name))
-      missing.check('extensions:call', use.name, at.of(use.at, use.length), `$ext.${use.name}`)
+}
+
+/** What a capability use does, for messages. */
+function effect(use: CapabilityUse): string {
+  switch (use.type) {
+    case 'state:write':
+      return `writing $state.${use.scope}`
+    case 'state:read':
+      return `reading $state.${use.scope}`
+    case 'events:emit':
+      return `$emit('${use.scope}')`
+    case 'ext':
+      return `$ext.${use.scope}`
+    case 'view':
+      return '$view'
+    case 'panel:call':
+      return `$panel.call('${use.scope}')`
+    case 'net':
+      return `$ext.http for host ${use.scope}`
   }
 }
 
@@ -164,36 +193,6 @@ class CodeSpans {
     const start = this.start
     return start === undefined ? this.handler.span : { start: start + offset, end: start + offset + length }
   }
-}
-
-/** Reports each capability a handler's effects need and its `<Capabilities>` do not grant, once. */
-class MissingCapabilities {
-  private reported: Set<string> | undefined // most handlers miss none
-
-  constructor(
-    private readonly ctx: ValidateContext,
-    private readonly hc: HandlerContext,
-    private readonly capabilities: readonly CapabilityDecl[],
-  ) {}
-
-  check(type: string, scope: string, span: Span, what: string): void {
-    if (granted(this.capabilities, type, scope)) return
-    const key = `${type} ${scope}`
-    if (this.reported?.has(key)) return
-    ;(this.reported ??= new Set()).add(key)
-    const fix = `<Capability type="${type}" scope="${scope}" />`
-    this.ctx.diagnostics.add(
-      'MISSING_CAPABILITY',
-      span,
-      `In ${this.hc.owner}: ${what} needs ${fix} in <Capabilities>`,
-      fix,
-    )
-  }
-}
-
-function granted(capabilities: readonly CapabilityDecl[], type: string, scope: string): boolean {
-  for (const c of capabilities) if (c.type === type && (c.scope === '*' || c.scope === scope)) return true
-  return false
 }
 
 /** Reports each `<root>.<name>` in a handler whose name is not among `known`, with a did-you-mean. */

@@ -81,7 +81,7 @@ function rebaseFileUrls(outdir, rewritten) {
           const fromOut = posix(relative(outdir, entry ?? target)) + (path.endsWith('/') ? '/' : '')
           return `new URL(${JSON.stringify(fromOut.startsWith('.') ? fromOut : `./${fromOut}`)}, import.meta.url)`
         })
-        return { contents, loader: args.path.endsWith('x') ? 'tsx' : args.path.endsWith('.mjs') ? 'js' : 'ts' }
+        return { contents, loader: /\.tsx$/.test(args.path) ? 'tsx' : /\.m?js$/.test(args.path) ? 'js' : 'ts' }
       })
     },
   }

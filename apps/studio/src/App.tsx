@@ -13,6 +13,7 @@ export function App() {
   return (
     <div className="studio">
       <Header />
+      <ConnectionNotice />
       <main>
         {auth === 'loading' && <p className="muted">Loading…</p>}
         {(auth === 'setup' || auth === 'login') && <AuthPage key={auth} initial={auth} />}
@@ -28,6 +29,17 @@ function Workspace() {
     useStudio.getState().connect()
   }, [])
   return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />
+}
+
+/** Shown when the WebSocket received a message the studio could not read (see `Connection.malformed`). */
+function ConnectionNotice() {
+  const notice = useStudio((s) => s.connectionNotice)
+  if (!notice) return null
+  return (
+    <p className="error connection-notice" role="alert">
+      {notice}
+    </p>
+  )
 }
 
 function Header() {

@@ -1,29 +1,37 @@
-import type { AnomalyFlag, Diagnostic, ErrorBody, JsonObject, Role, TimelineEntry, ToolBaseline } from '@nexus/protocol'
+import type { z } from 'zod'
+import {
+  ApiKeyCreatedResponseSchema,
+  ApiKeysResponseSchema,
+  AnomaliesResponseSchema,
+  AuthStatusResponseSchema,
+  ErrorResponseSchema,
+  InviteResponseSchema,
+  MeResponseSchema,
+  MembersResponseSchema,
+  PanelCreatedResponseSchema,
+  PanelListResponseSchema,
+  RoleSetResponseSchema,
+  SessionResponseSchema,
+  StateAtResponseSchema,
+  TimelineResponseSchema,
+  ValidateResponseSchema,
+  type ErrorBody,
+  type Role,
+} from '@nexus/protocol'
 
-export interface PanelSummary {
-  id: string
-  title: string
-  version: number
-  updatedAt: number
-}
+// The studio's HTTP client: every answer is checked against its @nexus/protocol schema before anyone reads it.
 
-/** An HTTP failure with the kernel's error body. */
+export type { ApiKeySummary, Invitation, Member, PanelSummary, User, WorkspaceSummary } from '@nexus/protocol'
+
+/**
+ * An HTTP failure with the kernel's error body, or one the studio makes itself: `BAD_RESPONSE` when an
+ * answer does not match its schema (an older or newer kernel, a proxy's error page), `HTTP_<status>` when a
+ * failure has no error body.
+ */
 export class ApiError extends Error {
   constructor(readonly body: ErrorBody) {
     super(body.message)
   }
-}
-
-export interface User {
-  id: string
-  email: string
-  name: string
-}
-
-export interface WorkspaceSummary {
-  id: string
-  name: string
-  role: Role
 }
 
 let refreshing: Promise<boolean> | undefined
@@ -39,128 +47,142 @@ export function refreshSession(): Promise<boolean> {
   return refreshing
 }
 
-async function request<T>(path: string, init?: RequestInit, retry = true): Promise<T> {
+function malformed(path: string, problem: string): ApiError {
+  const message = `The kernel's answer to ${path} was not what this studio expects (${problem}); reload the page, and if it persists the kernel and the studio may be different versions`
+  console.error('[api]', message)
+  return new ApiError({ code: 'BAD_RESPONSE', message })
+}
+
+/** Sends the request (refreshing an expired access cookie once) and reads the body as JSON, or null when empty. */
+async function exchange(path: string, init?: RequestInit, retry = true): Promise<{ res: Response; body: unknown }> {
   const res = await fetch(path, {
     ...init,
     headers: init?.body ? { 'content-type': 'application/json' } : undefined,
   })
   // An expired access cookie: refresh once and try again.
   if (res.status === 401 && retry && !path.startsWith('/api/auth/') && (await refreshSession())) {
-    return request(path, init, false)
+    return exchange(path, init, false)
   }
   const text = await res.text()
-  const body = (text ? JSON.parse(text) : {}) as T & { error?: ErrorBody }
-  if (!res.ok) throw new ApiError(body.error ?? { code: 'HTTP_' + res.status, message: res.statusText })
-  return body
+  if (!text) return { res, body: null }
+  try {
+    return { res, body: JSON.parse(text) as unknown }
+  } catch {
+    if (!res.ok) return { res, body: null } // e.g. a proxy's HTML error page: reported by status below
+    throw malformed(path, 'not JSON')
+  }
 }
 
-export function authStatus(): Promise<{ setupRequired: boolean; user: User | null }> {
-  return request('/api/auth/status')
+function failure(res: Response, body: unknown): ApiError {
+  const parsed = ErrorResponseSchema.safeParse(body)
+  return new ApiError(parsed.success ? parsed.data.error : { code: `HTTP_${res.status}`, message: res.statusText })
 }
 
-export function setup(input: { name: string; email: string; password: string }): Promise<{ user: User }> {
-  return request('/api/auth/setup', { method: 'POST', body: JSON.stringify(input) })
+/** A request whose answer must match `schema`; a mismatch is an `ApiError` `BAD_RESPONSE` naming the path. */
+async function request<S extends z.ZodType>(schema: S, path: string, init?: RequestInit): Promise<z.output<S>> {
+  const { res, body } = await exchange(path, init)
+  if (!res.ok) throw failure(res, body)
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw malformed(path, issue ? `at ${issue.path.map(String).join('.') || 'the top'}: ${issue.message}` : 'invalid')
+  }
+  return parsed.data
 }
 
-export function register(input: { name: string; email: string; password: string }): Promise<{ user: User }> {
-  return request('/api/auth/register', { method: 'POST', body: JSON.stringify(input) })
+/** A request answered with no body (204). */
+async function command(path: string, init?: RequestInit): Promise<void> {
+  const { res, body } = await exchange(path, init)
+  if (!res.ok) throw failure(res, body)
 }
 
-export function login(input: { email: string; password: string }): Promise<{ user: User }> {
-  return request('/api/auth/login', { method: 'POST', body: JSON.stringify(input) })
+export function authStatus() {
+  return request(AuthStatusResponseSchema, '/api/auth/status')
+}
+
+export function setup(input: { name: string; email: string; password: string }) {
+  return request(SessionResponseSchema, '/api/auth/setup', { method: 'POST', body: JSON.stringify(input) })
+}
+
+export function register(input: { name: string; email: string; password: string }) {
+  return request(SessionResponseSchema, '/api/auth/register', { method: 'POST', body: JSON.stringify(input) })
+}
+
+export function login(input: { email: string; password: string }) {
+  return request(SessionResponseSchema, '/api/auth/login', { method: 'POST', body: JSON.stringify(input) })
 }
 
 export function logout(): Promise<void> {
-  return request('/api/auth/logout', { method: 'POST', body: '{}' })
+  return command('/api/auth/logout', { method: 'POST', body: '{}' })
 }
 
-export function me(): Promise<{ user: User; workspaces: WorkspaceSummary[] }> {
-  return request('/api/me')
+export function me() {
+  return request(MeResponseSchema, '/api/me')
 }
 
-export function listPanels(workspaceId: string): Promise<{ panels: PanelSummary[] }> {
-  return request(`/api/panels?workspaceId=${encodeURIComponent(workspaceId)}`)
+export function listPanels(workspaceId: string) {
+  return request(PanelListResponseSchema, `/api/panels?workspaceId=${encodeURIComponent(workspaceId)}`)
 }
 
-export function validateNxml(nxml: string): Promise<{ diagnostics: Diagnostic[] }> {
-  return request('/api/nxml/validate', { method: 'POST', body: JSON.stringify({ nxml }) })
+export function validateNxml(nxml: string) {
+  return request(ValidateResponseSchema, '/api/nxml/validate', { method: 'POST', body: JSON.stringify({ nxml }) })
 }
 
-export function createPanel(
-  nxml: string,
-  workspaceId: string,
-): Promise<{ id: string; version: number; state: JsonObject }> {
-  return request('/api/panels', { method: 'POST', body: JSON.stringify({ nxml, workspaceId }) })
+export function createPanel(nxml: string, workspaceId: string) {
+  return request(PanelCreatedResponseSchema, '/api/panels', {
+    method: 'POST',
+    body: JSON.stringify({ nxml, workspaceId }),
+  })
 }
 
-export function timeline(panelId: string, last: number): Promise<{ entries: TimelineEntry[] }> {
-  return request(`/api/panels/${panelId}/timeline?last=${last}`)
+export function timeline(panelId: string, last: number) {
+  return request(TimelineResponseSchema, `/api/panels/${panelId}/timeline?last=${last}`)
 }
 
-export function anomalies(panelId: string): Promise<{ baselines: ToolBaseline[]; flags: AnomalyFlag[] }> {
-  return request(`/api/panels/${panelId}/anomalies`)
+export function anomalies(panelId: string) {
+  return request(AnomaliesResponseSchema, `/api/panels/${panelId}/anomalies`)
 }
 
-export function stateAt(panelId: string, at: number): Promise<{ at: number; state: JsonObject }> {
-  return request(`/api/panels/${panelId}/state?at=${at}`)
-}
-
-export interface Member {
-  userId: string
-  email: string
-  name: string
-  role: Role
-}
-
-/** An invitation for an e-mail with no account yet; it becomes a membership when that e-mail registers. */
-export interface Invitation {
-  email: string
-  role: Role
-  invitedBy: string
-  createdAt: number
-}
-
-export interface ApiKeySummary {
-  id: string
-  name: string
-  createdAt: number
-  lastUsedAt: number | null
-  revokedAt: number | null
+export function stateAt(panelId: string, at: number) {
+  return request(StateAtResponseSchema, `/api/panels/${panelId}/state?at=${at}`)
 }
 
 /** Members; owners also get the pending invitations. */
-export function members(workspaceId: string): Promise<{ members: Member[]; invitations?: Invitation[] }> {
-  return request(`/api/workspaces/${workspaceId}/members`)
+export function members(workspaceId: string) {
+  return request(MembersResponseSchema, `/api/workspaces/${workspaceId}/members`)
 }
 
 /** The same answer whether or not the e-mail has an account (the kernel does not tell which). */
-export function invite(workspaceId: string, email: string, role: Role): Promise<{ email: string; role: Role }> {
-  return request(`/api/workspaces/${workspaceId}/members`, { method: 'POST', body: JSON.stringify({ email, role }) })
+export function invite(workspaceId: string, email: string, role: Role) {
+  return request(InviteResponseSchema, `/api/workspaces/${workspaceId}/members`, {
+    method: 'POST',
+    body: JSON.stringify({ email, role }),
+  })
 }
 
-export function cancelInvitation(workspaceId: string, email: string): Promise<unknown> {
-  return request(`/api/workspaces/${workspaceId}/invitations/${encodeURIComponent(email)}`, { method: 'DELETE' })
+export function cancelInvitation(workspaceId: string, email: string): Promise<void> {
+  return command(`/api/workspaces/${workspaceId}/invitations/${encodeURIComponent(email)}`, { method: 'DELETE' })
 }
 
-export function setRole(workspaceId: string, userId: string, role: Role): Promise<unknown> {
-  return request(`/api/workspaces/${workspaceId}/members/${userId}`, {
+export function setRole(workspaceId: string, userId: string, role: Role) {
+  return request(RoleSetResponseSchema, `/api/workspaces/${workspaceId}/members/${userId}`, {
     method: 'PATCH',
     body: JSON.stringify({ role }),
   })
 }
 
-export function removeMember(workspaceId: string, userId: string): Promise<unknown> {
-  return request(`/api/workspaces/${workspaceId}/members/${userId}`, { method: 'DELETE' })
+export function removeMember(workspaceId: string, userId: string): Promise<void> {
+  return command(`/api/workspaces/${workspaceId}/members/${userId}`, { method: 'DELETE' })
 }
 
-export function apiKeys(): Promise<{ keys: ApiKeySummary[] }> {
-  return request('/api/keys')
+export function apiKeys() {
+  return request(ApiKeysResponseSchema, '/api/keys')
 }
 
-export function createApiKey(name: string): Promise<{ id: string; name: string; key: string }> {
-  return request('/api/keys', { method: 'POST', body: JSON.stringify({ name }) })
+export function createApiKey(name: string) {
+  return request(ApiKeyCreatedResponseSchema, '/api/keys', { method: 'POST', body: JSON.stringify({ name }) })
 }
 
-export function revokeApiKey(id: string): Promise<unknown> {
-  return request(`/api/keys/${id}`, { method: 'DELETE' })
+export function revokeApiKey(id: string): Promise<void> {
+  return command(`/api/keys/${id}`, { method: 'DELETE' })
 }

@@ -19,6 +19,8 @@ interface StudioState {
   panels: PanelSummary[]
   panelsError: string | undefined
   status: ConnectionStatus
+  /** The last server message the connection could not read, shown until the next reconnect. */
+  connectionNotice: string | undefined
   connection: Connection | undefined
   loadSession(): Promise<void>
   signedOut(): void
@@ -42,6 +44,7 @@ export const useStudio = create<StudioState>((set, get) => ({
   panels: [],
   panelsError: undefined,
   status: 'connecting',
+  connectionNotice: undefined,
   connection: undefined,
   async loadSession() {
     const status = await authStatus().catch(() => ({ setupRequired: false, user: null }))
@@ -78,7 +81,10 @@ export const useStudio = create<StudioState>((set, get) => ({
   connect() {
     const existing = get().connection
     if (existing) return existing
-    const connection = new Connection(defaultSocketUrl(), (status) => set({ status }))
+    const connection = new Connection(defaultSocketUrl(), (status) =>
+      set(status === 'open' ? { status, connectionNotice: undefined } : { status }),
+    )
+    connection.onProblem((connectionNotice) => set({ connectionNotice }))
     set({ connection })
     return connection
   },

@@ -17,6 +17,7 @@ export class Connection {
   private stopped = false
   private readonly openListeners = new Set<() => void>()
   private readonly messageListeners = new Set<(message: ServerMessage) => void>()
+  private readonly problemListeners = new Set<(problem: string) => void>()
 
   constructor(
     private readonly url: string,
@@ -48,13 +49,18 @@ export class Connection {
   }
 
   private receive(text: string): void {
-    let parsed
+    let json: unknown
     try {
-      parsed = ServerMessageSchema.safeParse(JSON.parse(text))
+      json = JSON.parse(text)
     } catch {
-      return
+      return this.malformed('it is not JSON', text)
     }
-    if (!parsed.success) return
+    const parsed = ServerMessageSchema.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const problem = issue ? `at ${issue.path.map(String).join('.') || 'the top'}: ${issue.message}` : 'no detail'
+      return this.malformed(problem, text, (json as { reqId?: unknown } | null)?.reqId)
+    }
     const message = parsed.data
     if ((message.type === 'ack' || message.type === 'error' || message.type === 'pong') && message.reqId) {
       const pending = this.pending.get(message.reqId)
@@ -63,6 +69,27 @@ export class Connection {
       else pending?.resolve(message.type === 'ack' ? message.result : undefined)
     }
     for (const listener of this.messageListeners) listener(message)
+  }
+
+  /**
+   * A server message that does not match the protocol is not dropped silently: it is logged and reported to
+   * `onProblem` listeners (the studio shows a notice); a request it answers fails with `BAD_RESPONSE`.
+   */
+  private malformed(problem: string, text: string, reqId?: unknown): void {
+    const description = `The kernel sent a message this studio cannot read (${problem}); live updates may be stale — reload the page`
+    console.error('[sync]', description, text.slice(0, 200))
+    const pending = typeof reqId === 'string' ? this.pending.get(reqId) : undefined
+    if (pending) {
+      this.pending.delete(reqId as string)
+      pending.reject({ code: 'BAD_RESPONSE', message: description })
+    }
+    for (const listener of this.problemListeners) listener(description)
+  }
+
+  /** Hears about server messages that could not be read (see `malformed`). */
+  onProblem(listener: (problem: string) => void): () => void {
+    this.problemListeners.add(listener)
+    return () => this.problemListeners.delete(listener)
   }
 
   /** Runs `listener` now if open, and after every (re)connect. */

@@ -84,6 +84,7 @@ async function startLocked(options: KernelOptions, lock: KernelLock): Promise<Ru
     jwtSecret: loadJwtSecret(options.dataDir, options.jwtSecret),
     clock,
     registration: options.registration ?? 'open',
+    telemetry,
   })
   const panels = new PanelService({
     metrics,

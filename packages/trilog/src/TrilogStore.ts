@@ -309,8 +309,13 @@ export class TrilogStore {
     at: number,
     options: StateAtOptions = {},
   ): Promise<JsonObject | undefined> {
+    return (await this.replayAt(objType, objId, at, options)).state
+  }
+
+  /** `stateAt` with the replay's account: how many changes it applied and which events it had to skip. */
+  async replayAt(objType: string, objId: string, at: number, options: StateAtOptions = {}): Promise<ReplayResult> {
     await this.flush()
-    return (await this.reconstruct(objType, objId, at, options.useSnapshots ?? true)).state
+    return this.reconstruct(objType, objId, at, options.useSnapshots ?? true)
   }
 
   /** Nearest snapshot at or before `at`, then the state events after it up to `at`. */

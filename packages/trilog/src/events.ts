@@ -6,7 +6,8 @@ export type TrilogEventKind = 'snapshot' | 'state_change' | 'trigger' | 'trigger
 /**
  * Event kinds only the kernel records, never an OTLP sender: history rebuilds state from `snapshot` and
  * `state_change`, replay reads `handler_run`, anomalies count `trigger_failed`, and the rest are the
- * kernel's audit trail (the events of `nexusRegistry()` and what `PanelService`/`Kernel` record).
+ * kernel's audit trail (the events of `nexusRegistry()` and what `PanelService`/`Kernel` record). `trigger`,
+ * `subscribed`, `commit` and `ai_*` are not recorded (yet) but stay reserved, so no sender can forge them.
  */
 export const KERNEL_EVENT_KINDS: ReadonlySet<string> = new Set([
   'snapshot',

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2'
 import { SignJWT, jwtVerify } from 'jose'
+import type { Trilog } from '@nexus/trilog'
 import { KernelError } from '../errors.ts'
 import type { AccountRepository, Invitation, Member, User, Workspace } from './AccountRepository.ts'
 import { AuthThrottle } from './AuthThrottle.ts'
@@ -50,6 +51,8 @@ export interface AccountServiceOptions {
   clock: () => number
   /** `closed` turns off self-registration after first-run setup (`NEXUS_REGISTRATION=closed`). */
   registration: 'open' | 'closed'
+  /** Where `member_added` (anchored to the Workspace) and `logout` (to the User) go; the kernel passes its own. */
+  telemetry?: Trilog
 }
 
 /**
@@ -156,6 +159,9 @@ export class AccountService {
         409,
       )
     }
+    // Its own workspace (owner) and every pending invitation that became a membership.
+    if (this.options.telemetry)
+      for (const joined of await this.repo.listWorkspaces(user.id)) this.memberAdded(joined.id, user.id, joined.role)
     return this.issueSession(user)
   }
 
@@ -220,6 +226,7 @@ export class AccountService {
     if (!stored) return
     await this.repo.revokeFamily(stored.familyId, this.clock())
     this.accessChanged({ userId: stored.userId, reason: 'sessions' })
+    this.loggedOut(stored.userId, false)
   }
 
   /** Ends every session of the user: refresh tokens revoked, access tokens invalidated by version. */
@@ -227,6 +234,13 @@ export class AccountService {
     await this.repo.revokeAllRefreshTokens(userId, this.clock())
     await this.repo.bumpTokenVersion(userId)
     this.accessChanged({ userId, reason: 'sessions' })
+    this.loggedOut(userId, true)
+  }
+
+  /** The User's `logout` event in TriLog. */
+  private loggedOut(userId: string, everywhere: boolean): void {
+    const telemetry = this.options.telemetry
+    telemetry?.anchor({ type: 'User', id: userId }, () => telemetry.event('logout', everywhere ? { everywhere } : {}))
   }
 
   /** Resolves a bearer credential (access token or API key); undefined when there is none. */
@@ -313,8 +327,14 @@ export class AccountService {
       })
     } else if (!(await this.repo.addMember(workspaceId, user.id, role, now))) {
       throw new KernelError('ALREADY_MEMBER', `${normalized} is already a member; change their role instead`, 409)
-    }
+    } else this.memberAdded(workspaceId, user.id, role)
     return { email: normalized, role }
+  }
+
+  /** The Workspace's `member_added` event in TriLog, once the membership is committed. */
+  private memberAdded(workspaceId: string, userId: string, role: Role): void {
+    const telemetry = this.options.telemetry
+    telemetry?.anchor({ type: 'Workspace', id: workspaceId }, () => telemetry.event('member_added', { userId, role }))
   }
 
   /** Withdraws a pending invitation (owners). */

@@ -2,7 +2,7 @@ import type { Json, JsonObject, PanelAst, PatchOp } from '@nexus/protocol'
 import type { EmittedEvent, LogEntry, ViewCommand } from '@nexus/sandbox'
 import { compileNxml, initialState, type NxmlPanelAst } from '@nexus/reactor'
 import { diffJson, type Sandbox } from '@nexus/sandbox'
-import type { StateChangeDetails, Trilog, TrilogStore } from '@nexus/trilog'
+import type { ReplayResult, StateChangeDetails, Trilog, TrilogStore } from '@nexus/trilog'
 import { newId } from '../accounts/secrets.ts'
 import { KernelError, notFound } from '../errors.ts'
 import { KeyedQueue } from '../KeyedQueue.ts'
@@ -228,6 +228,7 @@ export class PanelService {
         throw new KernelError('CONFLICT', `Panel "${id}" changed underneath this edit; reload and retry`, 409)
       }
       Object.assign(panel, { nxml, ast, title: ast.title, state, version, updatedAt: ts })
+      telemetry.anchor({ type: 'Panel', id }, () => telemetry.event('nxml_edit', { version, source: 'editor' }))
       for (const listener of this.listeners) listener({ panelId: id, version, ops, kind: 'reset' })
       this.listChanged(panel)
       await this.syncGraph(panel)
@@ -526,8 +527,13 @@ export class PanelService {
 
   /** The state of a panel at `at` (ms since epoch), rebuilt from TriLog. */
   async stateAt(id: string, at: number): Promise<JsonObject | undefined> {
+    return (await this.replayAt(id, at)).state
+  }
+
+  /** `stateAt` with what the replay skipped (`skipped.count`, the first reasons): a damaged log shows. */
+  async replayAt(id: string, at: number): Promise<ReplayResult> {
     await this.get(id, true)
-    return this.options.trilog.stateAt('Panel', id, at)
+    return this.options.trilog.replayAt('Panel', id, at)
   }
 }
 

@@ -10,7 +10,7 @@ export const UserObject = defineObject('User', {
   fields: { email: z.string().optional(), displayName: z.string().optional() },
   events: {
     login: z.object({ method: z.enum(['password', 'token']) }),
-    logout: z.object({}),
+    logout: z.object({ everywhere: z.boolean().optional() }),
     login_failed: z.object({ reason: z.string() }),
   },
 })
@@ -18,17 +18,17 @@ export const UserObject = defineObject('User', {
 export const WorkspaceObject = defineObject('Workspace', {
   description: 'A set of panels, their NOG and members',
   fields: { name: z.string().optional(), members: z.array(z.string()).optional() },
+  // `commit` (a git commit of the workspace) returns with git: the kernel has none yet.
   events: {
     member_added: z.object({ userId: z.string(), role: z.string() }),
-    commit: z.object({ sha: z.string(), message: z.string() }),
   },
 })
 
 export const PanelObject = defineObject('Panel', {
   description: "A live panel; its state is defined by the panel's NXML",
   fields: {},
+  // A run that applies is its `state_change` (tool, args, ops) and `handler_run`; no separate `trigger` event.
   events: {
-    trigger: z.object({ tool: z.string(), args: JsonSchema.optional() }),
     trigger_failed: z.looseObject({ tool: z.string(), args: JsonSchema.optional(), error: ErrorPayload }),
     nxml_edit: z.object({ version: z.number().int(), source: z.enum(['editor', 'ai']) }),
   },
@@ -38,8 +38,8 @@ export const WebSocketConnectionObject = defineObject('WebSocketConnection', {
   description: 'One studio WebSocket',
   fields: { userId: z.string().optional(), panels: z.array(z.string()).optional() },
   events: {
+    // Subscriptions are not recorded per connection (the sync hub's metrics count them).
     connected: z.object({ userId: z.string(), remote: z.string().optional() }),
-    subscribed: z.object({ panelId: z.string() }),
     disconnected: z.object({ code: z.number().int(), reason: z.string().optional() }),
   },
 })
@@ -64,10 +64,7 @@ export const NogUpdateProcess = defineProcess('NOGUpdate', {
 export const AiEditProcess = defineProcess('AIEdit', {
   object: 'Panel',
   steps: ['build_context', 'generate', 'validate', 'review', 'apply'],
-  events: {
-    ai_proposal: z.object({ proposalId: z.string(), attempts: z.number().int() }),
-    ai_decision: z.object({ proposalId: z.string(), approved: z.boolean() }),
-  },
+  // `ai_proposal` and `ai_decision` return with the AI edit loop: the kernel has none yet.
 })
 
 /** Nexus's own TriLog schema. */

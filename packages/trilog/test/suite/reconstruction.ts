@@ -34,6 +34,21 @@ export function reconstruction(store: () => TrilogStore): void {
     }
   })
 
+  it('replayAt reports a change that cannot apply instead of skipping it silently', async () => {
+    const id = 'skipped-change'
+    store().record([
+      snapshot(id, { n: 0 }),
+      change(id, 1, [{ op: 'replace', path: '/n', value: 1 }]),
+      change(id, 2, [{ op: 'remove', path: '/absent' }]),
+      change(id, 3, [{ op: 'replace', path: '/n', value: 3 }]),
+    ])
+    const result = await store().replayAt('Panel', id, T0 + 30)
+    expect(result.state).toEqual({ n: 3 })
+    expect(result.skipped.count).toBe(1)
+    expect(result.skipped.first).toEqual([{ ts: T0 + 20, seq: 2, reason: expect.stringContaining('path') }])
+    expect(await store().stateAt('Panel', id, T0 + 30)).toEqual({ n: 3 })
+  })
+
   it('pages through a timeline with summaries', async () => {
     const id = 'timeline'
     store().record([

@@ -14,7 +14,8 @@
 // the built studio, a worker or child entry). The bundle lives elsewhere, so each one is rewritten to the same
 // target relative to the output folder, and one naming a source entry above to the built entry instead. A
 // relative URL to a .ts/.tsx/.mjs file that is not an entry fails the build: it would run source under node.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { isBuiltin } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -87,15 +88,37 @@ function rebaseFileUrls(outdir, rewritten) {
   }
 }
 
-/** npm packages stay external; our workspaces (@nexus/*) are bundled from source. */
-const externalPackages = {
-  name: 'external-packages',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('@nexus/') || args.path.startsWith('node:')) return undefined
-      return { path: args.path, external: true }
-    })
-  },
+/**
+ * npm packages stay external; our workspaces (@nexus/*) are bundled from source. An external import is
+ * resolved by node from the bundle's folder, no longer from the file that wrote it, so each one must resolve
+ * to the same file from both (a package nested in one workspace's node_modules would not): the build fails
+ * otherwise.
+ */
+function externalPackages(outdir) {
+  return {
+    name: 'external-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData?.probe || args.path.startsWith('@nexus/')) return undefined
+        if (isBuiltin(args.path)) return { path: args.path, external: true }
+        const probe = { kind: args.kind, pluginData: { probe: true } }
+        const here = await b.resolve(args.path, { ...probe, resolveDir: args.resolveDir })
+        const there = await b.resolve(args.path, { ...probe, resolveDir: outdir })
+        if (here.errors.length || there.errors.length || here.path !== there.path) {
+          const from = relative(ROOT, args.importer)
+          const seen = (r) => (r.errors.length ? 'nothing' : relative(ROOT, r.path))
+          return {
+            errors: [
+              {
+                text: `${args.path} is ${seen(here)} from ${from} but ${seen(there)} from the bundle: declare it where both resolve alike`,
+              },
+            ],
+          }
+        }
+        return { path: args.path, external: true }
+      })
+    },
+  }
 }
 
 /** Builds the kernel into `outdir`; throws when esbuild reports an error or a file URL was left pointing at source. */
@@ -106,6 +129,7 @@ export async function buildKernel({ outdir = KERNEL_DIST } = {}) {
   // Imported here, not at the top: `npm start` with a build that is up to date never loads esbuild.
   const { build } = await import('esbuild')
   const rewritten = new Set()
+  mkdirSync(out, { recursive: true }) // esbuild resolves the externals from it (externalPackages)
   await build({
     absWorkingDir: ROOT,
     entryPoints: Object.entries(ENTRIES).map(([source, output]) => ({
@@ -120,7 +144,7 @@ export async function buildKernel({ outdir = KERNEL_DIST } = {}) {
     conditions: ['@nexus/source'],
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [externalPackages, rebaseFileUrls(out, rewritten)],
+    plugins: [externalPackages(out), rebaseFileUrls(out, rewritten)],
   })
   // The child and worker must be reached through their built entries, or production would fork source.
   for (const source of ['packages/kernel/src/extensions/sqliteHostMain.ts', 'packages/sandbox/src/worker/entry.mjs'])

@@ -156,6 +156,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--outdir')
   const outdir = at > 0 ? resolve(process.argv[at + 1]) : KERNEL_DIST
   const started = performance.now()
-  const { main } = await buildKernel({ outdir })
+  const { main } = await buildKernel({ outdir }).catch((error) => {
+    // esbuild has printed its errors with their source lines already; ours it has not.
+    if (!Array.isArray(error?.errors)) console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
   console.log(`built ${relative(ROOT, main)} in ${Math.round(performance.now() - started)} ms`)
 }

@@ -74,6 +74,32 @@ describe('the studio and a kernel answer it cannot read', () => {
     expect(consoleErrors.some((e) => e.includes('[api]') && e.includes('/api/panels'))).toBe(true)
   })
 
+  it('says why after logging in when the session answer does not match its schema, instead of a blank page', async () => {
+    const page = await browser.newPage()
+    const uncaught: string[] = []
+    page.on('pageerror', (e) => uncaught.push(e.message))
+    await page.route(
+      (u) => u.pathname === '/api/me',
+      async (route) => {
+        const response = await route.fetch()
+        if (!response.ok()) return route.fulfill({ response })
+        await route.fulfill({ response, json: { ...((await response.json()) as object), workspaces: 'none' } })
+      },
+    )
+    await page.goto(url)
+    await page.getByRole('heading', { name: 'Log in to Nexus' }).waitFor()
+    await page.getByLabel('E-mail').fill(OWNER.email)
+    await page.getByLabel('Password').fill(OWNER.password)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    const notice = page.getByRole('alert').filter({ hasText: '/api/me' })
+    await notice.waitFor()
+    expect(await notice.textContent()).toMatch(
+      /^The kernel's answer to \/api\/me was not what this studio expects \(at workspaces: .*expected array.*\)/,
+    )
+    await page.screenshot({ path: join(RESULTS, 'malformed-session-answer.png') })
+    expect(uncaught).toEqual([])
+  })
+
   it('shows a connection notice when a WebSocket message does not match its schema', async () => {
     const page = await browser.newPage()
     const consoleErrors: string[] = []

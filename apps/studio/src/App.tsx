@@ -31,9 +31,9 @@ function Workspace() {
   return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />
 }
 
-/** Shown when the WebSocket received a message the studio could not read (see `Connection.malformed`). */
+/** Shown when the kernel sent something the studio could not read: a WebSocket message or the session. */
 function ConnectionNotice() {
-  const notice = useStudio((s) => s.connectionNotice)
+  const notice = useStudio((s) => s.connectionNotice ?? s.sessionNotice)
   if (!notice) return null
   return (
     <p className="error connection-notice" role="alert">

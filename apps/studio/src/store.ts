@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { authStatus, listPanels, me, type PanelSummary, type User, type WorkspaceSummary } from './api.ts'
+import { ApiError, authStatus, listPanels, me, type PanelSummary, type User, type WorkspaceSummary } from './api.ts'
 import { Connection, defaultSocketUrl, type ConnectionStatus } from './sync/Connection.ts'
 
 export interface Route {
@@ -21,6 +21,8 @@ interface StudioState {
   status: ConnectionStatus
   /** The last server message the connection could not read, shown until the next reconnect. */
   connectionNotice: string | undefined
+  /** Why the session could not be read (an answer the studio cannot read); the login page shows under it. */
+  sessionNotice: string | undefined
   connection: Connection | undefined
   loadSession(): Promise<void>
   signedOut(): void
@@ -45,15 +47,23 @@ export const useStudio = create<StudioState>((set, get) => ({
   panelsError: undefined,
   status: 'connecting',
   connectionNotice: undefined,
+  sessionNotice: undefined,
   connection: undefined,
   async loadSession() {
-    const status = await authStatus().catch(() => ({ setupRequired: false, user: null }))
-    if (status.setupRequired) return set({ auth: 'setup' })
+    // Not logged in is the login page; an answer that does not match the protocol is also said out loud.
+    const unreadable = (error: unknown) =>
+      error instanceof ApiError && error.body.code === 'BAD_RESPONSE' ? error.message : undefined
+    let sessionNotice: string | undefined
+    const status = await authStatus().catch((error: unknown) => {
+      sessionNotice = unreadable(error)
+      return { setupRequired: false, user: null }
+    })
+    if (status.setupRequired) return set({ auth: 'setup', sessionNotice })
     try {
       const { user, workspaces } = await me()
-      set({ auth: 'ready', user, workspaces, workspaceId: get().workspaceId ?? workspaces[0]?.id })
-    } catch {
-      set({ auth: 'login' })
+      set({ auth: 'ready', user, workspaces, workspaceId: get().workspaceId ?? workspaces[0]?.id, sessionNotice })
+    } catch (error) {
+      set({ auth: 'login', sessionNotice: sessionNotice ?? unreadable(error) })
     }
   },
   signedOut() {

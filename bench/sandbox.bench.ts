@@ -10,6 +10,7 @@
 //   32 MiB limit (our `memoryBytes` default; isolated-vm's `memoryLimit`).
 import { createRequire } from 'node:module'
 import vm from 'node:vm'
+import { Worker } from 'node:worker_threads'
 import { Sandbox } from '@nexus/sandbox'
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten'
 import type { QuickJSWASMModule } from 'quickjs-emscripten'
@@ -32,6 +33,12 @@ const CALLS = 400
  * for tier 0 (measured: block medians from 0.9 to 2.6 µs without this), so both are measured JIT-warm.
  */
 const WARMUP = 2_000
+/**
+ * The same for the two QuickJS rows (ours through the worker, raw evalCode on this thread): measured without
+ * it, the first ~1 500 calls after start ran at 2–4× the settled time (V8 tiering up the QuickJS WASM and the
+ * JS around it on both threads), and each round's memory bomb gives the worker a fresh module instance.
+ */
+const WARMUP_QUICKJS = 500
 
 const us = (t: bigint): number => Number(process.hrtime.bigint() - t) / 1000
 
@@ -110,12 +117,12 @@ async function quickJsModule(): Promise<QuickJSWASMModule> {
 }
 
 /** The QuickJS path's floor: the same handler text through `evalCode` on this thread, state JSON in and out. */
-function warmRaw(module: QuickJSWASMModule): number[] {
+function warmRaw(module: QuickJSWASMModule, warmup = 0): number[] {
   const context = module.newContext()
   const source = `(() => { const $state = JSON.parse(stateJson), $args = {"step":1}; ${CODE}; return JSON.stringify($state) })()`
   const samples: number[] = []
   let state = '{"count":0}'
-  for (let i = 0; i < CALLS; i++) {
+  for (let i = -warmup; i < CALLS; i++) {
     const t = process.hrtime.bigint()
     const input = context.newString(state)
     context.setProp(context.global, 'stateJson', input)
@@ -123,12 +130,88 @@ function warmRaw(module: QuickJSWASMModule): number[] {
     const result = context.unwrapResult(context.evalCode(source))
     state = context.getString(result)
     result.dispose()
-    samples.push(us(t))
+    if (i >= 0) samples.push(us(t))
   }
-  if (state !== `{"count":${CALLS}}`) throw new Error(`raw evalCode computed ${state}`)
+  if (state !== `{"count":${warmup + CALLS}}`) throw new Error(`raw evalCode computed ${state}`)
   context.dispose()
   return samples
 }
+
+/**
+ * The adaptive spin of pool/sharedChannel.ts `Spinner` (same constants), as source text so the bare worker
+ * below can use it: poll up to `ms`, give up on a preemption gap, back off after a spin that gave up.
+ */
+const SPINNER = `class Spinner {
+  skips = 0
+  backoff = 16
+  spin(control, word, value, ms) {
+    if (this.skips > 0) { this.skips--; return false }
+    const start = performance.now()
+    for (let last = start; ; ) {
+      if (Atomics.load(control, word) !== value) { this.backoff = 16; return true }
+      const now = performance.now()
+      if (now - start > ms || now - last > 0.02) break
+      last = now
+    }
+    if (Atomics.load(control, word) !== value) return true
+    this.backoff = Math.min(4096, this.backoff * 2)
+    this.skips = this.backoff
+    return false
+  }
+}`
+
+/**
+ * The channel's own floor: a bare round trip to a second thread over a SharedArrayBuffer, the way the pool
+ * and its workers talk (the worker spins up to 200 µs for the next request before `Atomics.wait`, this thread
+ * up to 30 µs for the answer before `Atomics.waitAsync`, both through the same adaptive spinner), with no
+ * work on the other side.
+ */
+async function pingPong(calls: number, warmup: number): Promise<number[]> {
+  const control = new Int32Array(new SharedArrayBuffer(16))
+  const worker = new Worker(
+    `${SPINNER}
+    const { workerData } = require('node:worker_threads')
+    const c = new Int32Array(workerData)
+    const spinner = new Spinner()
+    for (let seen = 0; ; ) {
+      spinner.spin(c, 0, seen, 0.2)
+      while (Atomics.load(c, 0) === seen) Atomics.wait(c, 0, seen)
+      seen = Atomics.load(c, 0)
+      if (seen < 0) break
+      Atomics.add(c, 1, 1)
+      Atomics.notify(c, 1)
+    }`,
+    { eval: true, workerData: control.buffer },
+  )
+  const spinner = new (
+    vm.runInThisContext(`(${SPINNER})`) as new () => {
+      spin(control: Int32Array, word: number, value: number, ms: number): boolean
+    }
+  )()
+  const samples: number[] = []
+  for (let i = -warmup; i < calls; i++) {
+    const t = process.hrtime.bigint()
+    const done = Atomics.load(control, 1)
+    Atomics.add(control, 0, 1)
+    Atomics.notify(control, 0)
+    spinner.spin(control, 1, done, 0.03)
+    while (Atomics.load(control, 1) === done) {
+      const waiting = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(control, 1, done)
+      if (waiting.async) await waiting.value
+    }
+    await null // as `await sandbox.run` resumes the caller
+    if (i >= 0) samples.push(us(t))
+  }
+  Atomics.store(control, 0, -1)
+  Atomics.notify(control, 0)
+  await worker.terminate()
+  return samples
+}
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> }
 
 async function coldOurs(n: number): Promise<number[]> {
   const module = await quickJsModule()
@@ -186,6 +269,7 @@ const rawModule = await quickJsModule()
 const tier0: number[] = []
 const quickjs: number[] = []
 const raw: number[] = []
+const floor: number[] = []
 const peer: number[] = []
 const nodeVm: number[] = []
 const coldQ: number[] = []
@@ -198,8 +282,9 @@ for (let r = -1; r < ROUNDS; r++) {
     if (r >= 0) into.push(...values)
   }
   keep(tier0, await warmOurs(sandbox, true, WARMUP))
-  keep(quickjs, await warmOurs(sandbox, false))
-  keep(raw, warmRaw(rawModule))
+  keep(quickjs, await warmOurs(sandbox, false, WARMUP_QUICKJS))
+  keep(raw, warmRaw(rawModule, WARMUP_QUICKJS))
+  keep(floor, await pingPong(CALLS, WARMUP_QUICKJS))
   keep(peer, warmIvm(WARMUP))
   keep(nodeVm, await warmNodeVm())
   keep(coldQ, await coldOurs(50))
@@ -222,6 +307,8 @@ const nodeVmP50 = { name: 'node:vm (no isolation)', value: median(nodeVm) }
 const QJS = 'QuickJS path, tier 0 off'
 const rawP50 = { name: 'raw in-thread quickjs-emscripten evalCode', value: median(raw) }
 console.log(`raw in-thread evalCode warm p50 ${median(raw).toFixed(2)} us, p99 ${percentile(raw, 99).toFixed(2)} us`)
+const floorP50 = { name: 'bare SharedArrayBuffer round trip to a worker', value: median(floor) }
+console.log(`bare SAB round trip p50 ${median(floor).toFixed(2)} us, p99 ${percentile(floor, 99).toFixed(2)} us`)
 save({
   name: 'sandbox',
   date: new Date().toISOString(),
@@ -236,6 +323,10 @@ save({
     compared(`warm handler call p50 (${QJS}) vs raw evalCode`, 'us', 'lower', median(quickjs), rawP50, {
       op: '<=',
       ratio: 3.0,
+    }),
+    compared(`warm handler call p50 (${QJS}) vs the channel's floor`, 'us', 'lower', median(quickjs), floorP50, {
+      op: '<=',
+      value: 15,
     }),
     compared(`warm handler call p50 (${QJS})`, 'us', 'lower', median(quickjs), ivmP50, { op: '<=', value: 15 }),
     compared(`warm handler call p99 (${QJS})`, 'us', 'lower', percentile(quickjs, 99), ivmP99, {

@@ -61,6 +61,48 @@ export function signal(control: Int32Array, word: Word): void {
   Atomics.notify(control, word)
 }
 
+/** A gap this long between two polls means the spinning thread was preempted: the machine is busy. */
+const PREEMPTED_MS = 0.02
+/** Waits a {@link Spinner} skips after its first spin that gave up; doubled after each further one. */
+const FIRST_BACKOFF = 16
+const MAX_BACKOFF = 4096
+
+/**
+ * When to poll a word instead of sleeping on it. Polling saves a thread wake-up (~10–20 µs here) when the
+ * change comes within the spin, but on a busy machine a spinning thread burns its time slice and is then
+ * preempted: at load 20 a ping-pong of two always-spinning threads took 46–49 µs p50 against 13 µs sleeping
+ * (the kernel favours a woken sleeper). So a spin that gave up — timed out, or saw a preemption gap between
+ * two polls — turns spinning off for the next waits, 32 at first and twice as many after each failure in a
+ * row (up to 4 096); one spin that succeeds starts over. Measured the same way at load 20: p50 10.5–12 µs,
+ * p99 54–68 µs, no worse than sleeping (13 µs, 45–320 µs).
+ */
+export class Spinner {
+  #skips = 0
+  #backoff = FIRST_BACKOFF
+
+  /** Polls until `word` no longer holds `value` or `ms` pass; true when it changed within the spin. */
+  spin(control: Int32Array, word: Word, value: number, ms: number): boolean {
+    if (this.#skips > 0) {
+      this.#skips--
+      return false
+    }
+    const start = performance.now()
+    for (let last = start; ;) {
+      if (Atomics.load(control, word) !== value) {
+        this.#backoff = FIRST_BACKOFF
+        return true
+      }
+      const now = performance.now()
+      if (now - start > ms || now - last > PREEMPTED_MS) break
+      last = now
+    }
+    if (Atomics.load(control, word) !== value) return true
+    this.#backoff = Math.min(MAX_BACKOFF, this.#backoff * 2)
+    this.#skips = this.#backoff
+    return false
+  }
+}
+
 /** A run without its three JSON inputs, which travel as text. */
 export type RunHeader = Omit<WorkerRun, 'state' | 'args' | 'computed' | 'wasi'>
 

@@ -45,29 +45,58 @@ export interface HandlerAnalysis {
 export function analyzeHandlerCode(code: string): HandlerAnalysis {
   const words: number[] = []
   const blanked = blankHandlerCode(code, words)
-  const scan = new CapabilityScan(code, blanked)
-  const analysis: HandlerAnalysis = {
-    forbidden: [],
-    state: [],
-    computed: [],
-    args: [],
-    ext: [],
-    emits: [],
-    mentions: stateMentions(code),
-    dynamicState: hasDynamicState(code),
-    capabilities: scan.uses,
-  }
+  const analysis = new Analysis(code, blanked, words)
   const resume: Resume = { state: 0, computed: 0, args: 0, ext: 0, emit: 0 }
   for (let k = 0; k < words.length; k += 2) {
     const start = words[k]!
     const end = words[k + 1]!
     if (start > 0 && blanked.charCodeAt(start - 1) === 46 /* . */) continue // a member, not a global
-    if (code.charCodeAt(start) === 36 /* $ */) {
-      dollarWord(code, blanked, start, end, analysis, resume)
-      scan.word(start, end)
-    } else forbiddenUse(blanked, start, end, analysis.forbidden as NamedUse[])
+    if (code.charCodeAt(start) === 36 /* $ */) dollarWord(code, blanked, start, end, analysis, resume)
+    else forbiddenUse(blanked, start, end, analysis.forbidden)
   }
   return analysis
+}
+
+/** The facts, with the capabilities worked out on first use (the validator needs them only under `<Capabilities>`). */
+class Analysis implements HandlerAnalysis {
+  readonly forbidden: NamedUse[] = []
+  readonly state: HandlerUse[] = []
+  readonly computed: NamedUse[] = []
+  readonly args: NamedUse[] = []
+  readonly ext: NamedUse[] = []
+  readonly emits: NamedUse[] = []
+  readonly mentions: readonly string[]
+  readonly dynamicState: boolean
+  private found: readonly CapabilityUse[] | undefined
+
+  constructor(
+    private readonly code: string,
+    private blanked: string,
+    private words: number[],
+  ) {
+    this.mentions = stateMentions(code)
+    this.dynamicState = hasDynamicState(code)
+  }
+
+  get capabilities(): readonly CapabilityUse[] {
+    if (this.found === undefined) {
+      this.found = scanCapabilities(this.code, this.blanked, this.words)
+      this.blanked = ''
+      this.words = []
+    }
+    return this.found
+  }
+}
+
+/** The capability uses of `code`, from its blanked copy and the words collected while blanking. */
+function scanCapabilities(code: string, blanked: string, words: readonly number[]): CapabilityUse[] {
+  const scan = new CapabilityScan(code, blanked)
+  for (let k = 0; k < words.length; k += 2) {
+    const start = words[k]!
+    if (code.charCodeAt(start) !== 36 /* $ */ || (start > 0 && blanked.charCodeAt(start - 1) === 46)) continue
+    scan.word(start, words[k + 1]!)
+  }
+  return scan.uses
 }
 
 /**
@@ -82,7 +111,9 @@ export function analyzeHandlerCode(code: string): HandlerAnalysis {
  * @example inferCapabilities('$state.count += $args.step') // ['state:read:count', 'state:write:count']
  */
 export function inferCapabilities(code: string): string[] {
-  return analyzeHandlerCode(code).capabilities.map(capabilityName).sort()
+  const words: number[] = []
+  const blanked = blankHandlerCode(code, words)
+  return scanCapabilities(code, blanked, words).map(capabilityName).sort()
 }
 
 /** Where the last match of each search ended: a use starting before it was part of that match. */
@@ -94,27 +125,40 @@ interface Resume {
   emit: number
 }
 
-function dollarWord(code: string, blanked: string, at: number, end: number, a: HandlerAnalysis, resume: Resume): void {
+function dollarWord(code: string, blanked: string, at: number, end: number, a: Analysis, resume: Resume): void {
   let stop = -1
-  switch (blanked.slice(at, end)) {
+  switch (dollarRoot(blanked, at, end)) {
     case '$state':
-      if (at >= resume.state && (stop = stateUse(code, blanked, at, end, a.state as HandlerUse[])) !== -1)
-        resume.state = stop
+      if (at >= resume.state && (stop = stateUse(code, blanked, at, end, a.state)) !== -1) resume.state = stop
       return
     case '$computed':
-      if (at >= resume.computed && (stop = memberUse(blanked, at, end, a.computed as NamedUse[])) !== -1)
-        resume.computed = stop
+      if (at >= resume.computed && (stop = memberUse(blanked, at, end, a.computed)) !== -1) resume.computed = stop
       return
     case '$args':
-      if (at >= resume.args && (stop = memberUse(blanked, at, end, a.args as NamedUse[])) !== -1) resume.args = stop
+      if (at >= resume.args && (stop = memberUse(blanked, at, end, a.args)) !== -1) resume.args = stop
       return
     case '$ext':
-      if (at >= resume.ext && (stop = memberUse(blanked, at, end, a.ext as NamedUse[])) !== -1) resume.ext = stop
+      if (at >= resume.ext && (stop = memberUse(blanked, at, end, a.ext)) !== -1) resume.ext = stop
       return
     case '$emit':
-      if (at >= resume.emit && (stop = emitUse(code, blanked, at, end, a.emits as NamedUse[])) !== -1)
-        resume.emit = stop
+      if (at >= resume.emit && (stop = emitUse(code, blanked, at, end, a.emits)) !== -1) resume.emit = stop
       return
+  }
+}
+
+/** The root the `$` word `[at, end)` names, without cutting it out of `text`. */
+function dollarRoot(text: string, at: number, end: number): string | undefined {
+  switch (end - at) {
+    case 6:
+      return text.startsWith('$state', at) ? '$state' : undefined
+    case 9:
+      return text.startsWith('$computed', at) ? '$computed' : undefined
+    case 5:
+      return text.startsWith('$args', at) ? '$args' : text.startsWith('$emit', at) ? '$emit' : undefined
+    case 4:
+      return text.startsWith('$ext', at) ? '$ext' : undefined
+    default:
+      return undefined
   }
 }
 

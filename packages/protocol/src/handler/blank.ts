@@ -129,15 +129,35 @@ function blank(text: string): string {
   return text.includes('\n') ? text.replace(/[^\n]/g, ' ') : ' '.repeat(text.length)
 }
 
-const OPERAND_END = /[(,=:[!&|?{};+\-*%<>~^]/
-const WORD_BEFORE = /[A-Za-z_$][\w$]*$/
+/** `(,=:[!&|?{};+-*%<>~^`: after one of these a `/` starts a regex literal. */
+const OPERAND_END = new Uint8Array(128)
+for (const c of '(,=:[!&|?{};+-*%<>~^') OPERAND_END[c.charCodeAt(0)] = 1
 
 /** A `/` starts a regex when the previous significant character cannot end an operand. */
 function startsRegex(code: string, at: number): boolean {
   let k = at - 1
   while (k >= 0 && isJsSpace(code.charCodeAt(k))) k--
   if (k < 0) return true
-  if (OPERAND_END.test(code[k]!)) return true
-  const word = WORD_BEFORE.exec(code.slice(Math.max(0, k - 10), k + 1))?.[0]
-  return word === 'return' || word === 'typeof' || word === 'case' || word === 'in' || word === 'of'
+  const prev = code.charCodeAt(k)
+  if (prev < 128 && OPERAND_END[prev] === 1) return true
+  if (!isWordChar(prev)) return false
+  // The word `[A-Za-z_$][\w$]*` ending at `k` within its last 11 characters, as a regex search of them finds it.
+  const floor = Math.max(0, k - 10)
+  let from = k
+  while (from > floor && isWordChar(code.charCodeAt(from - 1))) from--
+  while (from <= k && isDigitCode(code.charCodeAt(from))) from++
+  switch (k + 1 - from) {
+    case 2:
+      return code.startsWith('in', from) || code.startsWith('of', from)
+    case 4:
+      return code.startsWith('case', from)
+    case 6:
+      return code.startsWith('return', from) || code.startsWith('typeof', from)
+    default:
+      return false
+  }
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57
 }

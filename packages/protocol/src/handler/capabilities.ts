@@ -80,13 +80,16 @@ export class CapabilityScan {
     const chain = m[4]!
     const key = m[2] === undefined ? m[1]! : literalText(code, blanked.indexOf(m[2], at), m[3]!)
     if (key === '') return
+    // ASSIGN and UPDATE_AFTER both start with an operator character after the spaces.
+    const next = blanked.charCodeAt(end + countSpaces(blanked, end))
+    const operator = next < 128 && ASSIGN_START[next] === 1
     const write =
-      sticky(ASSIGN, blanked, end) ||
-      sticky(UPDATE_AFTER, blanked, end) ||
+      (operator && (sticky(ASSIGN, blanked, end) || sticky(UPDATE_AFTER, blanked, end))) ||
       endsWithUpdate(blanked, at) ||
       MUTATING_METHOD.test(chain) ||
       endsWithObjectAssign(blanked, at)
-    const plainAssign = chain === '' && (sticky(PLAIN_ASSIGN, blanked, end) || endsWithDelete(blanked, at))
+    const plainAssign =
+      chain === '' && ((next === 61 /* = */ && sticky(PLAIN_ASSIGN, blanked, end)) || endsWithDelete(blanked, at))
     const length = end - chain.length - at // `$state.key`, the chain left out
     if (write) this.add('state:write', key, at, length)
     if (!plainAssign) this.add('state:read', key, at, length)
@@ -134,6 +137,17 @@ export class CapabilityScan {
     for (const use of this.uses) if (use.type === type && use.scope === scope) return
     this.uses.push({ type, scope, at, length })
   }
+}
+
+/** The first characters of an assignment operator or `++`/`--`. */
+const ASSIGN_START = new Uint8Array(128)
+for (const c of '-+*/%&|^<>?=') ASSIGN_START[c.charCodeAt(0)] = 1
+
+/** How many `\\s` characters start at `at`. */
+function countSpaces(text: string, at: number): number {
+  let k = at
+  while (isJsSpace(text.charCodeAt(k))) k++
+  return k - at
 }
 
 function sticky(re: RegExp, text: string, at: number): boolean {

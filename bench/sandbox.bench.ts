@@ -4,7 +4,8 @@
 //   thread, src/tier0/) and the QuickJS path with tier 0 turned off (through the worker pool and its
 //   shared-memory channel, a reused locked-down QuickJS context and cached compiled handler); isolated-vm: a
 //   reused isolate + context and a compiled function; and, as the QuickJS path's own floor, a raw in-thread
-//   quickjs-emscripten `evalCode` of the same handler text (state JSON in through a global string, JSON out);
+//   quickjs-emscripten `evalCode` of the same handler text (state JSON in through a global string, JSON out),
+//   and the channel's floor, a bare SharedArrayBuffer round trip to a worker that does nothing;
 // - cold start: a fresh QuickJS runtime + context vs a fresh isolated-vm Isolate + Context;
 // - memory-bomb containment: from start to the typed error for an array-of-arrays bomb, both under the same
 //   32 MiB limit (our `memoryBytes` default; isolated-vm's `memoryLimit`).

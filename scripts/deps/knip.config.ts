@@ -2,6 +2,7 @@
 // declared goes unused. It runs knip twice: over every file (sources, tests, benches,
 // scripts), where a test or bench tool may come from the root's devDependencies, then with --production --strict
 // over the sources alone, where each import must be one of that package's own `dependencies`.
+import { existsSync } from 'node:fs'
 import type { KnipConfig } from 'knip'
 
 const production = process.argv.includes('--production')
@@ -20,7 +21,9 @@ const config: KnipConfig = {
     ...Object.fromEntries(
       ['kernel', 'os', 'protocol', 'reactor', 'trilog'].map((name) => [
         `packages/${name}`,
-        { entry: [...sources, ...tests], project: ['src/**', 'test/**'] },
+        existsSync(`packages/${name}/test`)
+          ? { entry: [...sources, ...tests], project: ['src/**', 'test/**'] }
+          : { entry: sources, project: ['src/**'] },
       ]),
     ),
     'packages/sandbox': {

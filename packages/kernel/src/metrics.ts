@@ -46,6 +46,13 @@ export class KernelMetrics {
     registers: [this.registry],
   })
 
+  readonly kernelFailures = new Counter({
+    name: 'nexus_kernel_failures_total',
+    help: 'Unexpected failures outside an HTTP request (a database down, a bug) by where they happened: ws_message, snapshot, event_delivery; each is logged with its cause',
+    labelNames: ['where'] as const,
+    registers: [this.registry],
+  })
+
   readonly historyRelayed = new Counter({
     name: 'nexus_history_relayed_total',
     help: 'History events moved from the outbox to TriLog',

@@ -1,6 +1,6 @@
 import type { ErrorBody } from '@nexus/protocol'
 import type { AccessChange, AccountService, Principal } from '../accounts/AccountService.ts'
-import { KernelError } from '../errors.ts'
+import { KernelError, unlessNotFound } from '../errors.ts'
 import type { PanelService } from '../panels/PanelService.ts'
 import type { Client } from './Client.ts'
 import { credentialStands } from './credentialCheck.ts'
@@ -102,10 +102,7 @@ export class AccessWatch {
   /** Throws unless `principal` may view `channel` now. */
   private async requireChannel(principal: Principal, channel: string): Promise<void> {
     if (channel.startsWith('panel:')) {
-      const panel = await this.panels.get(channel.slice('panel:'.length)).catch((error: unknown) => {
-        if (error instanceof KernelError && error.code === 'NOT_FOUND') return undefined
-        throw error
-      })
+      const panel = await unlessNotFound(this.panels.get(channel.slice('panel:'.length)))
       await this.accounts.requireRole(principal, panel?.workspaceId ?? null, 'viewer')
       return
     }

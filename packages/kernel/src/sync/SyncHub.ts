@@ -16,7 +16,7 @@ import { extractTraceMessage, type TraceCarrier, type Trilog } from '@nexus/tril
 import type { AccountService } from '../accounts/AccountService.ts'
 import { newId } from '../accounts/secrets.ts'
 import { EDIT_TOOL } from '../db/PanelEditRepository.ts'
-import { KernelError, describeZodError } from '../errors.ts'
+import { KernelError, describeZodError, unlessNotFound } from '../errors.ts'
 import { credentialOf } from '../http/auth.ts'
 import type { KernelMetrics } from '../metrics.ts'
 import type { NogService } from '../nog/NogService.ts'
@@ -181,12 +181,8 @@ export class SyncHub {
       const trace = extractTraceMessage(raw as TraceCarrier)
       await otelContext.with(trace, () => this.handle(client, parsed.data))
     } catch (error) {
-      if (!(error instanceof KernelError)) console.error('[sync]', error)
-      const body =
-        error instanceof KernelError
-          ? error.toBody()
-          : { code: 'INTERNAL', message: 'The kernel failed to handle this message' }
-      this.fail(client, reqId, body)
+      if (error instanceof KernelError) return this.fail(client, reqId, error.toBody())
+      this.failInternal(client, reqId, 'ws_message', 'The kernel failed to handle this message', error)
     }
   }
 
@@ -273,7 +269,8 @@ export class SyncHub {
   /** Checks the client's role on the panel's workspace, on every message: roles can change mid-connection. */
   private async authorise(client: Client, panelId: string, needed: 'viewer' | 'editor'): Promise<void> {
     const principal = principalOf(client)
-    const panel = await this.panels.get(panelId).catch(() => undefined)
+    // Only a missing panel is absence (outsiders get NOT_FOUND); a failed load is a failure, answered INTERNAL.
+    const panel = await unlessNotFound(this.panels.get(panelId))
     await this.accounts.requireRole(principal, panel?.workspaceId ?? null, needed)
   }
 
@@ -306,17 +303,39 @@ export class SyncHub {
     if (frame) client.outbox.send(frame)
   }
 
-  /** After the client drained: a fresh snapshot of every channel whose patches it missed. */
+  /**
+   * After the client drained (or an access re-check let it back in): a fresh snapshot of every channel whose
+   * patches it missed. A snapshot that cannot be read is logged, counted and told to the client as an `error`
+   * naming the channel (it must subscribe again), never left waiting; the other channels still get theirs.
+   */
   private async resnapshot(client: Client, channels: string[]): Promise<void> {
     for (const channel of channels) {
       // Not subscribed any more, or held back while an access change is re-checked.
       if (!client.channels.has(channel) || !this.subscribers.get(channel)?.has(client)) continue
-      if (channel.startsWith('panel:')) this.sendPanelSnapshot(client, channel)
-      if (channel.startsWith('workspace:'))
-        await this.workspaceChannels.snapshot(client, channel).catch(() => undefined)
-      const view = client.nogViews.get(channel)
-      if (view) await this.nogChannels.snapshot(client, channel, view.matches).catch(() => undefined)
+      try {
+        if (channel.startsWith('panel:')) this.sendPanelSnapshot(client, channel)
+        if (channel.startsWith('workspace:')) await this.workspaceChannels.snapshot(client, channel)
+        const view = client.nogViews.get(channel)
+        if (view) await this.nogChannels.snapshot(client, channel, view.matches)
+      } catch (error) {
+        const message = `The kernel could not send a fresh snapshot of ${channel}; subscribe to it again`
+        this.failInternal(client, undefined, 'snapshot', message, error, { channel })
+      }
     }
+  }
+
+  /** An unexpected failure: logged with its cause, counted, and answered `INTERNAL` (with `reqId` if any). */
+  private failInternal(
+    client: Client,
+    reqId: string | undefined,
+    where: 'ws_message' | 'snapshot',
+    message: string,
+    error: unknown,
+    details?: JsonObject,
+  ): void {
+    console.error(`[sync] ${where} failed:`, error)
+    this.metrics.kernelFailures.inc({ where })
+    this.fail(client, reqId, details ? { code: 'INTERNAL', message, details } : { code: 'INTERNAL', message })
   }
 
   private leave(client: Client, channel: string): void {

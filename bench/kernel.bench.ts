@@ -9,12 +9,15 @@
 // nexus.http against a plain fetch (bench/kernel/egress.ts).
 // KERNEL_BENCH_ONLY=egress, =sync or =startup: only the outbound, only the trigger → patch or only the startup
 // rows (bench/kernel/startup.ts: built kernel against the tsx start), merged into the stored results.
+// KERNEL_BENCH_ONLY=checkpoint: only the SQLite commit's hold on the loop, the checkpoint worker against SQLite's
+// automatic checkpoint (bench/kernel/checkpoint.ts).
 // KERNEL_BENCH_CPU_PROF=<dir>: profile mode (kernel and floor under --cpu-prof, nothing saved), on the plan of
 // KERNEL_BENCH_CLIENTS clients (1,000 unless set).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compared, machine, median, percentile, save, saveMerged, type Metric } from './lib.ts'
+import { checkpointMetrics } from './kernel/checkpoint.ts'
 import { egressMetrics } from './kernel/egress.ts'
 import { nogMetrics } from './kernel/nog.ts'
 import { startupMetrics } from './kernel/startup.ts'
@@ -147,6 +150,7 @@ function syncMetrics(clients: number, m: Measured): Metric[] {
 }
 
 if (ONLY === 'egress') saveMerged('kernel', await egressMetrics())
+else if (ONLY === 'checkpoint') saveMerged('kernel', await checkpointMetrics())
 else if (ONLY !== 'startup')
   try {
     const port = await freePort()
@@ -180,6 +184,7 @@ else if (ONLY !== 'startup')
     } else {
       metrics.push(...(await nogMetrics(tempDir('nexus-bench-nog-'))))
       metrics.push(...(await egressMetrics()))
+      metrics.push(...(await checkpointMetrics()))
       save({ name: 'kernel', date: new Date().toISOString(), machine: machine(), metrics })
     }
   } finally {

@@ -1,7 +1,7 @@
 import type { JsonObject, PatchOp } from '@nexus/protocol'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { Sandbox } from '../src/index.ts'
-import { DATA_BYTES } from '../src/pool/sharedChannel.ts'
+import { DATA_BYTES, Spinner } from '../src/pool/sharedChannel.ts'
 import { request, runOk } from './helpers.ts'
 
 // The pool ↔ worker channel (src/pool/sharedChannel.ts): small runs as text in shared memory, large ones and
@@ -80,4 +80,22 @@ test('runs posted as objects (a state whose JSON form differs) back to back each
     const result = await runOk(sandbox, request('$state.count += 1', { state: { count: i, z: -0 }, tier0: false }))
     expect(result.state.count).toBe(i + 1)
   }
+})
+
+test('the Spinner polls while spinning pays, and backs off after misses in a row', () => {
+  const control = new Int32Array(new SharedArrayBuffer(8))
+  const spinner = new Spinner()
+  // A word that already changed: at once.
+  expect(spinner.spin(control, 0, 1, 0.05)).toBe(true)
+  // Nobody changes it: a miss; one miss alone still spins the next time (it polls and sees the change).
+  expect(spinner.spin(control, 0, 0, 0.05)).toBe(false)
+  expect(spinner.spin(control, 0, 1, 0.05)).toBe(true)
+  // Two misses in a row: the next 32 waits do not spin (false without looking, even though the word differs).
+  expect(spinner.spin(control, 0, 0, 0.05)).toBe(false)
+  expect(spinner.spin(control, 0, 0, 0.05)).toBe(false)
+  for (let i = 0; i < 32; i++) expect(spinner.spin(control, 0, 1, 0.05)).toBe(false)
+  // Then it tries again, and one success starts over.
+  expect(spinner.spin(control, 0, 1, 0.05)).toBe(true)
+  expect(spinner.spin(control, 0, 0, 0.05)).toBe(false)
+  expect(spinner.spin(control, 0, 1, 0.05)).toBe(true)
 })

@@ -29,7 +29,7 @@ describe('TrilogRegistry', () => {
         }),
       ),
     ).toEqual({ ok: true })
-    expect(registry.validate(event('Workspace', 'nog_change', { ops: [] }))).toEqual({ ok: true })
+    expect(registry.validate(event('Workspace', 'nog_change', { ops: [], version: 1 }))).toEqual({ ok: true })
     expect(registry.validate(event('User', 'login', { method: 'magic' }))).toMatchObject({
       ok: false,
       error: { code: 'TRILOG_INVALID_EVENT', message: expect.stringMatching(/^At User\.login\.method: /) },

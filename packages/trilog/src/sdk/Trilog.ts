@@ -33,7 +33,10 @@ export interface ObjectRef {
 export interface TrilogSdkOptions {
   store: TrilogStore
   serviceName?: string
-  /** When given, events that do not match the schema are dropped and counted in `invalid`. */
+  /**
+   * When given, events that do not match the schema are dropped, counted in `invalid` and logged (the first of
+   * each object type and kind; later ones are only counted).
+   */
   registry?: TrilogRegistry
   clock?: () => number
   /** `batch` (default) bounds memory at `maxQueueSize` spans; `simple` writes each span as it ends. */
@@ -65,9 +68,10 @@ const OBJECT_KEY = createContextKey('trilog.object')
  */
 export class Trilog {
   readonly tracer: Tracer
-  /** Events refused by the registry. */
+  /** Events refused by the registry (or logged outside `anchor()`). */
   invalid = 0
   lastInvalid: string | undefined
+  private readonly warnedInvalid = new Set<string>()
   private readonly provider: BasicTracerProvider
   private readonly exporter: TrilogSpanExporter
   private readonly versions = new Map<string, number>()
@@ -159,8 +163,7 @@ export class Trilog {
   private build(kind: string, attrs: JsonObject, version: number | undefined): TrilogEvent | undefined {
     const object = this.currentObject()
     if (!object) {
-      this.invalid++
-      this.lastInvalid = `"${kind}" logged outside anchor(); wrap the call in trilog.anchor(object, fn)`
+      this.refuse(`(no object) ${kind}`, `"${kind}" logged outside anchor(); wrap the call in trilog.anchor(object, fn)`)
       return undefined
     }
     const key = `${object.type}\u0000${object.id}`
@@ -174,12 +177,20 @@ export class Trilog {
     if (this.options.registry) {
       const checked = this.options.registry.validate(event)
       if (!checked.ok) {
-        this.invalid++
-        this.lastInvalid = checked.error.message
+        this.refuse(`${object.type} ${kind}`, checked.error.message)
         return undefined
       }
     }
     return event
+  }
+
+  /** Counts a dropped event and logs the first one of each kind, so a schema mismatch is never silent. */
+  private refuse(key: string, message: string): void {
+    this.invalid++
+    this.lastInvalid = message
+    if (this.warnedInvalid.has(key) || this.warnedInvalid.size >= 1_000) return
+    this.warnedInvalid.add(key)
+    console.warn(`[trilog] event dropped: ${message}; later ones like it are counted in Trilog.invalid, not logged`)
   }
 
   /**

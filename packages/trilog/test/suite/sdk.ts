@@ -1,5 +1,5 @@
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import {
   causeOf,
   extractTraceHeaders,
@@ -84,6 +84,27 @@ export function sdk(store: () => TrilogStore): void {
     expect(trilog.invalid - before).toBe(3)
     await trilog.flush()
     expect((await store().events('Panel', 'sdk-2')).map((e) => e.kind)).toEqual(['trigger_failed'])
+  })
+
+  it('logs a dropped event (the first of each kind) instead of dropping it silently', () => {
+    const warnings: string[] = []
+    const warn = vi.spyOn(console, 'warn').mockImplementation((line: string) => void warnings.push(line))
+    try {
+      const before = trilog.invalid
+      trilog.anchor({ type: 'Panel', id: 'sdk-2b' }, () => {
+        trilog.event('not_declared_either', { a: 1 })
+        trilog.event('not_declared_either', { a: 2 })
+        trilog.event('trigger_failed', { tool: 'save' })
+      })
+      expect(trilog.invalid - before).toBe(3)
+      expect(warnings).toEqual([
+        '[trilog] event dropped: Panel has no event "not_declared_either"; later ones like it are counted in Trilog.invalid, not logged',
+        expect.stringMatching(/^\[trilog\] event dropped: At Panel\.trigger_failed\.error: /),
+      ])
+      expect(trilog.lastInvalid).toMatch(/^At Panel\.trigger_failed\.error: /)
+    } finally {
+      warn.mockRestore()
+    }
   })
 
   it('propagates trace context and the anchor through HTTP headers and WebSocket messages', async () => {

@@ -163,7 +163,10 @@ export class Trilog {
   private build(kind: string, attrs: JsonObject, version: number | undefined): TrilogEvent | undefined {
     const object = this.currentObject()
     if (!object) {
-      this.refuse(`(no object) ${kind}`, `"${kind}" logged outside anchor(); wrap the call in trilog.anchor(object, fn)`)
+      this.refuse(
+        `(no object) ${kind}`,
+        `"${kind}" logged outside anchor(); wrap the call in trilog.anchor(object, fn)`,
+      )
       return undefined
     }
     const key = `${object.type}\u0000${object.id}`

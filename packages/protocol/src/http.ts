@@ -92,7 +92,13 @@ export const PanelUpdatedResponseSchema = z.object({
   layout: LayoutSchema,
 })
 export const TriggerResponseSchema = z.object({ version: Version, state: JsonObjectSchema })
-export const StateAtResponseSchema = z.object({ at: Time, state: JsonObjectSchema })
+/** What a TriLog replay left out: the count, and the first few (at most 5) with why. Always present. */
+export const ReplaySkippedSchema = z.object({
+  count: z.number().int().nonnegative(),
+  first: z.array(z.object({ ts: Time, seq: z.number().int().nonnegative(), reason: z.string() })).max(5),
+})
+/** The state rebuilt at `at`; `skipped.count > 0` means the log is damaged and `state` is the last good one. */
+export const StateAtResponseSchema = z.object({ at: Time, state: JsonObjectSchema, skipped: ReplaySkippedSchema })
 
 /** `GET /healthz`, `/readyz`. */
 export const HealthResponseSchema = z.object({ status: z.enum(['ok', 'ready']) })

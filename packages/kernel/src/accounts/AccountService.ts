@@ -331,6 +331,14 @@ export class AccountService {
     return { email: normalized, role }
   }
 
+  /** A new workspace owned by `userId`; its owner's membership is recorded like any other (`member_added`). */
+  async createWorkspace(userId: string, name: string): Promise<Workspace & { role: 'owner' }> {
+    const workspace: Workspace = { id: newId(), name, createdAt: this.clock() }
+    await this.repo.createWorkspace(workspace, userId)
+    this.memberAdded(workspace.id, userId, 'owner')
+    return { ...workspace, role: 'owner' }
+  }
+
   /** The Workspace's `member_added` event in TriLog, once the membership is committed. */
   private memberAdded(workspaceId: string, userId: string, role: Role): void {
     const telemetry = this.options.telemetry

@@ -51,7 +51,7 @@ export function authRoutes(accounts: AccountService, telemetry: Trilog): Router 
       audit(`email:${email}`, 'login_failed', { reason: (error as { code?: string }).code ?? 'INTERNAL' })
       return retryAfterHeader(res)(error)
     })
-    audit(session.user.id, 'login')
+    audit(session.user.id, 'login', { method: 'password' })
     setSessionCookies(req, res, session)
     res.json(answer(session, true))
   })

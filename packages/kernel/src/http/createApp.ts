@@ -89,7 +89,7 @@ export function createApp({
   app.use(
     '/api',
     authRoutes(accounts, telemetry),
-    workspaceRoutes(accounts, clock),
+    workspaceRoutes(accounts),
     panelRoutes(panels, accounts),
     nogRoutes(nog, accounts, trilog),
     historyRoutes(panels, accounts, trilog, telemetry, sandbox, clock),

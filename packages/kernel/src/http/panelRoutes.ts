@@ -115,9 +115,10 @@ export function panelRoutes(panels: PanelService, accounts: AccountService): Rou
   router.get('/panels/:id/state', async (req, res) => {
     await authorised(req, req.params.id, 'viewer')
     const { at } = parseQuery(StateAtQuerySchema, req)
-    const state = await panels.stateAt(req.params.id, at)
+    const { state, skipped } = await panels.replayAt(req.params.id, at)
     if (!state) throw new KernelError('NOT_FOUND', `Panel "${req.params.id}" did not exist at ${at}`, 404)
-    res.json({ at, state })
+    // Always present: `skipped.count > 0` says the log is damaged and `state` is the last good one.
+    res.json({ at, state, skipped })
   })
 
   return router

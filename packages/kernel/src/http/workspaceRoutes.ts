@@ -1,12 +1,11 @@
 import { Router } from 'express'
 import { AddMemberRequestSchema, CreateWorkspaceRequestSchema, SetRoleRequestSchema } from '@nexus/protocol'
 import type { AccountService } from '../accounts/AccountService.ts'
-import { newId } from '../accounts/secrets.ts'
 import { requirePrincipal } from './auth.ts'
 import { parseBody } from './parseBody.ts'
 
 /** Workspaces and their members: `/api/workspaces/*`. Owners manage members; anyone may leave. */
-export function workspaceRoutes(accounts: AccountService, clock: () => number): Router {
+export function workspaceRoutes(accounts: AccountService): Router {
   const router = Router()
   const repo = accounts.repository
 
@@ -17,9 +16,7 @@ export function workspaceRoutes(accounts: AccountService, clock: () => number): 
   router.post('/workspaces', async (req, res) => {
     const principal = requirePrincipal(req)
     const { name } = parseBody(CreateWorkspaceRequestSchema, req)
-    const workspace = { id: newId(), name, createdAt: clock() }
-    await repo.createWorkspace(workspace, principal.userId)
-    res.status(201).json({ ...workspace, role: 'owner' })
+    res.status(201).json(await accounts.createWorkspace(principal.userId, name))
   })
 
   router.get('/workspaces/:id', async (req, res) => {

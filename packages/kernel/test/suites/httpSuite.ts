@@ -78,6 +78,7 @@ export function httpSuite(open: KernelFactory): void {
       expect((await api(kernel, 'GET', `/api/panels/${id}/state?at=${between}`)).body).toEqual({
         at: between,
         state: { count: 2 },
+        skipped: { count: 0, first: [] },
       })
       expect((await api(kernel, 'GET', `/api/panels/${id}/state?at=${times[2]}`)).body.state).toEqual({ count: 3 })
       expect((await api(kernel, 'GET', `/api/panels/${id}/state?at=1`)).status).toBe(404)

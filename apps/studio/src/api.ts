@@ -8,13 +8,14 @@ import {
   InviteResponseSchema,
   MeResponseSchema,
   MembersResponseSchema,
+  NxmlUpdatedResponseSchema,
   PanelCreatedResponseSchema,
   PanelListResponseSchema,
+  PanelResponseSchema,
   RoleSetResponseSchema,
   SessionResponseSchema,
   StateAtResponseSchema,
   TimelineResponseSchema,
-  ValidateResponseSchema,
   type ErrorBody,
   type Role,
 } from '@nexus/protocol'
@@ -124,8 +125,16 @@ export function listPanels(workspaceId: string) {
   return request(PanelListResponseSchema, `/api/panels?workspaceId=${encodeURIComponent(workspaceId)}`)
 }
 
-export function validateNxml(nxml: string) {
-  return request(ValidateResponseSchema, '/api/nxml/validate', { method: 'POST', body: JSON.stringify({ nxml }) })
+export function getPanel(panelId: string) {
+  return request(PanelResponseSchema, `/api/panels/${panelId}`)
+}
+
+/** Replaces a panel's NXML; the answer lists the state that no longer fit its declarations. */
+export function updateNxml(panelId: string, nxml: string) {
+  return request(NxmlUpdatedResponseSchema, `/api/panels/${panelId}/nxml`, {
+    method: 'PUT',
+    body: JSON.stringify({ nxml }),
+  })
 }
 
 export function createPanel(nxml: string, workspaceId: string) {

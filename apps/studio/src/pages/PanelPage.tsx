@@ -2,6 +2,7 @@ import { useRef, useState } from 'react'
 import { TriggerAckResultSchema, type ErrorBody, type Json, type JsonObject, type LogEntry } from '@nexus/protocol'
 import { PanelView } from '@nexus/reactor'
 import { HistoryPanel } from '../components/HistoryPanel.tsx'
+import { EditNxmlBox } from '../editor/EditNxmlBox.tsx'
 import { LogDrawer, appendLog, type LogLine } from '../components/LogDrawer.tsx'
 import { applyViewCommands } from '../components/viewCommands.ts'
 import { useStudio } from '../store.ts'
@@ -70,6 +71,7 @@ export function PanelPage({ panelId }: { panelId: string }) {
           </p>
         )}
         <LogDrawer lines={log} onClear={() => setLog([])} />
+        <EditNxmlBox panelId={panelId} />
       </article>
       <HistoryPanel panelId={panelId} version={version} />
     </div>

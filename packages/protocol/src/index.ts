@@ -207,3 +207,33 @@ export { blankHandlerCode } from './handler/blank.ts'
 export type { CapabilityUse } from './handler/capabilities.ts'
 export { capabilityGranted, capabilityName } from './handler/capabilities.ts'
 export { FORBIDDEN_GLOBALS, HANDLER_GLOBALS } from './handler/globals.ts'
+export type {
+  BinaryOperator,
+  BinaryToken,
+  OperandKind,
+  OperatorPrimitive,
+  UnaryOperator,
+  UnaryToken,
+} from './handler/operators.ts'
+export {
+  applyBinary,
+  applyUnary,
+  BINARY_OPERATORS,
+  BinaryCode,
+  binaryOperator,
+  UNARY_OPERATORS,
+  UNARY_PRECEDENCE,
+  UnaryCode,
+  unaryOperator,
+} from './handler/operators.ts'
+export type {
+  ArithmeticOp as Tier0ArithmeticOp,
+  BinaryOp as Tier0BinaryOp,
+  Expr as Tier0Expr,
+  Root as Tier0Root,
+  Stmt as Tier0Stmt,
+  Target as Tier0Target,
+  Tier0Program,
+} from './handler/tier0/ast.ts'
+export { MAX_TIER0_NESTING, parseTier0, tier0Subset, type Tier0Subset } from './handler/tier0/parse.ts'
+export { MAX_TIER0_CODE } from './handler/tier0/scan.ts'

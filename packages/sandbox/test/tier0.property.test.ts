@@ -1,11 +1,10 @@
 import { runInThisContext } from 'node:vm'
-import type { Json, JsonObject } from '@nexus/protocol'
+import { parseTier0, type Json, type JsonObject } from '@nexus/protocol'
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { Sandbox } from '../src/index.ts'
 import type { HandlerRun, RunOutcome, SandboxLimits } from '../src/index.ts'
 import { DEFAULT_LIMITS } from '../src/limits.ts'
-import { parseTier0 } from '../src/tier0/parseTier0.ts'
 import { Tier0 } from '../src/tier0/Tier0.ts'
 
 // Differential test: random handlers in (and around) the tier-0 subset, each run twice on the same inputs —

@@ -1,3 +1,5 @@
+import type { BinaryCode, UnaryCode } from '@nexus/protocol'
+
 /** Offsets into the expression source, `end` exclusive. */
 export interface ExprSpan {
   start: number
@@ -62,6 +64,8 @@ export type UnaryOperator = '!' | '-' | '+'
 export interface UnaryExpr {
   kind: 'Unary'
   operator: UnaryOperator
+  /** The operator's entry in protocol's operator table, resolved at parse time. */
+  code: UnaryCode
   argument: Expr
   span: ExprSpan
 }
@@ -70,6 +74,8 @@ export type BinaryOperator =
 export interface BinaryExpr {
   kind: 'Binary'
   operator: BinaryOperator
+  /** The operator's entry in protocol's operator table (`BINARY_OPERATORS[code]`), resolved at parse time. */
+  code: BinaryCode
   left: Expr
   right: Expr
   span: ExprSpan

@@ -1,3 +1,4 @@
+import { applyBinary, applyUnary, BinaryCode, UnaryCode } from '@nexus/protocol'
 import type { Expr, ExprResult, ExprSpan } from './ast.ts'
 import { assertCallable, GLOBALS } from './globals.ts'
 import { truthy } from './methods.ts'
@@ -89,12 +90,11 @@ function evaluateNode(expr: Expr, env: Env, inChain: boolean, depth: number): Ev
       return evaluateCall(expr, env, inChain, depth)
     case 'Unary': {
       const v = value(expr.argument, env, depth)
-      if (expr.operator === '!') return !truthy(v)
-      const n = Number(toPrimitive(v))
-      return expr.operator === '-' ? -n : n
+      if (expr.code === UnaryCode.Not) return !truthy(v)
+      return applyUnary(expr.code, toPrimitive(v)) // - and +: numbers, after turning objects into text
     }
     case 'Binary':
-      return evaluateBinary(expr.operator, expr.left, expr.right, env, depth)
+      return evaluateBinary(expr.code, expr.left, expr.right, env, depth)
     case 'Conditional':
       return truthy(value(expr.test, env, depth))
         ? value(expr.consequent, env, depth)
@@ -131,46 +131,39 @@ function lookup(name: string, env: Env): Value {
   throw new ExprRuntimeError(`"${name}" is not defined`)
 }
 
-function evaluateBinary(op: string, leftExpr: Expr, rightExpr: Expr, env: Env, depth: number): Value {
+/**
+ * Protocol's operator `code` with JS semantics: the short-circuits evaluate the right side only when needed,
+ * `===`/`!==` compare as they are, the rest run on `toPrimitive`'s primitives (objects become their text, so
+ * JavaScript's own coercion runs no user code).
+ */
+function evaluateBinary(code: BinaryCode, leftExpr: Expr, rightExpr: Expr, env: Env, depth: number): Value {
   const left = value(leftExpr, env, depth)
-  if (op === '&&') return truthy(left) ? value(rightExpr, env, depth) : left
-  if (op === '||') return truthy(left) ? left : value(rightExpr, env, depth)
-  if (op === '??') return left === null || left === undefined ? value(rightExpr, env, depth) : left
-  const right = value(rightExpr, env, depth)
-  if (op === '===') return left === right
-  if (op === '!==') return left !== right
-  if (op === '==' || op === '!=') return looseEquals(left, right) === (op === '==')
-  const a = toPrimitive(left)
-  const b = toPrimitive(right)
-  switch (op) {
-    case '+':
-      return typeof a === 'string' || typeof b === 'string' ? String(a) + String(b) : Number(a) + Number(b)
-    case '-':
-      return Number(a) - Number(b)
-    case '*':
-      return Number(a) * Number(b)
-    case '/':
-      return Number(a) / Number(b)
-    case '%':
-      return Number(a) % Number(b)
-    // Primitives only by now, so JavaScript's own comparison runs no user code.
-    case '<':
-      return (a as number) < (b as number)
-    case '<=':
-      return (a as number) <= (b as number)
-    case '>':
-      return (a as number) > (b as number)
-    case '>=':
-      return (a as number) >= (b as number)
+  switch (code) {
+    case BinaryCode.And:
+      return truthy(left) ? value(rightExpr, env, depth) : left
+    case BinaryCode.Or:
+      return truthy(left) ? left : value(rightExpr, env, depth)
+    case BinaryCode.Coalesce:
+      return left === null || left === undefined ? value(rightExpr, env, depth) : left
   }
-  throw new ExprRuntimeError(`Unknown operator "${op}"`)
+  const right = value(rightExpr, env, depth)
+  switch (code) {
+    case BinaryCode.StrictEqual:
+      return left === right
+    case BinaryCode.StrictNotEqual:
+      return left !== right
+    case BinaryCode.Equal:
+    case BinaryCode.NotEqual:
+      return looseEquals(left, right) === (code === BinaryCode.Equal)
+  }
+  return applyBinary(code, toPrimitive(left), toPrimitive(right))
 }
 
 function looseEquals(left: Value, right: Value): boolean {
   const leftObject = typeof left === 'object' && left !== null
   const rightObject = typeof right === 'object' && right !== null
   if (leftObject && rightObject) return left === right
-  return toPrimitive(left) == toPrimitive(right)
+  return applyBinary(BinaryCode.Equal, toPrimitive(left), toPrimitive(right)) as boolean
 }
 
 function describeCallee(callee: Expr): string {

@@ -1,27 +1,9 @@
+import { binaryOperator, unaryOperator, UNARY_PRECEDENCE } from '@nexus/protocol'
 import type { BinaryOperator, Expr, ExprError, ExprResult, ExprSpan, ObjectProperty } from './ast.ts'
 import { ExprTokenKind, ExprTokens, tokenize } from './tokenizer.ts'
 import { setBounded } from '../util/textCache.ts'
 
-/** Binding power of each infix operator; higher binds tighter. The ternary sits below all of them. */
-const BINARY_PRECEDENCE: Partial<Record<string, number>> = {
-  '??': 1,
-  '||': 1,
-  '&&': 2,
-  '===': 3,
-  '!==': 3,
-  '==': 3,
-  '!=': 3,
-  '<': 4,
-  '<=': 4,
-  '>': 4,
-  '>=': 4,
-  '+': 5,
-  '-': 5,
-  '*': 6,
-  '/': 6,
-  '%': 6,
-}
-const UNARY_PRECEDENCE = 7
+// Binding powers come from protocol's operator table (BINARY_OPERATORS); the ternary sits below all of them.
 const MAX_DEPTH = 200
 /** Bounds the tree's size and depth (long `a + b + ...` chains nest without recursion in the parser). */
 const MAX_TOKENS = 2000
@@ -110,11 +92,12 @@ class Parser {
         left = this.parseConditional(left)
         continue
       }
-      const precedence = BINARY_PRECEDENCE[text]
-      if (precedence === undefined || precedence <= minPrecedence) break
+      const op = binaryOperator(text)
+      if (op === undefined || op.precedence <= minPrecedence) break
       this.index++
-      const right = this.parseExpression(precedence)
-      left = { kind: 'Binary', operator: text as BinaryOperator, left, right, span: join(left.span, right.span) }
+      const right = this.parseExpression(op.precedence)
+      const operator = op.token as BinaryOperator
+      left = { kind: 'Binary', operator, code: op.code, left, right, span: join(left.span, right.span) }
     }
     this.depth--
     return left
@@ -143,7 +126,7 @@ class Parser {
       this.index++
       const argument = this.parseExpression(UNARY_PRECEDENCE)
       const span = { start: this.tokens.starts[token]!, end: argument.span.end }
-      return { kind: 'Unary', operator: text, argument, span }
+      return { kind: 'Unary', operator: text, code: unaryOperator(text)!.code, argument, span }
     }
     return this.parsePostfix(this.parsePrimary())
   }

@@ -1,3 +1,4 @@
+import { binaryOperator, UNARY_PRECEDENCE } from '@nexus/protocol'
 import { addPath, type StatePath, type StateRoot } from './collect.ts'
 import { ExprTokenKind, ExprTokens, tokenize } from './tokenizer.ts'
 
@@ -6,31 +7,11 @@ import { ExprTokenKind, ExprTokens, tokenize } from './tokenizer.ts'
  * without building the `Expr` tree. A cold compile only needs these facts (panels carry attribute text, and
  * components parse their bindings on first render), and the trees were its largest source of garbage.
  *
- * The recognizer follows `parser.ts` production by production (the same precedences, depth and token
- * limits, the same lookahead), and reports the paths `statePathsOf` would find on the tree, in the same
+ * The recognizer follows `parser.ts` production by production (the same precedences, from protocol's operator
+ * table; the same depth and token limits, the same lookahead), and reports the paths `statePathsOf` would find on the tree, in the same
  * order. It says only *that* an expression is invalid: callers ask `parseExpression` for the exact error.
  */
 
-/** Mirrors `parser.ts`: the binding power of each infix operator. */
-const BINARY_PRECEDENCE: Partial<Record<string, number>> = {
-  '??': 1,
-  '||': 1,
-  '&&': 2,
-  '===': 3,
-  '!==': 3,
-  '==': 3,
-  '!=': 3,
-  '<': 4,
-  '<=': 4,
-  '>': 4,
-  '>=': 4,
-  '+': 5,
-  '-': 5,
-  '*': 6,
-  '/': 6,
-  '%': 6,
-}
-const UNARY_PRECEDENCE = 7
 const MAX_DEPTH = 200
 const MAX_TOKENS = 2000
 
@@ -123,7 +104,7 @@ class Recognizer {
         left = Shape.Done
         continue
       }
-      const precedence = BINARY_PRECEDENCE[text]
+      const precedence = binaryOperator(text)?.precedence
       if (precedence === undefined || precedence <= minPrecedence) break
       this.record(left)
       this.index++

@@ -1,14 +1,11 @@
-import type { Json, JsonObject } from '@nexus/protocol'
+import { MAX_TIER0_CODE, parseTier0, type Json, type JsonObject, type Tier0Program } from '@nexus/protocol'
 import type { SandboxLimits } from '../limits.ts'
 import { checkOps, readOutput, sizeError } from '../readOutput.ts'
 import type { HandlerRun, RunOutcome } from '../types.ts'
 import { Baseline } from '../worker/Baseline.ts'
-import type { Tier0Program } from './ast.ts'
 import { copyJson } from './copyJson.ts'
 import type { CopyMeter } from './copyJson.ts'
 import { BAIL, evaluateTier0, isJsonPrimitive } from './evaluateTier0.ts'
-import { parseTier0 } from './parseTier0.ts'
-import { MAX_TIER0_CODE } from './scanTier0.ts'
 
 /** Parsed programs (and "not tier 0" answers) kept by code text; the least recently used is dropped. */
 const CACHE_SIZE = 256
@@ -24,7 +21,7 @@ const BYTES_PER_CHAR = 64
 const CHARS_PER_MS = 2_000
 
 /**
- * Tier 0: handlers in a tiny, always-terminating subset (parseTier0.ts) run on the calling thread by a host
+ * Tier 0: handlers in a tiny, always-terminating subset (protocol's handler/tier0/parse.ts, `tier0Subset`) run on the calling thread by a host
  * interpreter, with the same inputs (JSON copies of the readable state, `$args`, `$computed`) and the same
  * output checks (readOutput: size, shape, diff, maxOps, `state:write`) as a QuickJS run. Whenever it cannot
  * vouch for QuickJS's answer — a runtime error, a coercion it does not model, a budget — it returns

@@ -1,4 +1,14 @@
-import type { ArithmeticOp, BinaryOp, Expr, Stmt, Target, Tier0Program } from './ast.ts'
+import {
+  applyBinary,
+  applyUnary,
+  BinaryCode,
+  type OperatorPrimitive,
+  type Tier0Expr as Expr,
+  type Tier0Program,
+  type Tier0Stmt as Stmt,
+  type Tier0Target as Target,
+  UnaryCode,
+} from '@nexus/protocol'
 
 /**
  * Thrown whenever tier 0 cannot vouch for giving QuickJS's answer: an operator would coerce an object or a
@@ -69,7 +79,7 @@ class Evaluator {
     for (const stmt of body) {
       switch (stmt.kind) {
         case 'assign':
-          this.#assign(stmt.target, stmt.op, stmt.value)
+          this.#assign(stmt.target, stmt.code, stmt.value)
           break
         case 'update': {
           const object = this.#object(stmt.target.object)
@@ -86,11 +96,11 @@ class Evaluator {
     return false
   }
 
-  #assign(target: Target, op: '=' | ArithmeticOp, valueExpr: Expr): void {
+  #assign(target: Target, code: BinaryCode | undefined, valueExpr: Expr): void {
     const object = this.#object(target.object)
-    if (op === '=') return this.#put(object, target.key, this.#place(this.#eval(valueExpr)))
+    if (code === undefined) return this.#put(object, target.key, this.#place(this.#eval(valueExpr)))
     const old = read(object, target.key)
-    this.#put(object, target.key, this.#binary(op, old, this.#eval(valueExpr)))
+    this.#put(object, target.key, this.#binary(code, old, this.#eval(valueExpr)))
   }
 
   #eval(expr: Expr): Value {
@@ -102,9 +112,9 @@ class Evaluator {
       case 'member':
         return read(this.#object(expr.object), expr.key)
       case 'unary':
-        return unary(expr.op, this.#eval(expr.argument))
+        return unary(expr.code, this.#eval(expr.argument))
       case 'binary':
-        return this.#binary(expr.op, this.#eval(expr.left), this.#eval(expr.right))
+        return this.#binary(expr.code, this.#eval(expr.left), this.#eval(expr.right))
       case 'logical': {
         const left = this.#eval(expr.left)
         if (expr.op === '&&') return left ? this.#eval(expr.right) : left
@@ -127,34 +137,35 @@ class Evaluator {
     }
   }
 
-  #binary(op: BinaryOp, a: Value, b: Value): Value {
-    switch (op) {
-      case '+':
+  /**
+   * The table's operator `code` (operators.ts) on `a` and `b`, after refusing every coercion that could
+   * differ from QuickJS's (an object or a string turned into a number): what remains is JS on primitives.
+   */
+  #binary(code: BinaryCode, a: Value, b: Value): Value {
+    switch (code) {
+      case BinaryCode.Add:
         if (typeof a === 'string' || typeof b === 'string') {
           if (isObject(a) || isObject(b)) throw BAIL
-          const joined = String(a) + String(b)
+          const joined = applyBinary(code, a as OperatorPrimitive, b as OperatorPrimitive) as string
           this.#charge(joined.length)
           return joined
         }
-        return toNumber(a) + toNumber(b)
-      case '-':
-        return toNumber(a) - toNumber(b)
-      case '*':
-        return toNumber(a) * toNumber(b)
-      case '/':
-        return toNumber(a) / toNumber(b)
-      case '%':
-        return toNumber(a) % toNumber(b)
-      case '===':
-        return a === b
-      case '!==':
-        return a !== b
-      case '==':
-        return looseEquals(a, b)
-      case '!=':
-        return !looseEquals(a, b)
+        return applyBinary(code, toNumber(a), toNumber(b))
+      case BinaryCode.StrictEqual:
+      case BinaryCode.StrictNotEqual:
+        return (a === b) === (code === BinaryCode.StrictEqual)
+      case BinaryCode.Equal:
+      case BinaryCode.NotEqual:
+        return looseEquals(a, b) === (code === BinaryCode.Equal)
+      case BinaryCode.Less:
+      case BinaryCode.LessEqual:
+      case BinaryCode.Greater:
+      case BinaryCode.GreaterEqual:
+        // Two strings compare by code units; otherwise both operands go through toNumber.
+        if (typeof a === 'string' && typeof b === 'string') return applyBinary(code, a, b)
+        return applyBinary(code, toNumber(a), toNumber(b))
       default:
-        return compare(op, a, b)
+        return applyBinary(code, toNumber(a), toNumber(b)) // - * / %
     }
   }
 
@@ -211,17 +222,11 @@ function read(object: Bag, key: string): Value {
   return undefined
 }
 
-function unary(op: '!' | '-' | '+' | 'typeof', value: Value): Value {
-  switch (op) {
-    case '!':
-      return !value
-    case 'typeof':
-      return typeof value
-    case '-':
-      return -toNumber(value)
-    case '+':
-      return toNumber(value)
-  }
+/** `! typeof` take any value; `- +` only what {@link toNumber} converts without a doubt. */
+function unary(code: UnaryCode, value: Value): Value {
+  if (code === UnaryCode.Not) return !value
+  if (code === UnaryCode.Typeof) return typeof value
+  return applyUnary(code, toNumber(value))
 }
 
 /** ToNumber for the primitives whose conversion cannot differ between engines; strings and objects bail. */
@@ -237,16 +242,6 @@ function toNumber(value: Value): number {
       if (value === null) return 0
       throw BAIL
   }
-}
-
-/** `<` `>` `<=` `>=`: two strings compare by code units; otherwise both operands go through {@link toNumber}. */
-function compare(op: BinaryOp, a: Value, b: Value): boolean {
-  if (typeof a === 'string' && typeof b === 'string') {
-    return op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b
-  }
-  const x = toNumber(a)
-  const y = toNumber(b)
-  return op === '<' ? x < y : op === '>' ? x > y : op === '<=' ? x <= y : x >= y
 }
 
 /** `==` without the coercions that call into objects or parse strings as numbers (those bail). */

@@ -13,6 +13,8 @@ export interface Token {
   text: string
   /** A line terminator (or a comment holding one) comes before this token: where ASI may apply. */
   newlineBefore: boolean
+  /** Offset of the token's first character in the code (the code's length for the end). */
+  at: number
 }
 
 /** Longest code tier 0 looks at; longer handlers go to QuickJS. Bounds parse time and the cache's memory. */
@@ -96,11 +98,13 @@ export function scanTier0(code: string): Token[] | undefined {
   const tokens: Token[] = []
   let pos = 0
   let newline = false
+  let start = 0
   const push = (kind: TokenKind, text: string): void => {
-    tokens.push({ kind, text, newlineBefore: newline })
+    tokens.push({ kind, text, newlineBefore: newline, at: start })
     newline = false
   }
   while (pos < code.length) {
+    start = pos
     const c = code[pos]!
     if (c === ' ' || c === '\t') pos++
     else if (c === '\n' || c === '\r') {
@@ -116,7 +120,6 @@ export function scanTier0(code: string): Token[] | undefined {
     } else if (code.startsWith('<!--', pos) || code.startsWith('-->', pos)) {
       return undefined // Annex B HTML-like comments: not worth modelling
     } else if (IDENT_START.test(c)) {
-      const start = pos
       while (pos < code.length && IDENT_PART.test(code[pos]!)) pos++
       if (code[pos] === '\\') return undefined
       push(TokenKind.Name, code.slice(start, pos))
@@ -141,6 +144,7 @@ export function scanTier0(code: string): Token[] | undefined {
       push(TokenKind.Punct, punct)
     }
   }
+  start = code.length
   push(TokenKind.End, '')
   return tokens
 }

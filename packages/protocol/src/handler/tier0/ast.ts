@@ -1,3 +1,5 @@
+import type { BinaryCode, UnaryCode } from '../operators.ts'
+
 /** The parameters a tier-0 handler may read; only `$state` may be written. */
 export type Root = '$state' | '$args' | '$computed'
 
@@ -10,8 +12,9 @@ export type Expr =
   | { kind: 'literal'; value: Primitive }
   | { kind: 'root'; name: Root }
   | { kind: 'member'; object: Expr; key: string }
-  | { kind: 'unary'; op: '!' | '-' | '+' | 'typeof'; argument: Expr }
-  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
+  | { kind: 'unary'; op: '!' | '-' | '+' | 'typeof'; code: UnaryCode; argument: Expr }
+  /** `code` is the operator's entry in the one operator table (operators.ts), resolved at parse time. */
+  | { kind: 'binary'; op: BinaryOp; code: BinaryCode; left: Expr; right: Expr }
   | { kind: 'logical'; op: '&&' | '||' | '??'; left: Expr; right: Expr }
   | { kind: 'conditional'; test: Expr; consequent: Expr; alternate: Expr }
   | { kind: 'array'; elements: Expr[] }
@@ -24,12 +27,12 @@ export interface Target {
 }
 
 export type Stmt =
-  | { kind: 'assign'; op: '=' | ArithmeticOp; target: Target; value: Expr }
+  | { kind: 'assign'; op: '=' | ArithmeticOp; code: BinaryCode | undefined; target: Target; value: Expr }
   | { kind: 'update'; delta: 1 | -1; target: Target }
   | { kind: 'return'; value: Expr | undefined }
   | { kind: 'if'; test: Expr; consequent: Stmt[]; alternate: Stmt[] }
 
-/** A handler body in the tier-0 subset (parseTier0.ts), run on the host by evaluateTier0.ts. */
+/** A handler body in the tier-0 subset (parse.ts), run on the host by the sandbox's evaluateTier0.ts. */
 export interface Tier0Program {
   body: Stmt[]
   /**

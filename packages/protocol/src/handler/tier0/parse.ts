@@ -1,7 +1,7 @@
-import { FORBIDDEN_KEYS } from '../jsonShape.ts'
+import { binaryOperator, unaryOperator, type BinaryCode } from '../operators.ts'
 import type { BinaryOp, Expr, Root, Stmt, Target, Tier0Program } from './ast.ts'
-import { TokenKind, scanTier0 } from './scanTier0.ts'
-import type { Token } from './scanTier0.ts'
+import { MAX_TIER0_CODE, TokenKind, scanTier0 } from './scan.ts'
+import type { Token } from './scan.ts'
 
 /** Deepest statement/expression nesting tier 0 accepts (QuickJS compiles far deeper at the minimum stack). */
 export const MAX_TIER0_NESTING = 32
@@ -18,6 +18,8 @@ const CONSTANTS: ReadonlyMap<string, boolean | null | undefined | number> = new 
   ['NaN', NaN],
   ['Infinity', Infinity],
 ])
+/** Keys no output may hold (as the sandbox's jsonShape.ts refuses them): a handler naming one is not tier 0. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 const ASSIGN_OPS: ReadonlyMap<string, '=' | '+' | '-' | '*' | '/' | '%'> = new Map([
   ['=', '='],
   ['+=', '+'],
@@ -26,14 +28,17 @@ const ASSIGN_OPS: ReadonlyMap<string, '=' | '+' | '-' | '*' | '/' | '%'> = new M
   ['/=', '/'],
   ['%=', '%'],
 ] as const)
-const EQUALITY = new Set(['==', '!=', '===', '!=='])
-const RELATIONAL = new Set(['<', '>', '<=', '>='])
-const ADDITIVE = new Set(['+', '-'])
-const MULTIPLICATIVE = new Set(['*', '/', '%'])
-const UNARY = new Set(['!', '-', '+', 'typeof'])
+// The binary levels, by the operator table's binding powers: JS's grammar has one production per level.
+const EQUALITY = 3
+const RELATIONAL = 4
+const ADDITIVE = 5
+const MULTIPLICATIVE = 6
 
-/** Thrown inside the parser for anything outside the subset; never escapes {@link parseTier0}. */
+/** Thrown inside the parser for anything outside the subset; never escapes {@link tier0Subset}. */
 const NOT_TIER0 = Symbol('not tier 0')
+
+/** Whether `code` is in the tier-0 subset: its program, or why it is not (for the validator, the studio, the AI). */
+export type Tier0Subset = { ok: true; program: Tier0Program } | { ok: false; reason: string }
 
 /**
  * Parses a handler body in the tier-0 subset, or returns undefined when it is anything else (QuickJS runs
@@ -46,13 +51,31 @@ const NOT_TIER0 = Symbol('not tier 0')
  * @example parseTier0('$state.count += $args.step') // { body: [{ kind: 'assign', op: '+', … }], … }
  */
 export function parseTier0(code: string): Tier0Program | undefined {
+  const subset = tier0Subset(code)
+  return subset.ok ? subset.program : undefined
+}
+
+/**
+ * The one answer to "does this handler run on tier 0?" ({@link parseTier0}'s subset), with the reason when
+ * it does not: the sandbox runs `program`, anyone else can say whether a handler takes the fast path.
+ * @example tier0Subset('for (;;) {}') // { ok: false, reason: '"for" at offset 0 is outside the tier-0 subset' }
+ */
+export function tier0Subset(code: string): Tier0Subset {
+  if (code.length > MAX_TIER0_CODE) return { ok: false, reason: `longer than ${MAX_TIER0_CODE} characters` }
   const tokens = scanTier0(code)
-  if (!tokens) return undefined
+  if (!tokens) {
+    return {
+      ok: false,
+      reason:
+        'holds text tier 0 does not scan (a template, regex or BigInt literal, non-ASCII outside strings, ' +
+        'an unusual escape or number, an unclosed comment or string)',
+    }
+  }
   const parser = new Parser(tokens)
   try {
-    return parser.program()
+    return { ok: true, program: parser.program() }
   } catch (error) {
-    if (error === NOT_TIER0) return undefined
+    if (error === NOT_TIER0) return { ok: false, reason: parser.refusal() }
     throw error
   }
 }
@@ -62,9 +85,21 @@ class Parser {
   #pos = 0
   #depth = 0
   #placesInputs = false
+  /** The last token looked at: where a refusal happened. */
+  #seen = 0
+  #tooDeep = false
 
   constructor(tokens: Token[]) {
     this.#tokens = tokens
+  }
+
+  /** Why the parse stopped (after a NOT_TIER0). */
+  refusal(): string {
+    if (this.#tooDeep) return `nested more than ${MAX_TIER0_NESTING} deep`
+    const token = this.#tokens[this.#seen]!
+    if (token.kind === TokenKind.End) return 'ends where tier 0 expects more'
+    const text = token.kind === TokenKind.String ? JSON.stringify(token.text) : token.text
+    return `"${text}" at offset ${token.at} is outside the tier-0 subset`
   }
 
   program(): Tier0Program {
@@ -129,7 +164,7 @@ class Parser {
       const value = this.#expression()
       if (op === '=') this.#notePlacement(value)
       this.#terminator()
-      return { kind: 'assign', op, target, value }
+      return { kind: 'assign', op, code: op === '=' ? undefined : binaryOperator(op)!.code, target, value }
     }
     // Postfix `++`/`--` may not follow a line break (restricted production).
     if ((this.#is('++') || this.#is('--')) && !token.newlineBefore) {
@@ -211,27 +246,36 @@ class Parser {
     return this.#binary(ADDITIVE, () => this.#binary(MULTIPLICATIVE, () => this.#unary()))
   }
 
-  /** A left-associative chain of `ops` over `operand`. */
-  #binary(ops: ReadonlySet<string>, operand: () => Expr): Expr {
+  /** A left-associative chain of the table's operators of binding power `level` over `operand`. */
+  #binary(level: number, operand: () => Expr): Expr {
     let left = operand()
-    for (let token = this.#peek(); token.kind === TokenKind.Punct && ops.has(token.text); token = this.#peek()) {
-      this.#next()
-      left = { kind: 'binary', op: token.text as BinaryOp, left, right: operand() }
+    for (let code = this.#binaryAt(level); code !== undefined; code = this.#binaryAt(level)) {
+      const op = this.#next().text as BinaryOp
+      left = { kind: 'binary', op, code, left, right: operand() }
     }
     return left
   }
 
+  /** The operator table's code for the next token when it is a binary operator of binding power `level`. */
+  #binaryAt(level: number): BinaryCode | undefined {
+    const token = this.#peek()
+    if (token.kind !== TokenKind.Punct) return undefined
+    const op = binaryOperator(token.text)
+    return op !== undefined && op.precedence === level ? op.code : undefined
+  }
+
   #unary(): Expr {
     const token = this.#peek()
-    const isOp =
-      (token.kind === TokenKind.Punct && UNARY.has(token.text)) ||
-      (token.kind === TokenKind.Name && token.text === 'typeof')
-    if (!isOp) return this.#member()
+    const op =
+      token.kind === TokenKind.Punct || (token.kind === TokenKind.Name && token.text === 'typeof')
+        ? unaryOperator(token.text)
+        : undefined
+    if (op === undefined) return this.#member()
     this.#next()
     this.#enter()
     const argument = this.#unary()
     this.#depth--
-    return { kind: 'unary', op: token.text as '!' | '-' | '+' | 'typeof', argument }
+    return { kind: 'unary', op: op.token, code: op.code, argument }
   }
 
   /** A primary expression; member accesses only on `$state`/`$args`/`$computed` chains. */
@@ -329,14 +373,18 @@ class Parser {
   }
 
   #enter(): void {
-    if (++this.#depth > MAX_TIER0_NESTING) throw NOT_TIER0
+    if (++this.#depth <= MAX_TIER0_NESTING) return
+    this.#tooDeep = true
+    throw NOT_TIER0
   }
 
   #peek(): Token {
+    this.#seen = this.#pos
     return this.#tokens[this.#pos]!
   }
 
   #next(): Token {
+    this.#seen = this.#pos
     const token = this.#tokens[this.#pos]!
     if (token.kind !== TokenKind.End) this.#pos++
     return token

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RESULTS, ROOT, freePort, launchChromium, spawnKernel, stopKernel } from './harness.ts'
+import { RESULTS, ROOT, freePort, launchChromium, setEditorText, spawnKernel, stopKernel } from './harness.ts'
 
 const COUNTER = readFileSync(join(ROOT, 'packages/reactor/test/cases/counter.nxml'), 'utf8')
 
@@ -64,7 +64,7 @@ describe('the counter panel, live in two browsers', () => {
     await a.getByLabel('Password').fill(OWNER.password)
     await a.getByRole('button', { name: 'Create owner account' }).click()
     await a.getByText('No panels yet').waitFor()
-    await a.getByLabel('NXML source').fill(COUNTER)
+    await setEditorText(a, COUNTER)
     const create = a.getByRole('button', { name: 'Create panel' })
     await a.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button.primary')?.disabled)
     await create.click()
@@ -117,11 +117,10 @@ describe('the counter panel, live in two browsers', () => {
   it('shows diagnostics with line and column for broken NXML and creates nothing', async () => {
     const page = await browser.newPage()
     await logIn(page, url)
-    await page
-      .getByLabel('NXML source')
-      .fill(
-        '<NexusPanel title="Broken" version="1">\n  <Data>\n    <State name="1bad" type="number" />\n  </Data>\n  <View />\n</NexusPanel>',
-      )
+    await setEditorText(
+      page,
+      '<NexusPanel title="Broken" version="1">\n  <Data>\n    <State name="1bad" type="number" />\n  </Data>\n  <View />\n</NexusPanel>',
+    )
     const diagnostic = page.locator('.diagnostic.error').first()
     await diagnostic.waitFor()
     expect(await diagnostic.locator('.where').textContent()).toMatch(/^3:\d+$/)

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const RESULTS = `${ROOT}test-results`
@@ -25,4 +25,21 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   })
+}
+
+/**
+ * Replaces the text of the studio's NXML editor as a person would (focus, select all, paste), after its
+ * chunk has loaded. A paste, not `keyboard.insertText`: Chromium's multi-line insertText into the
+ * contenteditable drops leading whitespace. `nth` picks the editor when a page shows more than one.
+ */
+export async function setEditorText(page: Page, text: string, nth = 0): Promise<void> {
+  const editor = page.getByRole('textbox', { name: 'NXML editor' }).nth(nth)
+  await editor.waitFor({ timeout: 20_000 })
+  await editor.click()
+  await page.keyboard.press('ControlOrMeta+A')
+  await editor.evaluate((el, t) => {
+    const data = new DataTransfer()
+    data.setData('text/plain', t)
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  }, text)
 }

@@ -10,7 +10,7 @@ export function DiagnosticList({ diagnostics }: { diagnostics: readonly Diagnost
             {d.line}:{d.column}
           </span>{' '}
           <span className="code">{d.code}</span> {d.message}
-          {d.suggestion ? <span className="muted"> ({d.suggestion})</span> : null}
+          {d.suggestion && !d.message.includes(d.suggestion) ? <span className="muted"> ({d.suggestion})</span> : null}
         </li>
       ))}
     </ul>

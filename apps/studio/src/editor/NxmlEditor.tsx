@@ -69,8 +69,12 @@ export default function NxmlEditor({ initialValue, onChange, onDiagnostics, onSa
       },
       { delay: LINT_DELAY_MS },
     )
+    // In a shadow root, CodeMirror's styles go to an adopted (constructed) stylesheet: the kernel's CSP
+    // (`style-src 'self'` plus one hash) blocks the <style> tag it would add to the document.
+    const shadow = host.current!.shadowRoot ?? host.current!.attachShadow({ mode: 'open' })
     const editor = new EditorView({
-      parent: host.current!,
+      parent: shadow,
+      root: shadow,
       state: EditorState.create({
         doc: initialValue,
         extensions: [

@@ -48,6 +48,18 @@ export function expressionCompletion(): (context: CompletionContext) => Completi
       const tools = names(context.state.doc).tools.map((t) => option(t, 'function', 'tool'))
       return { from: context.pos - toolValue[2]!.length, options: tools, validFor: /^[\w-]*$/ }
     }
+    // lang-xml completes attribute names only right after a space: `<Metric la` parses as text.
+    const attribute = /<([A-Z]\w*)\s(?:[^<>"]*"[^"]*")*[^<>"]*?(\w+)$/.exec(before)
+    const spec = attribute ? COMPONENT_SPECS[attribute[1]!] : undefined
+    if (attribute && spec) {
+      const options = spec.attributes.map((a) => ({
+        label: a.name,
+        type: 'property',
+        info: a.doc,
+        detail: a.required ? 'required' : undefined,
+      }))
+      return { from: context.pos - attribute[2]!.length, options, validFor: /^\w*$/ }
+    }
     const member = /\$(\w+)\.(\w*)$/.exec(before)
     if (member) {
       const n = names(context.state.doc)

@@ -123,8 +123,10 @@ describe('the NXML editor', () => {
 
     // Fixed: no mark left, Create enabled; the panel is created and counts.
     await setEditorText(page, COUNTER)
+    // The list under the editor empties once the debounced lint pass has run on the new text.
+    await page.locator('.diagnostic').first().waitFor({ state: 'detached', timeout: 10_000 })
     await noErrorMarks(page)
-    await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button.primary')?.disabled)
+    expect(await page.getByRole('button', { name: 'Create panel' }).isEnabled()).toBe(true)
     await page.mouse.move(0, 0)
     await page.screenshot({ path: join(RESULTS, 'editor-fixed.png') })
     await page.getByRole('button', { name: 'Create panel' }).click()

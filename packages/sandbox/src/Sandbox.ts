@@ -12,7 +12,7 @@ export interface SandboxOptions {
   workers?: number
   /**
    * Run handlers in the tier-0 subset (plain `$state` assignments and arithmetic, no calls or loops; see
-   * tier0/parseTier0.ts) on the calling thread instead of QuickJS, with identical results (default true).
+   * `tier0Subset` in @nexus/protocol) on the calling thread instead of QuickJS, with identical results (default true).
    */
   tier0?: boolean
 }

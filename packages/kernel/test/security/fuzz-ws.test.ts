@@ -362,7 +362,11 @@ describe('every WebSocket message type, fuzzed in both encodings, against a spaw
       socket.send(frame.data)
       const answer = await socket.next()
       if ('closed' in answer) {
-        if (!DOCUMENTED_CLOSES.has(answer.closed as number))
+        // Over the hard cap the kernel sends 1009 and drops the connection while the client may still be
+        // writing the frame: on a busy machine the TCP reset can overtake the close frame (1006). Either way the
+        // socket is closed and the reconnect below proves the kernel alive; which one the client sees is timing.
+        const dropped = answer.closed === 1006 && frame.label === 'over the hard size cap'
+        if (!DOCUMENTED_CLOSES.has(answer.closed as number) && !dropped)
           problems.push(`${where} ${frame.label.slice(0, 200)} → socket closed with ${answer.closed}`)
         try {
           socket = await FuzzSocket.open(t.url, encoding, headers)

@@ -79,8 +79,8 @@ function failure(res: Response, body: unknown): ApiError {
   return new ApiError(parsed.success ? parsed.data.error : { code: `HTTP_${res.status}`, message: res.statusText })
 }
 
-/** A request whose answer must match `schema`; a mismatch is an `ApiError` `BAD_RESPONSE` naming the path. */
-async function request<S extends z.ZodType>(schema: S, path: string, init?: RequestInit): Promise<z.output<S>> {
+/** A request whose answer must match `schema`; a mismatch is an `ApiError` `BAD_RESPONSE` naming the path. Feature folders make their own calls with it. */
+export async function request<S extends z.ZodType>(schema: S, path: string, init?: RequestInit): Promise<z.output<S>> {
   const { res, body } = await exchange(path, init)
   if (!res.ok) throw failure(res, body)
   const parsed = schema.safeParse(body)
@@ -92,7 +92,7 @@ async function request<S extends z.ZodType>(schema: S, path: string, init?: Requ
 }
 
 /** A request answered with no body (204). */
-async function command(path: string, init?: RequestInit): Promise<void> {
+export async function command(path: string, init?: RequestInit): Promise<void> {
   const { res, body } = await exchange(path, init)
   if (!res.ok) throw failure(res, body)
 }

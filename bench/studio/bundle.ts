@@ -3,7 +3,7 @@
 // gzip (level 9, as the build's own report) of each chunk's code. `npx tsx bench/studio/bundle.ts` prints
 // the studio's initial chunks with their biggest modules, grouped by package.
 import { gzipSync } from 'node:zlib'
-import { build, type Plugin, type Rolldown } from 'vite'
+import { build, type Plugin, type PluginOption, type Rolldown } from 'vite'
 
 export interface ChunkInfo {
   file: string
@@ -76,7 +76,7 @@ function reporter(out: { report?: BundleReport }): Plugin {
 export async function buildAndMeasure(
   root: string,
   outDir: string,
-  extra: { configFile?: string | false; plugins?: Plugin[] } = {},
+  extra: { configFile?: string | false; plugins?: PluginOption[] } = {},
 ): Promise<BundleReport> {
   const out: { report?: BundleReport } = {}
   await build({

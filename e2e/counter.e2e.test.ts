@@ -98,6 +98,8 @@ describe('the counter panel, live in two browsers', () => {
       () => document.querySelector('.tt-past [data-nx="Metric"] .nx-metric__value')?.textContent?.trim() === '2',
     )
     await a.screenshot({ path: join(RESULTS, 'counter-history.png') })
+    await a.keyboard.press('End') // back to live: the past rendering goes
+    await a.locator('.tt-past').waitFor({ state: 'detached' })
     await a.screenshot({ path: join(RESULTS, 'counter-page-a.png') })
     await b.screenshot({ path: join(RESULTS, 'counter-page-b.png') })
 

@@ -157,6 +157,9 @@ describe('time travel on the panel page', () => {
     ).toEqual([['changed', '/count', '1', '3']])
     expect(await diff.getByRole('heading').textContent()).toMatch(/^Compare A \d{2}:\d{2}:\d{2} → B \d{2}:\d{2}:\d{2}$/)
     await page.screenshot({ path: join(RESULTS, 'timeline-diff.png') })
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'))
+    await page.screenshot({ path: join(RESULTS, 'timeline-diff-dark.png') })
+    await page.evaluate(() => delete document.documentElement.dataset.theme)
 
     // The failure: a red marker, and its details say what failed and why; the state is that of before it.
     await slider.focus()

@@ -22,11 +22,22 @@ export function describeMoment(m: Moment, now = Date.now()): string {
 
 const MAX_LABELS = 5
 
-/** Which stops get a time under the track: the first, the last and a few evenly between. */
-function labelled(count: number): Set<number> {
-  if (count <= MAX_LABELS) return new Set(Array.from({ length: count }, (_, i) => i))
-  const step = (count - 1) / (MAX_LABELS - 1)
-  return new Set(Array.from({ length: MAX_LABELS }, (_, i) => Math.round(i * step)))
+/**
+ * The times under the track: the first moment and a few evenly after it, leaving out a label that crowds
+ * "Live" at the right end or repeats the one before it (several changes in one second).
+ */
+function timeTicks(moments: readonly Moment[], now: number): { moment: Moment; index: number; text: string }[] {
+  const count = moments.length
+  const step = count <= MAX_LABELS ? 1 : (count - 1) / (MAX_LABELS - 1)
+  const ticks: { moment: Moment; index: number; text: string }[] = []
+  for (let n = 0; n < Math.min(count, MAX_LABELS); n++) {
+    const index = Math.round(n * step)
+    const moment = moments[index]
+    if (!moment || (index > 0 && positionOf(index, count) > 0.88)) continue
+    const text = clockTime(moment.ts, now)
+    if (text !== ticks.at(-1)?.text) ticks.push({ moment, index, text })
+  }
+  return ticks
 }
 
 /**
@@ -45,7 +56,7 @@ export function Scrubber({ moments, selected, a, b, flags, onSelect }: ScrubberP
   const failingTools = new Set(
     flags.flatMap((f) => (f.kind === 'error_rate' ? [f.tool.slice(f.tool.indexOf('/') + 1)] : [])),
   )
-  const labels = labelled(count)
+  const ticks = timeTicks(moments, now)
 
   const go = (i: number) => onSelect(i >= count ? undefined : moments[i]?.key)
   const fromPointer = (e: PointerEvent) => {
@@ -96,23 +107,23 @@ export function Scrubber({ moments, selected, a, b, flags, onSelect }: ScrubberP
             </span>
           ))}
           <span className="tt-marker tt-marker--live" style={{ left: '100%' }} title="Live" />
-          <span className="tt-handle" style={{ left: `${positionOf(index, count) * 100}%` }} />
+          <span
+            className={`tt-handle${current?.kind === 'failure' ? ' tt-handle--failure' : ''}`}
+            style={{ left: `${positionOf(index, count) * 100}%` }}
+          />
         </div>
       </div>
       <div className="tt-ticks" aria-hidden="true">
-        {moments.map((m, i) =>
-          // The right end belongs to "Live"; a label crowding it is left out.
-          labels.has(i) && (i === 0 || positionOf(i, count) <= 0.88) ? (
-            <time
-              key={m.key}
-              dateTime={new Date(m.ts).toISOString()}
-              style={{ left: `${positionOf(i, count) * 100}%` }}
-              title={relativeTime(m.ts, now)}
-            >
-              {clockTime(m.ts, now)}
-            </time>
-          ) : null,
-        )}
+        {ticks.map(({ moment: m, index: i, text }) => (
+          <time
+            key={m.key}
+            dateTime={new Date(m.ts).toISOString()}
+            style={{ left: `${positionOf(i, count) * 100}%` }}
+            title={relativeTime(m.ts, now)}
+          >
+            {text}
+          </time>
+        ))}
         <span className="tt-tick-live" style={{ left: '100%' }}>
           Live
         </span>

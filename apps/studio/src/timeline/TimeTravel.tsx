@@ -46,7 +46,10 @@ export default function TimeTravel({ panelId, ast, revision }: TimeTravelProps) 
         <h2 id="tt-heading">Time travel</h2>
         {selected === undefined ? (
           <span className="tt-live-badge">Live</span>
+        ) : past.status === 'ready' ? (
+          <span className="tt-past-badge">Viewing the past</span>
         ) : (
+          // The past panel's banner has its own; this one is for while it loads or failed to.
           <button type="button" className="tt-button" onClick={() => select(undefined)}>
             Back to live
           </button>

@@ -1,4 +1,4 @@
-// Time travel in real Chromium against a real kernel: several clicks on a counter and one failing run, then
+// Time travel in real Chromium against a real kernel: clicks on a counter by two people and one failing run, then
 // the timeline scrubbed back by keyboard and by dragging — the panel itself drawn as it was (count 1 while the
 // live one shows 3), the change that made that moment and who, a diff between two marked moments, the failure
 // in red, a replay of a past run and of the failed one, and back to live.
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RESULTS, freePort, launchChromium, spawnKernel, stopKernel } from './harness.ts'
 
 const OWNER = { name: 'Tess Timeline', email: 'tess@example.com', password: 'correct horse battery' }
+const EDITOR = { name: 'Bob Builder', email: 'bob@example.com', password: 'another long passphrase' }
 const PANEL = `<NexusPanel title="Counter" version="1.0.0">
   <Data>
     <State name="count" type="number" default="0" />
@@ -92,6 +93,16 @@ describe('time travel on the panel page', () => {
     })
     expect(created.status()).toBe(201)
     const panel = (await created.json()) as { id: string }
+    // A second person, invited as an editor, makes the third change from their own browser.
+    const invited = await context.request.post(`${url}/api/workspaces/${me.workspaces[0]!.id}/members`, {
+      data: { email: EDITOR.email, role: 'editor' },
+    })
+    expect(invited.status()).toBe(201)
+    const bobContext = await browser.newContext({ viewport: { width: 1280, height: 1100 } })
+    expect((await bobContext.request.post(`${url}/api/auth/register`, { data: EDITOR })).status()).toBe(201)
+    const bob = await bobContext.newPage()
+    await bob.goto(`${url}/#/panels/${panel.id}`)
+    await waitForText(bob, LIVE_METRIC, '0')
 
     await page.goto(`${url}/#/panels/${panel.id}`)
     await waitForText(page, LIVE_METRIC, '0')
@@ -100,10 +111,13 @@ describe('time travel on the panel page', () => {
     await time.waitFor()
 
     const plusOne = page.locator('.panel-card').getByRole('button', { name: '+1' })
-    for (let i = 1; i <= 3; i++) {
+    for (let i = 1; i <= 2; i++) {
       await plusOne.click()
       await waitForText(page, LIVE_METRIC, String(i))
     }
+    await waitForText(bob, LIVE_METRIC, '2')
+    await bob.locator('.panel-card').getByRole('button', { name: '+1' }).click()
+    await waitForText(page, LIVE_METRIC, '3')
     await page.locator('.panel-card').getByRole('button', { name: 'Explode' }).click()
     await page.locator('.panel-card [role="alert"]').filter({ hasText: 'the fuse was lit' }).waitFor()
 
@@ -149,6 +163,7 @@ describe('time travel on the panel page', () => {
     await page.keyboard.press('ArrowRight')
     await details.getByRole('heading', { name: 'Change 3 by increment' }).waitFor()
     await waitForText(page, PAST_METRIC, '3')
+    expect(await details.getByTestId('change-actor').textContent()).toBe(EDITOR.name)
     await details.getByRole('button', { name: 'Compare to here (B)' }).click()
     const diff = page.getByRole('region', { name: 'Diff between two moments' })
     await diff.locator('tbody tr').first().waitFor()
@@ -210,6 +225,7 @@ describe('time travel on the panel page', () => {
     expect(await textOf(page, LIVE_METRIC)).toBe('3')
     await page.screenshot({ path: join(RESULTS, 'timeline-live.png') })
     expect(problems).toEqual([])
+    await bobContext.close()
     await context.close()
   })
 

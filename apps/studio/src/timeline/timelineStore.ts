@@ -93,6 +93,16 @@ export const useTimeline = create<TimelineState>((set, get) => {
     }
   }
 
+  let workspace: string | undefined
+  function fetchNames() {
+    if (!workspace) return
+    // Names are a nicety: without them "who" shows the user id.
+    loadMembers(workspace).then(
+      ({ members }) => set({ names: Object.fromEntries(members.map((m) => [m.userId, m.name])) }),
+      (e: unknown) => console.warn('[timeline] members:', message(e)),
+    )
+  }
+
   return {
     panelId: undefined,
     moments: { status: 'idle' },
@@ -119,13 +129,8 @@ export const useTimeline = create<TimelineState>((set, get) => {
         replay: { status: 'idle' },
       })
       void get().refresh()
-      if (workspaceId) {
-        // Names are a nicety: without them "who" shows the user id.
-        loadMembers(workspaceId).then(
-          ({ members }) => set({ names: Object.fromEntries(members.map((m) => [m.userId, m.name])) }),
-          (e: unknown) => console.warn('[timeline] members:', message(e)),
-        )
-      }
+      workspace = workspaceId
+      fetchNames()
     },
     async refresh() {
       const panelId = get().panelId
@@ -133,7 +138,11 @@ export const useTimeline = create<TimelineState>((set, get) => {
       try {
         const [{ entries }, anomalies] = await Promise.all([loadTimeline(panelId), loadAnomalies(panelId)])
         if (get().panelId !== panelId) return
-        set({ moments: { status: 'ready', value: toMoments(entries) }, flags: anomalies.flags })
+        const moments = toMoments(entries)
+        set({ moments: { status: 'ready', value: moments }, flags: anomalies.flags })
+        // Someone who joined after the names were read: read them again.
+        const { names } = get()
+        if (moments.some((m) => m.actor !== undefined && !(m.actor in names))) fetchNames()
       } catch (e) {
         if (get().panelId === panelId) set({ moments: { status: 'error', message: message(e) } })
       }

@@ -183,6 +183,7 @@ export {
 } from './nog/schemas.ts'
 export {
   MAX_NOG_DEPTH,
+  MAX_NOG_GRAPH,
   NogAtQuerySchema,
   NogBaseVersionQuerySchema,
   NogDeletedResponseSchema,
@@ -192,6 +193,8 @@ export {
   NogEntityResponseSchema,
   NogEntityUpdatedResponseSchema,
   NogGraphAtResponseSchema,
+  NogGraphQuerySchema,
+  NogGraphResponseSchema,
   NogNeighboursQuerySchema,
   NogPatchesQuerySchema,
   NogPatchesResponseSchema,

@@ -67,15 +67,25 @@ async function call(page: Page, method: string, path: string, body?: unknown): P
   )
 }
 
-/** Waits until the canvas draws exactly `nodes` nodes and `edges` edges. */
+/** Waits until the canvas draws exactly `nodes` nodes and `edges` edges; on a timeout, says what it drew. */
 async function waitForCounts(page: Page, nodes: number, edges: number): Promise<void> {
-  await page.waitForFunction(
-    ([n, e]) =>
-      document.querySelectorAll('.react-flow__node').length === n &&
-      document.querySelectorAll('.react-flow__edge').length === e,
-    [nodes, edges],
-    { timeout: 20_000 },
-  )
+  const drawn = () =>
+    page.evaluate(() => [
+      document.querySelectorAll('.react-flow__node').length,
+      document.querySelectorAll('.react-flow__edge').length,
+    ])
+  try {
+    await page.waitForFunction(
+      ([n, e]) =>
+        document.querySelectorAll('.react-flow__node').length === n &&
+        document.querySelectorAll('.react-flow__edge').length === e,
+      [nodes, edges],
+      { timeout: 20_000 },
+    )
+  } catch (error) {
+    await page.screenshot({ path: join(RESULTS, 'graph-failure.png') })
+    throw new Error(`wanted ${nodes} nodes and ${edges} edges, drew ${(await drawn()).join(' and ')}`, { cause: error })
+  }
 }
 
 /** The names on the drawn nodes, sorted. */
@@ -144,7 +154,9 @@ describe('the NOG graph view', () => {
     expect(graph.entities).toHaveLength(11)
 
     // The graph reloads on the live channel: every entity a node, every relationship a labelled edge.
-    await waitForCounts(page, graph.entities.length, graph.relationships.length)
+    await waitForCounts(page, graph.entities.length, graph.relationships.length).catch((error: Error) => {
+      throw new Error(`${error.message}; page problems: ${problems.join(' | ')}`)
+    })
     expect(await nodeNames(page)).toEqual(
       [
         'Counter',

@@ -17,7 +17,7 @@ import { useNogLive } from './useNogLive.ts'
 export default function GraphPage() {
   const workspaceId = useStudio((s) => s.workspaceId)
   useNogLive(workspaceId)
-  const { graph, loading, error, filter, selectedId, truncated, load } = useGraph()
+  const { graph, loading, error, liveError, filter, selectedId, truncated, load } = useGraph()
   const visible = useMemo(() => graph && filterGraph(graph, filter), [graph, filter])
   const selected = graph?.entities.find((e) => e.id === selectedId)
 
@@ -31,6 +31,11 @@ export default function GraphPage() {
           </span>
         )}
       </header>
+      {liveError && (
+        <p className="muted graph-live-error" role="status">
+          Live updates are off ({liveError}); reload the page to see later changes.
+        </p>
+      )}
       {error && (
         <div className="error graph-error" role="alert">
           <span>The graph could not be loaded: {error}</span>

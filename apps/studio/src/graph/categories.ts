@@ -1,6 +1,6 @@
 import type { EntityCategory, NogEntity } from '@nexus/protocol'
 
-/** How one kind of node looks: a glyph (an icon that needs no font or image) and a label. */
+/** How one kind of node looks: a glyph (plain text symbols common fonts carry, no emoji or images) and a label. */
 export interface NodeLook {
   icon: string
   label: string
@@ -8,12 +8,12 @@ export interface NodeLook {
 
 /** Every NOG category with its glyph; the colour is `--graph-<category>` in graph.css (light and dark). */
 export const CATEGORY_LOOKS: Record<EntityCategory, NodeLook> = {
-  concept: { icon: '💡', label: 'Concept' },
+  concept: { icon: '✦', label: 'Concept' },
   component: { icon: '▣', label: 'Component' },
   data: { icon: '◆', label: 'Data' },
   action: { icon: '⚡', label: 'Action' },
-  resource: { icon: '⛁', label: 'Resource' },
-  constraint: { icon: '⛔', label: 'Constraint' },
+  resource: { icon: '▤', label: 'Resource' },
+  constraint: { icon: '⊘', label: 'Constraint' },
   milestone: { icon: '⚑', label: 'Milestone' },
   custom: { icon: '●', label: 'Custom' },
 }

@@ -11,6 +11,8 @@ interface GraphState {
   truncated: boolean
   loading: boolean
   error: string | undefined
+  /** Why the live channel could not be joined (the view then shows what it loaded, and says so). */
+  liveError: string | undefined
   filter: GraphFilter
   selectedId: string | undefined
   /** Loads (or reloads, keeping what is shown until the answer comes) the workspace's graph. */
@@ -20,6 +22,7 @@ interface GraphState {
   setQuery(query: string): void
   clearFilter(): void
   select(id: string | undefined): void
+  setLive(error: string | undefined): void
 }
 
 /** Answers that arrive out of order (a reload overtaken by a later one) are dropped by this counter. */
@@ -32,6 +35,7 @@ export const useGraph = create<GraphState>((set, get) => ({
   truncated: false,
   loading: false,
   error: undefined,
+  liveError: undefined,
   filter: NO_FILTER,
   selectedId: undefined,
   async load(workspaceId) {
@@ -73,5 +77,8 @@ export const useGraph = create<GraphState>((set, get) => ({
   },
   select(selectedId) {
     set({ selectedId })
+  },
+  setLive(liveError) {
+    set({ liveError })
   },
 }))

@@ -1,6 +1,10 @@
 import { useEffect } from 'react'
+import { ENTITY_CATEGORIES } from '@nexus/protocol'
 import { useStudio } from '../store.ts'
 import { useGraph } from './graphStore.ts'
+
+/** Every entity (a filter needs at least one condition): every category there is. */
+const EVERYTHING = { category: { in: [...ENTITY_CATEGORIES] } }
 
 /** Coalesces a burst of graph commits (a panel save touches many entities) into one reload. */
 const RELOAD_DELAY_MS = 150
@@ -23,9 +27,10 @@ export function useNogLive(workspaceId: string | undefined): void {
     void useGraph.getState().load(workspaceId)
     let opened = false
     const offOpen = connection.onOpen(() => {
-      connection.request({ type: 'subscribe', channel }).catch((error: { message?: string }) => {
-        console.warn('[graph] live updates unavailable:', error.message)
-      })
+      connection.request({ type: 'subscribe', channel, filter: EVERYTHING }).then(
+        () => useGraph.getState().setLive(undefined),
+        (error: { message?: string }) => useGraph.getState().setLive(error.message ?? 'unknown error'),
+      )
       // The first open follows the load above; a reopen may have missed commits.
       if (opened) reload()
       opened = true
@@ -37,6 +42,7 @@ export function useNogLive(workspaceId: string | undefined): void {
       clearTimeout(timer)
       offOpen()
       offMessage()
+      // Leaving fails only when the socket is down, and then the kernel has dropped the subscription anyway.
       connection.request({ type: 'unsubscribe', channel }).catch(() => undefined)
     }
   }, [workspaceId])

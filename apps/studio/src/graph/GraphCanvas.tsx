@@ -7,7 +7,6 @@ import {
   ReactFlow,
   useNodesState,
   useReactFlow,
-  type Edge,
   type NodeChange,
 } from '@xyflow/react'
 import type { NogEntity, NogGraph } from '@nexus/protocol'
@@ -15,26 +14,29 @@ import { useStudio } from '../store.ts'
 import { CATEGORY_COLOURS, entityKind, lookOf, panelOf } from './categories.ts'
 import { EntityNode, type EntityFlowNode } from './EntityNode.tsx'
 import { useGraph } from './graphStore.ts'
-import { layoutGraph, type Positions } from './layout.ts'
+import { layoutGraph, type Layout } from './layout.ts'
+import { RoutedEdge, type RoutedFlowEdge } from './RoutedEdge.tsx'
 
 const NODE_TYPES = { entity: EntityNode }
+const EDGE_TYPES = { routed: RoutedEdge }
 
 /** The graph's shape as a string: a relayout is needed only when it changes, not on every reload. */
 function shapeOf(graph: NogGraph): string {
   return [...graph.entities.map((e) => e.id), '|', ...graph.relationships.map((r) => r.id)].join('\n')
 }
 
-function toEdges(graph: NogGraph): Edge[] {
+/** The relationships as edges, along ELK's routes when `layout` is the current one. */
+function toEdges(graph: NogGraph, layout: Layout | undefined): RoutedFlowEdge[] {
   return graph.relationships.map((r) => ({
     id: r.id,
+    type: 'routed' as const,
     source: r.fromId,
     target: r.toId,
     label: r.type.replace('_', ' '),
     className: `graph-edge graph-edge--${r.type}`,
     markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-    labelBgPadding: [4, 2] as [number, number],
-    labelBgBorderRadius: 4,
     focusable: false,
+    data: { points: layout?.edges[r.id]?.points, label: layout?.edges[r.id]?.label },
   }))
 }
 
@@ -47,7 +49,7 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
   const navigate = useStudio((s) => s.navigate)
   const { fitView } = useReactFlow()
   const [nodes, setNodes, onNodesChange] = useNodesState<EntityFlowNode>([])
-  const [laidOut, setLaidOut] = useState<{ shape: string; positions: Positions } | undefined>()
+  const [laidOut, setLaidOut] = useState<{ shape: string; layout: Layout } | undefined>()
   const [layoutError, setLayoutError] = useState<string | undefined>()
   const shape = shapeOf(graph)
   const byId = useMemo(() => new Map(graph.entities.map((e) => [e.id, e])), [graph])
@@ -55,7 +57,7 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
   useEffect(() => {
     let current = true
     layoutGraph(graph).then(
-      (positions) => current && (setLaidOut({ shape, positions }), setLayoutError(undefined)),
+      (layout) => current && (setLaidOut({ shape, layout }), setLayoutError(undefined)),
       (error: unknown) => current && setLayoutError(error instanceof Error ? error.message : String(error)),
     )
     return () => {
@@ -75,7 +77,7 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
       return graph.entities.map((entity) => ({
         id: entity.id,
         type: 'entity' as const,
-        position: (keep && kept.get(entity.id)) || laidOut.positions[entity.id] || { x: 0, y: 0 },
+        position: (keep && kept.get(entity.id)) || laidOut.layout.nodes[entity.id] || { x: 0, y: 0 },
         data: { entity },
         selected: entity.id === useGraph.getState().selectedId,
         ariaLabel: `${entity.name}, ${lookOf(entity).label.toLowerCase()}`,
@@ -97,7 +99,10 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
     )
   }, [selectedId, setNodes])
 
-  const edges = useMemo(() => toEdges(graph), [graph])
+  const edges = useMemo(
+    () => toEdges(graph, laidOut?.shape === shape ? laidOut.layout : undefined),
+    [graph, laidOut, shape],
+  )
 
   const onChange = useCallback(
     (changes: NodeChange<EntityFlowNode>[]) => {
@@ -132,10 +137,11 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
           The layout failed: {layoutError}
         </p>
       )}
-      <ReactFlow<EntityFlowNode, Edge>
+      <ReactFlow<EntityFlowNode, RoutedFlowEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
         onNodesChange={onChange}
         onNodeClick={(_, node) => select(node.id)}
         onNodeDoubleClick={(_, node) => open(node.data.entity)}

@@ -17,16 +17,12 @@ const SLACK = 6
  */
 export function RoutedEdge(props: EdgeProps<RoutedFlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, label, markerEnd } = props
-  const points = data?.points
-  const first = points?.[0]
-  const last = points?.[points.length - 1]
-  const fits =
-    first !== undefined &&
-    last !== undefined &&
-    Math.abs(first.x - sourceX) <= SLACK &&
-    Math.abs(first.y - sourceY) <= SLACK &&
-    Math.abs(last.x - targetX) <= SLACK &&
-    Math.abs(last.y - targetY) <= SLACK
+  const points = data?.points ?? []
+  const first = points[0]
+  const last = points[points.length - 1]
+  const near = (p: ElkPoint | undefined, x: number, y: number) =>
+    p !== undefined && Math.abs(p.x - x) <= SLACK && Math.abs(p.y - y) <= SLACK
+  const fits = points.length >= 2 && near(first, sourceX, sourceY) && near(last, targetX, targetY)
   const [bezier, bezierX, bezierY] = getBezierPath({
     sourceX,
     sourceY,
@@ -36,15 +32,16 @@ export function RoutedEdge(props: EdgeProps<RoutedFlowEdge>) {
     targetPosition,
   })
   // The route's ends snap to the handles; its bends stay where ELK put them.
-  const routed = fits && [{ x: sourceX, y: sourceY }, ...points.slice(1, -1), { x: targetX, y: targetY }]
+  const route = [{ x: sourceX, y: sourceY }, ...points.slice(1, -1), { x: targetX, y: targetY }]
+  const labelAt = fits ? data?.label : undefined
   return (
     <BaseEdge
       id={id}
-      path={routed ? roundedPath(routed) : bezier}
+      path={fits ? roundedPath(route) : bezier}
       markerEnd={markerEnd}
       label={label}
-      labelX={routed && data.label ? data.label.x : bezierX}
-      labelY={routed && data.label ? data.label.y : bezierY}
+      labelX={labelAt ? labelAt.x : bezierX}
+      labelY={labelAt ? labelAt.y : bezierY}
       labelBgPadding={[4, 2]}
       labelBgBorderRadius={4}
     />

@@ -186,6 +186,25 @@ describe('the NOG graph view', () => {
     await page.mouse.move(0, 0)
     await page.screenshot({ path: join(RESULTS, 'graph-light.png') })
 
+    // Edges follow ELK's orthogonal routes; dragging a node off its place turns its edges into curves.
+    const related = page.locator('.react-flow__edge', { hasText: 'related to' }).locator('.react-flow__edge-path')
+    expect(await related.getAttribute('d')).not.toContain('C')
+    const focus = (await page.locator('.react-flow__node', { hasText: 'Daily focus' }).boundingBox())!
+    await page.mouse.move(focus.x + focus.width / 2, focus.y + focus.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(focus.x + focus.width / 2, focus.y + focus.height / 2 + 60, { steps: 5 })
+    await page.mouse.up()
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.react-flow__edge')]
+          .find((e) => e.textContent === 'related to')
+          ?.querySelector('.react-flow__edge-path')
+          ?.getAttribute('d')
+          ?.includes('C'),
+      undefined,
+      { timeout: 10_000 },
+    )
+
     // Select a node: its details, properties and relationships.
     await page.locator('.react-flow__node', { hasText: 'Daily focus' }).click()
     const details = page.getByRole('complementary', { name: 'Entity details' })

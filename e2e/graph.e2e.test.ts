@@ -224,7 +224,7 @@ describe('the NOG graph view', () => {
       graph.relationships.filter((r: any) => !/:(state|computed):/.test(r.fromId + r.toId)).length,
     )
     expect(await nodeNames(page)).toEqual(['Counter', 'increment', 'Todos', 'add', 'clear', 'Daily focus'].sort())
-    expect(await page.getByRole('status').filter({ hasText: 'entities' }).textContent()).toBe('6 of 11 entities')
+    expect(await page.getByRole('status').filter({ hasText: 'of 11 entities' }).textContent()).toBe('6 of 11 entities')
     await page.getByRole('button', { name: /Data/ }).click()
     // By tag, then by name.
     await page.getByRole('button', { name: '#ideas' }).click()

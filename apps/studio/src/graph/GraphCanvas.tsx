@@ -18,6 +18,8 @@ import { layoutGraph, type Layout } from './layout.ts'
 import { RoutedEdge, type RoutedFlowEdge } from './RoutedEdge.tsx'
 
 const NODE_TYPES = { entity: EntityNode }
+/** Above this many nodes only those in view are rendered (xyflow culls the rest). */
+const CULL_ABOVE = 300
 const EDGE_TYPES = { routed: RoutedEdge }
 
 /** The graph's shape as a string: a relayout is needed only when it changes, not on every reload. */
@@ -132,6 +134,11 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
 
   return (
     <div className="graph-canvas" onKeyDown={onKeyDown}>
+      {laidOut?.shape !== shape && !layoutError && (
+        <p className="graph-laying-out" role="status">
+          Laying out {graph.entities.length} entities…
+        </p>
+      )}
       {layoutError && (
         <p className="error graph-layout-error" role="alert">
           The layout failed: {layoutError}
@@ -149,7 +156,8 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
         nodesConnectable={false}
         edgesFocusable={false}
         zoomOnDoubleClick={false}
-        minZoom={0.1}
+        onlyRenderVisibleElements={graph.entities.length > CULL_ABOVE}
+        minZoom={0.05}
         maxZoom={2}
         deleteKeyCode={null}
         proOptions={{ hideAttribution: true }}

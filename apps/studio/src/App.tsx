@@ -1,8 +1,8 @@
 import { useEffect } from 'react'
 import { logout } from './api.ts'
+import { CanvasPage } from './canvas/CanvasPage.tsx'
 import { AuthPage } from './pages/AuthPage.tsx'
 import { PanelPage } from './pages/PanelPage.tsx'
-import { WorkspacePage } from './pages/WorkspacePage.tsx'
 import { useStudio } from './store.ts'
 
 export function App() {
@@ -28,7 +28,7 @@ function Workspace() {
   useEffect(() => {
     useStudio.getState().connect()
   }, [])
-  return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />
+  return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <CanvasPage />
 }
 
 /** Shown when the kernel sent something the studio could not read: a WebSocket message or the session. */

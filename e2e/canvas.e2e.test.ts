@@ -120,7 +120,7 @@ describe('the canvas', () => {
   })
 
   it('creates three panels in the New panel dialog; each card is live and a click changes only its own state', async () => {
-    const page = await browser.newPage({ viewport: VIEW })
+    const page = await browser.newPage({ viewport: VIEW, baseURL: url })
     watch(page)
     await page.goto(url)
     await page.getByRole('heading', { name: 'Set up Nexus' }).waitFor()
@@ -164,7 +164,7 @@ describe('the canvas', () => {
   })
 
   it('moves a card by its title bar, resizes one by its corner, nudges with the arrows; a reload keeps all three', async () => {
-    const page = await browser.newPage({ viewport: VIEW })
+    const page = await browser.newPage({ viewport: VIEW, baseURL: url })
     watch(page)
     await logIn(page, url)
     const ids = await panelIds(page)
@@ -209,8 +209,8 @@ describe('the canvas', () => {
   })
 
   it('two browser contexts on one workspace: a move in one arrives in the other, and so does a click', async () => {
-    const a = await browser.newPage({ viewport: VIEW })
-    const b = await browser.newPage({ viewport: VIEW })
+    const a = await browser.newPage({ viewport: VIEW, baseURL: url })
+    const b = await browser.newPage({ viewport: VIEW, baseURL: url })
     watch(a)
     watch(b)
     await logIn(a, url)
@@ -241,7 +241,7 @@ describe('the canvas', () => {
   })
 
   it('selects, deletes with undo, duplicates, draws a marquee, and switches modes', async () => {
-    const page = await browser.newPage({ viewport: VIEW })
+    const page = await browser.newPage({ viewport: VIEW, baseURL: url })
     watch(page)
     await logIn(page, url)
     await metric(card(page, 'Beta')).waitFor({ timeout: 20_000 })
@@ -309,7 +309,7 @@ describe('the canvas', () => {
   })
 
   it('50 live panels: every card renders, zoom to fit shows them all, the minimap moves the view', async () => {
-    const page = await browser.newPage({ viewport: VIEW })
+    const page = await browser.newPage({ viewport: VIEW, baseURL: url })
     watch(page)
     await logIn(page, url)
     await metric(card(page, 'Alpha')).waitFor({ timeout: 20_000 })

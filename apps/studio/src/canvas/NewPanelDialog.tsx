@@ -32,7 +32,7 @@ export function NewPanelDialog() {
         <NewPanelBox
           onCreated={(id) => {
             // The kernel puts a new panel at the origin; this canvas puts it where there is room and it is seen.
-            const spot = spotInView(4, 4)
+            const spot = spotInView(id, 4, 4)
             holdLayout(id, spot)
             void commitLayouts(new Map([[id, spot]]))
             select([id])

@@ -107,9 +107,11 @@ export async function duplicateSelection(): Promise<void> {
   )
 }
 
-/** A spot for a new card of `w × h`: free, and in view when the view has room. */
-export function spotInView(w: number, h: number): Cells {
-  const { shown, viewport, viewSize } = useCanvas.getState()
+/** A spot for the new card `id` of `w × h`: free (of every other card), and in view when the view has room. */
+export function spotInView(id: string, w: number, h: number): Cells {
+  const { shown: all, viewport, viewSize } = useCanvas.getState()
+  const shown = { ...all }
+  delete shown[id] // the channel may have shown it already, on a spot `arrange` chose
   const view = visibleRect(viewport, viewSize)
   const from = { x: Math.max(0, Math.ceil(view.x / CELL)), y: Math.max(0, Math.ceil(view.y / CELL)) }
   return freeSpot(Object.values(shown), w, h, from, Math.floor(view.w / CELL))

@@ -160,6 +160,8 @@ describe('the canvas', () => {
     expect(await card(page, 'Beta').getByTestId('card-version').textContent()).toBe('v2')
     await page.mouse.move(0, 0)
     await page.screenshot({ path: join(RESULTS, 'canvas-three-live.png') })
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'))
+    await page.screenshot({ path: join(RESULTS, 'canvas-three-live-dark.png') })
     await page.close()
   })
 
@@ -305,6 +307,29 @@ describe('the canvas', () => {
     await card(page, 'Gamma').focus()
     await page.keyboard.press('Enter')
     await page.waitForURL(/#\/panels\//)
+    await page.close()
+  })
+
+  it("shows a panel's failed run as an error badge and the message in its card", async () => {
+    const page = await browser.newPage({ viewport: VIEW, baseURL: url })
+    await logIn(page, url)
+    const { workspaceId } = (await (await page.request.get('/api/panels')).json()).panels[0] as { workspaceId: string }
+    const faulty = titled('Faulty')
+      .replace('$state.count += $args.step', "throw new Error('the flux capacitor is empty')")
+      .replace('<Capabilities><Capability type="state:write" scope="count" /></Capabilities>', '')
+    const created = await page.request.post('/api/panels', { data: { nxml: faulty, workspaceId } })
+    expect(created.status()).toBe(201)
+    const { id } = (await created.json()) as { id: string }
+    const c = card(page, 'Faulty')
+    await metric(c).waitFor({ timeout: 20_000 })
+    await c.getByRole('button', { name: '+1' }).click()
+    await c.getByRole('img', { name: '1 error' }).waitFor({ timeout: 20_000 })
+    expect(await c.getByRole('alert').textContent()).toContain('the flux capacitor is empty')
+    await c.screenshot({ path: join(RESULTS, 'canvas-card-error.png') })
+    await c.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click()
+    await c.getByRole('img', { name: '1 error' }).waitFor({ state: 'detached' })
+    expect((await page.request.delete(`/api/panels/${id}`)).status()).toBe(204)
+    await c.waitFor({ state: 'detached' })
     await page.close()
   })
 

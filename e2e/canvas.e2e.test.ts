@@ -366,6 +366,32 @@ describe('the canvas', () => {
     await page.mouse.move(0, 0)
     await page.screenshot({ path: join(RESULTS, 'canvas-50-fit.png') })
 
+    // Ctrl+wheel zooms in around the pointer; a drag on empty space pans.
+    const layer = canvas(page).locator('.canvas__layer')
+    const transform = () => layer.evaluate((el) => (el as HTMLElement).style.transform)
+    const stage = (await canvas(page).boundingBox())!
+    await page.mouse.move(stage.x + 20, stage.y + stage.height / 2)
+    const fitted = await transform()
+    await page.keyboard.down('Control')
+    await page.mouse.wheel(0, -100)
+    await page.keyboard.up('Control')
+    await page.waitForFunction(
+      (before) => (document.querySelector('.canvas__layer') as HTMLElement).style.transform !== before,
+      fitted,
+    )
+    expect(await zoomOf(page)).toBeGreaterThan(zoom / 100)
+    const beforePan = await transform()
+    await page.mouse.move(stage.x + 10, stage.y + stage.height - 60)
+    await page.mouse.down()
+    await page.mouse.move(stage.x + 110, stage.y + stage.height - 100, { steps: 5 })
+    await page.mouse.up()
+    const [x0, y0] = /translate\((-?[\d.]+)px, (-?[\d.]+)px\)/.exec(beforePan)!.slice(1).map(Number)
+    const [x1, y1] = /translate\((-?[\d.]+)px, (-?[\d.]+)px\)/
+      .exec(await transform())!
+      .slice(1)
+      .map(Number)
+    expect([Math.round(x1! - x0!), Math.round(y1! - y0!)]).toEqual([100, -40])
+
     // Zoom back in with the button: the minimap returns, and a click on it moves the view there.
     await canvas(page).getByRole('button', { name: 'Reset zoom' }).click()
     await minimap.waitFor()

@@ -122,7 +122,8 @@ export function Canvas({ canEdit }: { canEdit: boolean }) {
     if (e.pointerType === 'touch' && background) touches.current.set(e.pointerId, { x: e.clientX, y: e.clientY })
     if (!pan && !(background && e.shiftKey && e.button === 0)) return
     e.preventDefault()
-    el.focus({ preventScroll: true })
+    // The keys are the canvas's now; no focus ring for a press (Chromium honours `focusVisible: false`).
+    el.focus({ preventScroll: true, focusVisible: false } as FocusOptions)
     const target = e.currentTarget
     target.setPointerCapture(e.pointerId)
     const box = el.getBoundingClientRect()

@@ -7,8 +7,10 @@
 // - trigger in one page → the value repainted in another (MutationObserver); peer: the same trigger and patch
 //   over raw page-side WebSockets, no React;
 // - keystroke → diagnostics underlined in the NXML editor on a 20 KB panel, and the lint pass alone (from
-//   the editor's lint timer to the underline); peer: the reactor's compileNxml of the same texts in the page.
-// STUDIO_BENCH_ONLY=bundle (no kernel or browser), =fcp, =repaint or =editor: that part only (plus the bundle
+//   the editor's lint timer to the underline); peer: the reactor's compileNxml of the same texts in the page;
+// - frame times (requestAnimationFrame deltas) while a card is dragged across a canvas of 50 live panels;
+//   peer: the same page's frames with nothing moving.
+// STUDIO_BENCH_ONLY=bundle (no kernel or browser), =fcp, =repaint, =editor or =drag: that part only (plus the bundle
 // row), merged into the stored results.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,6 +36,8 @@ import {
   openRawSocket,
   rawTrigger,
   scriptsLoaded,
+  startFrames,
+  stopFrames,
   watchMetric,
 } from './studio/probes.ts'
 import { serveDir } from './studio/staticServer.ts'
@@ -46,6 +50,10 @@ const FCP_SAMPLES = 15
 const TRIGGER_ROUNDS = 5
 const TRIGGERS_PER_ROUND = 50
 const KEYSTROKES = 60
+const CARDS = 50
+const DRAGS = 6
+const DRAG_STEPS = 60
+const IDLE = 'the same canvas, idle (Chromium frame floor)'
 
 const temp: string[] = []
 const tempDir = (prefix: string) => {
@@ -227,6 +235,7 @@ async function repaintRows(
 async function editorRows(
   browser: Browser,
   url: string,
+  panelId: string,
   state: Awaited<ReturnType<typeof loggedInState>>,
 ): Promise<Metric[]> {
   const text = panelOfSize(20_000)
@@ -235,15 +244,9 @@ async function editorRows(
   const context = await newContext(browser, state)
   await context.addInitScript(EDITOR_PROBE)
   const page = await context.newPage()
-  await page.goto(`${url}/#/`)
-  const editor = page.getByRole('textbox', { name: 'NXML editor' })
-  try {
-    await editor.waitFor({ timeout: 10_000 })
-  } catch {
-    // The home may not hold an editor: a panel's "Edit NXML" does.
-    await page.getByText('Counter').first().click()
-    await page.getByRole('button', { name: 'Edit NXML' }).click()
-  }
+  // "Edit NXML" on a panel's page (the canvas home opens the editor in its "New panel" dialog only).
+  await page.goto(`${url}/#/panels/${panelId}`)
+  await page.getByRole('button', { name: 'Edit NXML' }).click()
   await setEditorText(page, text)
   await page.waitForFunction(() => {
     const root = document.querySelector('.nxml-editor')?.shadowRoot
@@ -317,6 +320,62 @@ async function editorRows(
   ]
 }
 
+/**
+ * Frame times while a card is dragged by its title bar across a canvas of 50 live panels (scripted pointer
+ * moves, one per CDP round trip), against the same page's frames with nothing moving.
+ */
+async function dragRows(
+  browser: Browser,
+  url: string,
+  key: string,
+  state: Awaited<ReturnType<typeof loggedInState>>,
+): Promise<Metric[]> {
+  const { panels } = (await api(url, 'GET', '/api/panels', undefined, key)) as { panels: unknown[] }
+  for (let i = panels.length; i < CARDS; i++)
+    await api(url, 'POST', '/api/panels', { nxml: COUNTER.replace('title="Counter"', `title="Load ${i}"`) }, key)
+  const context = await newContext(browser, state)
+  const page = await context.newPage()
+  await page.goto(`${url}/#/`)
+  await page.waitForFunction((n) => document.querySelectorAll('.canvas [data-card-id] .nx-panel').length === n, CARDS, {
+    timeout: 120_000,
+  })
+  const handle = page.locator('[data-card-id] .canvas-card__bar .canvas-card__version').first()
+  const dragged: number[] = []
+  const idle: number[] = []
+  for (let r = 0; r < DRAGS; r++) {
+    await startFrames(page)
+    const box = (await handle.boundingBox())!
+    const x = box.x + box.width / 2
+    const y = box.y + box.height / 2
+    await page.mouse.move(x, y)
+    await page.mouse.down()
+    // Out and back (the drop lands where it started, so every round starts alike).
+    await page.mouse.move(x + 400, y + 240, { steps: DRAG_STEPS })
+    await page.mouse.move(x, y, { steps: DRAG_STEPS })
+    await page.mouse.up()
+    const frames = await stopFrames(page)
+    dragged.push(...frames)
+    // As many idle frames, nothing moving.
+    await startFrames(page)
+    await page.waitForFunction((n) => (window as unknown as { frames: number[] }).frames.length >= n, frames.length, {
+      timeout: 60_000,
+    })
+    idle.push(...(await stopFrames(page)))
+    console.log(
+      `drag ${r + 1}: ${frames.length} frames, p95 ${percentile(frames, 95).toFixed(1)} ms (idle p95 ${percentile(idle, 95).toFixed(1)} ms)`,
+    )
+  }
+  await page.mouse.move(0, 0)
+  await page.screenshot({ path: join(ROOT, 'test-results', 'bench-studio-canvas-50.png') })
+  await context.close()
+  const row = (name: string, pick: (xs: number[]) => number) =>
+    compared(name, 'ms', 'lower', pick(dragged), { name: IDLE, value: pick(idle) }, { op: '<=', value: 16.7 })
+  return [
+    row(`frame time while dragging a card, canvas of ${CARDS} live panels p50`, median),
+    row(`frame time while dragging a card, canvas of ${CARDS} live panels p95`, (xs) => percentile(xs, 95)),
+  ]
+}
+
 try {
   const bundle = await bundleRows()
   if (ONLY === 'bundle') saveMerged('studio', bundle.metrics)
@@ -344,7 +403,8 @@ try {
         )
       }
       if (want('repaint')) metrics.push(...(await repaintRows(browser, url, key, panels[0]!, peerPanel, state)))
-      if (want('editor')) metrics.push(...(await editorRows(browser, url, state)))
+      if (want('editor')) metrics.push(...(await editorRows(browser, url, panels[1]!, state)))
+      if (want('drag')) metrics.push(...(await dragRows(browser, url, key, state)))
       if (ONLY) saveMerged('studio', metrics)
       else save({ name: 'studio', date: new Date().toISOString(), machine: machine(), metrics })
     } finally {

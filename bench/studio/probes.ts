@@ -183,3 +183,28 @@ export function compileTimes(page: Page, texts: [string, string], calls: number)
     { texts, calls },
   )
 }
+
+/** Starts recording requestAnimationFrame deltas (ms) in the page, until `stopFrames`. */
+export function startFrames(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { frames: number[]; framesOn: boolean }
+    w.frames = []
+    w.framesOn = true
+    let last = 0
+    const tick = (t: number) => {
+      if (!w.framesOn) return
+      if (last) w.frames.push(t - last)
+      last = t
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })
+}
+
+export function stopFrames(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as { frames: number[]; framesOn: boolean }
+    w.framesOn = false
+    return w.frames
+  })
+}

@@ -38,6 +38,10 @@ const rows = readdirSync(RESULTS_DIR)
         `| ${r.name} | ${m.name} | ${m.value} ${m.unit} | ${m.peer ? `${m.peer.name}: ${m.peer.value} ${m.unit}` : '—'} | ${m.ratio ?? '—'} | ${goalText(m)} | ${(m.date ?? r.date).slice(0, 10)} |`,
     )
   })
+// Notes a bench keeps beside its results (`bench/results/<name>.md`), appended after the table.
+const notes = readdirSync(RESULTS_DIR)
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => readFileSync(RESULTS_DIR + f, 'utf8').trim())
 writeFileSync(
   `${dir}README.md`,
   `# Benchmarks
@@ -49,5 +53,5 @@ Ratios are ours ÷ the peer's, measured in the same run on the same input (media
 | bench | metric | ours | peer | ratio | goal | date |
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
-`,
+${notes.map((n) => `\n${n}\n`).join('')}`,
 )

@@ -26,8 +26,11 @@ export function Dialog({
     const dialog = ref.current!
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
     dialog.showModal()
-    // Chromium may close a modal dialog on Esc itself (close watchers): follow it.
-    const closed = () => close.current()
+    // Chromium may close a modal dialog on Esc itself (close watchers): follow it. A `close` event is queued,
+    // so one from an earlier close (StrictMode's remount) can arrive while the dialog is open again: ignore it.
+    const closed = () => {
+      if (!dialog.open) close.current()
+    }
     dialog.addEventListener('close', closed)
     return () => {
       dialog.removeEventListener('close', closed)

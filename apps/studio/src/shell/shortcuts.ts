@@ -15,7 +15,6 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['?'], what: 'Show keyboard shortcuts' },
   { keys: ['Mod', '/'], what: 'Show keyboard shortcuts' },
   { keys: ['G', 'C'], what: 'Go to the canvas' },
-  { keys: ['G', 'G'], what: 'Go to the graph' },
   { keys: ['G', 'S'], what: 'Go to settings' },
   { keys: ['N'], what: 'New panel' },
   { keys: ['Shift', 'T'], what: 'Switch theme (system, light, dark)' },

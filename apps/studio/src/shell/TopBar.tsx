@@ -68,7 +68,7 @@ function WorkspaceSwitcher() {
     >
       {workspaces.map((w) => (
         <option key={w.id} value={w.id}>
-          {w.name} · {w.role}
+          {w.name}
         </option>
       ))}
       <option value={NEW_WORKSPACE}>New workspace…</option>

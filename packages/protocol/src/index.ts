@@ -1,5 +1,5 @@
 export type { Json, JsonObject } from './json.ts'
-export { JsonSchema, JsonObjectSchema } from './json.ts'
+export { FORBIDDEN_KEYS, JsonSchema, JsonObjectSchema } from './json.ts'
 export type { PatchOp } from './patch.ts'
 export { PatchOpSchema, PatchSchema } from './patch.ts'
 export type { ApplyResult } from './jsonPatch.ts'
@@ -29,8 +29,8 @@ export {
   ToolDeclSchema,
   ViewNodeSchema,
 } from './ast.ts'
-export type { ErrorBody, ErrorCode, KernelErrorBody } from './errors.ts'
-export { ERROR_CODES, ErrorBodySchema, ErrorResponseSchema, isErrorCode } from './errors.ts'
+export type { ErrorBody, ErrorCode, ExtensionErrorCode, KernelErrorBody } from './errors.ts'
+export { ERROR_CODES, EXTENSION_ERROR_CODES, ErrorBodySchema, ErrorResponseSchema, isErrorCode } from './errors.ts'
 export type {
   BindMessage,
   ClientMessage,

@@ -5,7 +5,7 @@ import {
   HelloMessageSchema,
   MAX_MESSAGE_BYTES,
   type ClientMessage,
-  type ErrorBody,
+  type KernelErrorBody,
   type JsonObject,
   type BindMessage,
   type ServerMessage,
@@ -382,7 +382,7 @@ export class SyncHub {
     return new Frame({ type: 'snapshot', channel, version, panel: { id, nxml, state, version } })
   }
 
-  private fail(client: Client, reqId: string | undefined, error: ErrorBody): void {
+  private fail(client: Client, reqId: string | undefined, error: KernelErrorBody): void {
     if (REJECTION_CODES.has(error.code)) this.metrics.wsRejected.inc({ code: error.code })
     this.send(client, reqId === undefined ? { type: 'error', error } : { type: 'error', reqId, error })
   }

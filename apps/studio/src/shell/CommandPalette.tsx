@@ -1,4 +1,4 @@
-import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { useStudio } from '../store.ts'
 import { useCommands, type Command } from './commands.ts'
 import { Dialog } from './Dialog.tsx'
@@ -77,6 +77,10 @@ export function CommandPalette() {
   const [active, setActive] = useState(0)
   const results = useMemo(() => search(itemsOf(commands, panels), query), [commands, panels, query])
   const current = Math.min(active, results.length - 1)
+  const list = useRef<HTMLUListElement>(null)
+  useEffect(() => {
+    list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' })
+  }, [current, results])
 
   function run(item: Item | undefined) {
     if (!item || item.disabled) return
@@ -116,7 +120,7 @@ export function CommandPalette() {
           }}
           onKeyDown={onKeyDown}
         />
-        <ul className="palette-list" id="palette-list" role="listbox" aria-label="Results">
+        <ul className="palette-list" id="palette-list" role="listbox" aria-label="Results" ref={list}>
           {results.map(({ item, positions }, i) => (
             <li
               key={item.id}

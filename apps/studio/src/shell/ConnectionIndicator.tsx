@@ -1,21 +1,22 @@
+import { useSyncExternalStore } from 'react'
 import { useStudio } from '../store.ts'
+import { connectionText } from './connectionText.ts'
 
-/** After this many failed attempts in a row the kernel counts as offline (the studio keeps retrying). */
-const OFFLINE_AFTER = 4
+function subscribeOnline(listener: () => void): () => void {
+  window.addEventListener('online', listener)
+  window.addEventListener('offline', listener)
+  return () => {
+    window.removeEventListener('online', listener)
+    window.removeEventListener('offline', listener)
+  }
+}
 
 /** Live, reconnecting (with the attempt) or offline; its accessible name starts with `connection <status>`. */
 export function ConnectionIndicator() {
   const status = useStudio((s) => s.status)
   const attempt = useStudio((s) => s.attempt)
-  const state = status === 'open' ? 'live' : attempt >= OFFLINE_AFTER ? 'offline' : 'reconnecting'
-  const text =
-    status === 'open'
-      ? 'Live'
-      : attempt === 0
-        ? 'Connecting…'
-        : state === 'offline'
-          ? `Offline · retrying (attempt ${attempt})`
-          : `Reconnecting… (attempt ${attempt})`
+  const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine)
+  const { state, text } = connectionText(status, attempt, online)
   return (
     <span
       className={`connection connection-${state}`}
@@ -24,7 +25,7 @@ export function ConnectionIndicator() {
       title={
         status === 'open'
           ? 'Connected to the kernel: changes sync live'
-          : 'Typing is kept and sent once the kernel is back'
+          : 'What you type is kept and sent once the kernel is back'
       }
     >
       <span className="connection-dot" aria-hidden="true" />

@@ -1,26 +1,7 @@
-import { TriggerAckResultSchema, type Json } from '@nexus/protocol'
+import { TriggerAckResultSchema } from '@nexus/protocol'
 import type { Connection } from '../sync/Connection.ts'
-import { toast, type ToastTone } from './uiStore.ts'
-
-const TONES: Record<string, ToastTone> = {
-  info: 'info',
-  success: 'success',
-  ok: 'success',
-  warn: 'warning',
-  warning: 'warning',
-  error: 'error',
-  danger: 'error',
-}
-
-/** What a `$emit('toast', payload)` says: a string, or `{message|text|title, tone|level|type}`. */
-export function readToast(payload: Json): { message: string; tone: ToastTone } | undefined {
-  if (typeof payload === 'string' || typeof payload === 'number') return { message: String(payload), tone: 'info' }
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return undefined
-  const text = payload.message ?? payload.text ?? payload.title
-  if (typeof text !== 'string' || text === '') return undefined
-  const tone = payload.tone ?? payload.level ?? payload.type
-  return { message: text, tone: (typeof tone === 'string' && TONES[tone]) || 'info' }
-}
+import { readToast } from './readToast.ts'
+import { toast } from './uiStore.ts'
 
 /**
  * Toasts from the connection: a run's `$emit('toast', …)` (in the `ack` of the trigger this tab sent, so only

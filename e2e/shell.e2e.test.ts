@@ -213,6 +213,24 @@ describe('the studio shell', () => {
     await page.keyboard.type('who?')
     expect(await field.inputValue()).toBe('who?')
     expect(await sheet.count()).toBe(0)
+
+    // N: a new panel — home, with the NXML editor focused; typing there (even "?", "g c", "n") stays text.
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).click()
+    await page.keyboard.press('n')
+    await page.waitForURL(/#\/$/)
+    const editorFocused = () =>
+      page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null)
+    await page.waitForFunction(
+      () => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label') === 'NXML editor',
+      undefined,
+      { timeout: 20_000 },
+    )
+    await page.keyboard.type('?gcn')
+    expect(await editorFocused()).toBe('NXML editor')
+    expect(await sheet.count()).toBe(0)
+    expect(page.url()).toMatch(/#\/$/)
+    const text = await page.getByRole('textbox', { name: 'NXML editor' }).textContent()
+    expect(text).toContain('?gcn')
     await context.close()
   })
 

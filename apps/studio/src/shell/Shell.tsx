@@ -7,6 +7,7 @@ import { showConnectionToasts } from './panelToasts.ts'
 import { useShellCommands } from './shellCommands.ts'
 import { bindShortcuts } from './shortcuts.ts'
 import { Skeleton } from './Skeleton.tsx'
+import { CanvasView, GraphView } from './views.ts'
 
 const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'))
 
@@ -18,13 +19,17 @@ export function Shell() {
   useEffect(() => showConnectionToasts(useStudio.getState().connect()), [])
   return (
     <div className="shell">
-      <Dock graph={false} />
+      <Dock graph={GraphView !== undefined} />
       <main className="shell-main" id="main">
         <Suspense fallback={<Skeleton lines={6} label="Loading" />}>
           {route.page === 'panel' && route.panelId ? (
             <PanelPage key={route.panelId} panelId={route.panelId} />
           ) : route.page === 'settings' ? (
             <SettingsPage />
+          ) : route.page === 'graph' && GraphView ? (
+            <GraphView />
+          ) : CanvasView ? (
+            <CanvasView />
           ) : (
             <WorkspacePage />
           )}

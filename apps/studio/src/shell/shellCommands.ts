@@ -4,6 +4,7 @@ import { useStudio } from '../store.ts'
 import { registerCommands, type Command } from './commands.ts'
 import { nextThemeChoice, type ThemeChoice } from './theme.ts'
 import { toast, useUi } from './uiStore.ts'
+import { GraphView } from './views.ts'
 
 /** Features that come with their own issue: in the dock and the palette, disabled with this reason. */
 export const COMING_SOON = 'Coming with issue #15'
@@ -63,6 +64,18 @@ function baseCommands(): Command[] {
       keywords: 'home workspace',
       run: () => navigate({ page: 'workspace' }),
     },
+    ...(GraphView
+      ? [
+          {
+            id: 'nav.graph',
+            title: 'Go to graph',
+            group: 'Navigation',
+            shortcut: ['G', 'G'],
+            keywords: 'nog entities relationships',
+            run: () => navigate({ page: 'graph' }),
+          },
+        ]
+      : []),
     {
       id: 'nav.settings',
       title: 'Go to settings',

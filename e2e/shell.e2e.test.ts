@@ -84,6 +84,7 @@ describe('the studio shell', () => {
     await page.goto(url)
     await page.getByRole('heading', { name: 'Set up Nexus' }).waitFor()
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    await page.getByRole('button', { name: 'Theme: System (dark). Switch to Light' }).waitFor()
     await page.screenshot({ path: join(RESULTS, 'shell-setup-dark.png') })
     await page.getByLabel('Name').fill(OWNER.name)
     await page.getByLabel('E-mail').fill(OWNER.email)

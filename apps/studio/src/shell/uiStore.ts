@@ -1,5 +1,12 @@
 import { create } from 'zustand'
-import { applyTheme, rememberThemeChoice, storedThemeChoice, type Theme, type ThemeChoice } from './theme.ts'
+import {
+  applyTheme,
+  rememberThemeChoice,
+  resolveTheme,
+  storedThemeChoice,
+  type Theme,
+  type ThemeChoice,
+} from './theme.ts'
 
 export type ToastTone = 'info' | 'success' | 'warning' | 'error'
 
@@ -34,7 +41,8 @@ let nextToast = 1
 /** The shell's UI state: theme, the open dialog, toasts. The session lives in `useStudio` (`store.ts`). */
 export const useUi = create<UiState>((set, get) => ({
   themeChoice: storedThemeChoice(),
-  theme: document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light',
+  // Resolved here, not read from <html>: this module loads before main.tsx applies the theme.
+  theme: resolveTheme(storedThemeChoice()),
   dialog: undefined,
   toasts: [],
   setThemeChoice(themeChoice) {

@@ -195,6 +195,16 @@ describe('the studio shell', () => {
     const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1280, height: 800 } })
     const page = await logIn(context)
     const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    // What Tab reaches shows the focus ring; "Skip to content" comes into view when focused.
+    await page.keyboard.press('Tab')
+    const ring = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement!)
+      return { body: document.activeElement === document.body, style: style.outlineStyle, width: style.outlineWidth }
+    })
+    expect(ring).toEqual({ body: false, style: 'solid', width: '2px' })
+    const skip = page.getByRole('link', { name: 'Skip to content' })
+    await skip.focus()
+    expect((await skip.boundingBox())!.y).toBeGreaterThanOrEqual(0)
     await page.getByRole('link', { name: 'Settings' }).focus()
     await page.keyboard.press('?')
     await sheet.waitFor()

@@ -132,6 +132,7 @@ export {
   CauseResponseSchema,
   DiffQuerySchema,
   DiffResponseSchema,
+  FailureReplayResponseSchema,
   ReplayResponseSchema,
   StoredSpanSchema,
   TimelineEntrySchema,
@@ -185,6 +186,7 @@ export {
 } from './nog/schemas.ts'
 export {
   MAX_NOG_DEPTH,
+  MAX_NOG_GRAPH,
   NogAtQuerySchema,
   NogBaseVersionQuerySchema,
   NogDeletedResponseSchema,
@@ -194,6 +196,8 @@ export {
   NogEntityResponseSchema,
   NogEntityUpdatedResponseSchema,
   NogGraphAtResponseSchema,
+  NogGraphQuerySchema,
+  NogGraphResponseSchema,
   NogNeighboursQuerySchema,
   NogPatchesQuerySchema,
   NogPatchesResponseSchema,

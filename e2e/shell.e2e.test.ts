@@ -94,7 +94,7 @@ describe('the studio shell', () => {
     await page.getByRole('status', { name: /^connection open: Live/ }).waitFor({ timeout: 20_000 })
     const dock = page.getByRole('navigation', { name: 'Dock' })
     await dock.getByText('Nothing here yet.').waitFor()
-    expect(await dock.getByRole('link').allTextContents()).toEqual(['Canvas', 'Settings'])
+    expect(await dock.getByRole('link').allTextContents()).toEqual(['Canvas', 'Graph', 'Settings'])
     expect(await dock.locator('[aria-disabled="true"]').allTextContents()).toEqual([
       'Assistant',
       'Marketplace',
@@ -152,10 +152,13 @@ describe('the studio shell', () => {
     await page.keyboard.press('ControlOrMeta+K')
     await search.waitFor()
     await page.keyboard.type('go to')
+    const titles = await palette.locator('.palette-title').allTextContents()
+    expect(titles.slice(0, 3).sort()).toEqual(['Go to canvas', 'Go to graph', 'Go to settings'])
     await page.keyboard.press('ArrowDown')
-    expect(await palette.getByRole('option', { selected: true }).locator('.palette-title').textContent()).toBe(
-      'Go to settings',
-    )
+    const selected = palette.getByRole('option', { selected: true }).locator('.palette-title')
+    expect(await selected.textContent()).toBe(titles[1])
+    await page.keyboard.type(' set')
+    expect(await selected.textContent()).toBe('Go to settings')
     for (let i = 0; i < 6; i++) await page.keyboard.press('Tab')
     expect(await page.evaluate(() => document.activeElement?.closest('dialog')?.getAttribute('aria-label'))).toBe(
       'Command palette',
@@ -229,23 +232,21 @@ describe('the studio shell', () => {
     expect(await field.inputValue()).toBe('who?')
     expect(await sheet.count()).toBe(0)
 
-    // N: a new panel — home, with the NXML editor focused; typing there (even "?", "g c", "n") stays text.
+    // N: a new panel — home, where the NXML editor opens (the canvas's dialog); typing there ("?", "g c", "n")
+    // stays text.
     await page.getByRole('heading', { name: 'Settings', level: 1 }).click()
     await page.keyboard.press('n')
     await page.waitForURL(/#\/$/)
-    const editorFocused = () =>
-      page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null)
-    await page.waitForFunction(
-      () => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label') === 'NXML editor',
-      undefined,
-      { timeout: 20_000 },
-    )
+    const editor = page.getByRole('textbox', { name: 'NXML editor' })
+    await editor.waitFor({ timeout: 20_000 })
+    await editor.focus()
     await page.keyboard.type('?gcn')
-    expect(await editorFocused()).toBe('NXML editor')
+    expect(
+      await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label')),
+    ).toBe('NXML editor')
     expect(await sheet.count()).toBe(0)
     expect(page.url()).toMatch(/#\/$/)
-    const text = await page.getByRole('textbox', { name: 'NXML editor' }).textContent()
-    expect(text).toContain('?gcn')
+    expect(await editor.textContent()).toContain('?gcn')
     await context.close()
   })
 

@@ -27,7 +27,8 @@ function changed(): void {
   for (const listener of listeners) listener()
 }
 
-function current(id: string): Command | undefined {
+/** The command registered under `id` now (the newest registration), if any. */
+export function findCommand(id: string): Command | undefined {
   return registry.get(id)?.at(-1)
 }
 
@@ -56,7 +57,7 @@ export function listCommands(): readonly Command[] {
 
 /** Runs a registered command by id; answers false when there is none or it is disabled. */
 export function runCommand(id: string): boolean {
-  const command = current(id)
+  const command = findCommand(id)
   if (!command || command.disabled) return false
   command.run()
   return true

@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { logout } from '../api.ts'
 import { useStudio } from '../store.ts'
-import { registerCommands, type Command } from './commands.ts'
+import { findCommand, registerCommands, type Command } from './commands.ts'
 import { nextThemeChoice, type ThemeChoice } from './theme.ts'
 import { toast, useUi } from './uiStore.ts'
 import { GraphView } from './views.ts'
@@ -16,16 +16,18 @@ const THEME_TITLES: Record<ThemeChoice, string> = {
 }
 
 /**
- * Focuses the new-panel editor once the home page shows it (it loads in its own chunk); the canvas may
- * register its own `panel.new`, which wins over the shell's.
+ * After "New panel" went home: once the home registers its own `panel.new` (the canvas opens its dialog), that
+ * one runs; the old home's editor is focused instead. The home loads in its own time, so this looks each frame.
  */
-function focusNewPanelEditor(deadline = performance.now() + 10_000): void {
+function newPanelAtHome(shells: Command, deadline = performance.now() + 10_000): void {
+  const own = findCommand('panel.new')
+  if (own && own !== shells) return own.run()
   const host = document.querySelector<HTMLElement>('.new-panel .nxml-editor')
   const content = host?.shadowRoot?.querySelector<HTMLElement>('[aria-label="NXML editor"]')
   if (content) {
     host!.scrollIntoView({ block: 'nearest' })
     content.focus()
-  } else if (performance.now() < deadline) requestAnimationFrame(() => focusNewPanelEditor(deadline))
+  } else if (performance.now() < deadline) requestAnimationFrame(() => newPanelAtHome(shells, deadline))
 }
 
 export function signOut(): void {
@@ -44,18 +46,19 @@ function baseCommands(): Command[] {
     disabled: COMING_SOON,
     run: () => undefined,
   })
-  return [
-    {
-      id: 'panel.new',
-      title: 'New panel',
-      group: 'Panels',
-      shortcut: ['N'],
-      keywords: 'create add',
-      run: () => {
-        navigate({ page: 'workspace' })
-        focusNewPanelEditor()
-      },
+  const newPanel: Command = {
+    id: 'panel.new',
+    title: 'New panel',
+    group: 'Panels',
+    shortcut: ['N'],
+    keywords: 'create add',
+    run: () => {
+      navigate({ page: 'workspace' })
+      newPanelAtHome(newPanel)
     },
+  }
+  return [
+    newPanel,
     {
       id: 'nav.canvas',
       title: 'Go to canvas',

@@ -14,7 +14,12 @@ const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'))
 /** The signed-in studio: the dock on the left, the view of the route beside it; shortcuts and commands bound. */
 export function Shell() {
   const route = useStudio((s) => s.route)
+  const workspaceId = useStudio((s) => s.workspaceId)
   useShellCommands()
+  // The list by HTTP first (its failure is shown in the dock), then live from the workspace channel.
+  useEffect(() => {
+    void useStudio.getState().refreshPanels()
+  }, [workspaceId])
   useEffect(bindShortcuts, [])
   useEffect(() => showConnectionToasts(useStudio.getState().connect()), [])
   return (

@@ -29,7 +29,7 @@ async function logIn(page: Page, url: string): Promise<void> {
   await page.getByLabel('E-mail').fill(OWNER.email)
   await page.getByLabel('Password').fill(OWNER.password)
   await page.getByRole('button', { name: 'Log in' }).click()
-  await page.getByRole('heading', { name: 'Panels' }).waitFor()
+  await page.getByRole('region', { name: 'Canvas', exact: true }).waitFor()
 }
 
 describe('the counter panel, live in two browsers', () => {
@@ -64,16 +64,18 @@ describe('the counter panel, live in two browsers', () => {
     await a.getByLabel('Password').fill(OWNER.password)
     await a.getByRole('button', { name: 'Create owner account' }).click()
     await a.getByText('No panels yet').waitFor()
+    await a.getByRole('toolbar', { name: 'Canvas tools' }).getByRole('button', { name: 'New panel' }).click()
     await setEditorText(a, COUNTER)
     const create = a.getByRole('button', { name: 'Create panel' })
     await a.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button.primary')?.disabled)
     await create.click()
+    await a.getByRole('button', { name: 'Open Counter' }).click()
     await a.waitForURL(/#\/panels\//)
     await waitForMetric(a, '0')
     const panelUrl = a.url()
 
     await logIn(b, url)
-    await b.getByRole('link', { name: 'Counter' }).click()
+    await b.getByRole('button', { name: 'Open Counter' }).click()
     await waitForMetric(b, '0')
     expect(b.url()).toBe(panelUrl)
 
@@ -124,6 +126,7 @@ describe('the counter panel, live in two browsers', () => {
   it('shows diagnostics with line and column for broken NXML and creates nothing', async () => {
     const page = await browser.newPage()
     await logIn(page, url)
+    await page.getByRole('toolbar', { name: 'Canvas tools' }).getByRole('button', { name: 'New panel' }).click()
     await setEditorText(
       page,
       '<NexusPanel title="Broken" version="1">\n  <Data>\n    <State name="1bad" type="number" />\n  </Data>\n  <View />\n</NexusPanel>',

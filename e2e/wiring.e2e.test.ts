@@ -38,7 +38,7 @@ async function logIn(page: Page, url: string): Promise<void> {
   await page.getByLabel('E-mail').fill(OWNER.email)
   await page.getByLabel('Password').fill(OWNER.password)
   await page.getByRole('button', { name: 'Log in' }).click()
-  await page.getByRole('heading', { name: 'Panels' }).waitFor()
+  await page.getByRole('region', { name: 'Canvas', exact: true }).waitFor()
 }
 
 /** Waits until the page's Draft input shows `value`. */

@@ -1,9 +1,11 @@
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { logout } from './api.ts'
+import { CanvasPage } from './canvas/CanvasPage.tsx'
 import { AuthPage } from './pages/AuthPage.tsx'
 import { PanelPage } from './pages/PanelPage.tsx'
-import { WorkspacePage } from './pages/WorkspacePage.tsx'
 import { useStudio } from './store.ts'
+
+const GraphPage = lazy(() => import('./graph/GraphPage.tsx'))
 
 export function App() {
   const auth = useStudio((s) => s.auth)
@@ -28,7 +30,13 @@ function Workspace() {
   useEffect(() => {
     useStudio.getState().connect()
   }, [])
-  return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />
+  if (route.page === 'graph')
+    return (
+      <Suspense fallback={<p className="muted">Loading the graph…</p>}>
+        <GraphPage />
+      </Suspense>
+    )
+  return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <CanvasPage />
 }
 
 /** Shown when the kernel sent something the studio could not read: a WebSocket message or the session. */
@@ -67,6 +75,7 @@ function Header() {
               ))}
             </select>
           )}
+          <a href="#/graph">Graph</a>
           <span className={`status status-${status}`} role="status" aria-label={`connection ${status}`}>
             {status === 'open' ? 'live' : status === 'connecting' ? 'connecting…' : 'offline, retrying…'}
           </span>

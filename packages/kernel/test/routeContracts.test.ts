@@ -490,6 +490,11 @@ const CASES: Case[] = [
     fails: { status: 400, code: 'BAD_REQUEST', call: (c) => ({ method: 'GET', path: `${NOG(c)}/at` }) },
   },
   {
+    route: 'GET /api/workspaces/:id/nog/graph',
+    ok: { status: 200, call: (c) => ({ method: 'GET', path: `${NOG(c)}/graph?limit=2` }) },
+    fails: { status: 400, code: 'BAD_REQUEST', call: (c) => ({ method: 'GET', path: `${NOG(c)}/graph?limit=0` }) },
+  },
+  {
     route: 'POST /api/workspaces/:id/nog/patches',
     ok: {
       status: 201,

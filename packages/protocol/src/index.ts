@@ -184,6 +184,7 @@ export {
 } from './nog/schemas.ts'
 export {
   MAX_NOG_DEPTH,
+  MAX_NOG_GRAPH,
   NogAtQuerySchema,
   NogBaseVersionQuerySchema,
   NogDeletedResponseSchema,
@@ -193,6 +194,8 @@ export {
   NogEntityResponseSchema,
   NogEntityUpdatedResponseSchema,
   NogGraphAtResponseSchema,
+  NogGraphQuerySchema,
+  NogGraphResponseSchema,
   NogNeighboursQuerySchema,
   NogPatchesQuerySchema,
   NogPatchesResponseSchema,

@@ -215,6 +215,9 @@ describe('the NOG graph view', () => {
     )
     expect(await details.getByRole('list', { name: 'Relationships' }).textContent()).toBe('related to → Todos')
     expect(await details.getByRole('button', { name: 'Open panel' }).count()).toBe(0)
+    // Escape on the focused node clears the selection and the pane.
+    await page.keyboard.press('Escape')
+    await details.waitFor({ state: 'detached', timeout: 10_000 })
 
     // Filter by category: data off hides the five states and computeds and their edges.
     await page.getByRole('button', { name: /Data/ }).click()

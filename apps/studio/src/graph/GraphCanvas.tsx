@@ -109,7 +109,12 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
   const onChange = useCallback(
     (changes: NodeChange<EntityFlowNode>[]) => {
       onNodesChange(changes)
-      for (const c of changes) if (c.type === 'select' && c.selected) select(c.id)
+      // xyflow selects on click and Enter and clears on Escape; the store follows (the details pane shows it).
+      for (const c of changes) {
+        if (c.type !== 'select') continue
+        if (c.selected) select(c.id)
+        else if (c.id === useGraph.getState().selectedId) select(undefined)
+      }
     },
     [onNodesChange, select],
   )

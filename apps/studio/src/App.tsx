@@ -1,8 +1,8 @@
 import { lazy, Suspense, useEffect } from 'react'
 import { logout } from './api.ts'
+import { CanvasPage } from './canvas/CanvasPage.tsx'
 import { AuthPage } from './pages/AuthPage.tsx'
 import { PanelPage } from './pages/PanelPage.tsx'
-import { WorkspacePage } from './pages/WorkspacePage.tsx'
 import { useStudio } from './store.ts'
 
 const GraphPage = lazy(() => import('./graph/GraphPage.tsx'))
@@ -36,7 +36,7 @@ function Workspace() {
         <GraphPage />
       </Suspense>
     )
-  return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <WorkspacePage />
+  return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <CanvasPage />
 }
 
 /** Shown when the kernel sent something the studio could not read: a WebSocket message or the session. */

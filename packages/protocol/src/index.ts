@@ -130,6 +130,7 @@ export {
   CauseResponseSchema,
   DiffQuerySchema,
   DiffResponseSchema,
+  FailureReplayResponseSchema,
   ReplayResponseSchema,
   StoredSpanSchema,
   TimelineEntrySchema,

@@ -122,12 +122,13 @@ describe('the NOG graph view', () => {
     await page.getByLabel('E-mail').fill(OWNER.email)
     await page.getByLabel('Password').fill(OWNER.password)
     await page.getByRole('button', { name: 'Create owner account' }).click()
-    await page.getByText('No panels yet').waitFor()
+    const graphLink = page.getByRole('link', { name: 'Graph', exact: true })
+    await graphLink.waitFor({ timeout: 20_000 })
     // The shell came up without the graph's code: it is its own chunk, fetched on demand.
     expect(scripts.filter((s) => /GraphPage|elk/i.test(s))).toEqual([])
 
     // Empty: the view says where entities come from.
-    await page.getByRole('link', { name: 'Graph' }).click()
+    await graphLink.click()
     await page.getByRole('heading', { name: 'No entities yet' }).waitFor({ timeout: 20_000 })
     expect(await page.getByText('Every panel adds itself to this graph').isVisible()).toBe(true)
     expect(scripts.filter((s) => /GraphPage/.test(s))).toHaveLength(1)

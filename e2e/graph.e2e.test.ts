@@ -231,9 +231,15 @@ describe('the NOG graph view', () => {
     )
     expect(await details.getByRole('list', { name: 'Relationships' }).textContent()).toBe('related to → Todos')
     expect(await details.getByRole('button', { name: 'Open panel' }).count()).toBe(0)
+    // Its neighbourhood stays bright, the rest fades: only Todos is one hop from the concept.
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node:not(.graph-dim)').length === 2)
+    const bright = () => page.locator('.react-flow__node:not(.graph-dim) .graph-node__name').allTextContents()
+    expect((await bright()).sort()).toEqual(['Daily focus', 'Todos'])
+    expect(await page.locator('.react-flow__edge:not(.graph-dim)').count()).toBe(1)
     // Escape on the focused node clears the selection and the pane.
     await page.keyboard.press('Escape')
     await details.waitFor({ state: 'detached', timeout: 10_000 })
+    await page.waitForFunction(() => document.querySelectorAll('.graph-dim').length === 0)
 
     // Filter by category: data off hides the five states and computeds and their edges.
     await page.getByRole('button', { name: /Data/ }).click()

@@ -4,6 +4,7 @@ import { evaluateExpression } from '../expr/evaluate.ts'
 import { parseExpression } from '../expr/parser.ts'
 import { setOwn, toJson } from '../expr/toJson.ts'
 import { TextCache } from '../util/textCache.ts'
+import { jsonKind } from './jsonText.ts'
 
 export type DefaultResult = { ok: true; value: Json } | { ok: false; message: string }
 
@@ -42,6 +43,41 @@ export function parseDefault(type: StateType, raw: string): DefaultResult {
     case 'object':
       return parseStructured(type, raw)
   }
+}
+
+/**
+ * A structured `default` whose text is JSON of the declared kind, parsed when the value is first read (then
+ * kept, and replaceable like a data property). Declarations expose it as an own enumerable accessor
+ * (`get default()`), so `JSON.stringify`, spreads and `structuredClone` see the value.
+ */
+export class JsonDefault {
+  private parsed = false
+  private current: Json = null
+
+  constructor(readonly text: string) {}
+
+  get value(): Json {
+    if (!this.parsed) {
+      this.current = JSON.parse(this.text) as Json
+      this.parsed = true
+    }
+    return this.current
+  }
+
+  set value(value: Json) {
+    this.current = value
+    this.parsed = true
+  }
+}
+
+/**
+ * The `default` of a `list` or `object` as a `JsonDefault` when its text is JSON of that kind and would be
+ * read as JSON (`parseJsonish` tries JSON first: no literal hint); undefined for anything else, which
+ * `parseDefault` then reads (and reports) as before.
+ */
+export function jsonDefault(type: StateType, raw: string): JsonDefault | undefined {
+  if ((type !== 'list' && type !== 'object') || JS_LITERAL_HINT.test(raw)) return undefined
+  return jsonKind(raw) === (type === 'list' ? 'array' : 'object') ? new JsonDefault(raw) : undefined
 }
 
 function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {

@@ -4,7 +4,7 @@ import { evaluateExpression } from '../expr/evaluate.ts'
 import { parseExpression } from '../expr/parser.ts'
 import { setOwn, toJson } from '../expr/toJson.ts'
 import { TextCache } from '../util/textCache.ts'
-import { jsonKind } from './jsonText.ts'
+import { type JsonKind, jsonKind } from './jsonText.ts'
 
 export type DefaultResult = { ok: true; value: Json } | { ok: false; message: string }
 
@@ -71,14 +71,31 @@ export class JsonDefault {
 }
 
 /**
- * The `default` of a `list` or `object` as a `JsonDefault` when its text is JSON of that kind and would be
- * read as JSON (`parseJsonish` tries JSON first: no literal hint); undefined for anything else, which
+ * The `default` of a `list` or `object` as a `JsonDefault` when its text is JSON of that kind, at least
+ * `LAZY_FROM` characters long, and would be read as JSON (`parseJsonish` tries JSON first: no literal hint); undefined for anything else, which
  * `parseDefault` then reads (and reports) as before.
  */
 export function jsonDefault(type: StateType, raw: string): JsonDefault | undefined {
-  if ((type !== 'list' && type !== 'object') || JS_LITERAL_HINT.test(raw)) return undefined
-  return jsonKind(raw) === (type === 'list' ? 'array' : 'object') ? new JsonDefault(raw) : undefined
+  if ((type !== 'list' && type !== 'object') || raw.length < LAZY_FROM) return undefined
+  const cached = JSON_KINDS.lookup(raw)
+  let kind: JsonKind | undefined
+  if (cached) kind = cached.value
+  else {
+    kind = JS_LITERAL_HINT.test(raw) ? undefined : jsonKind(raw)
+    JSON_KINDS.set(raw, kind)
+  }
+  return kind === (type === 'list' ? 'array' : 'object') ? new JsonDefault(raw) : undefined
 }
+
+/**
+ * Shorter texts are parsed when lowered, as before: their parse is cheap, and a declaration with an accessor
+ * costs more to build and makes the code reading declarations see two shapes (the repeated bench corpus,
+ * short defaults only, was 5 % slower with every default lazy).
+ */
+const LAZY_FROM = 100
+
+/** `jsonKind` of each default text read as JSON (undefined: not, or not first), bounded like the parsed ones. */
+const JSON_KINDS = new TextCache<JsonKind | undefined>(1000)
 
 function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
   const value = parseJsonishCached(raw)
@@ -114,6 +131,7 @@ function parseJsonishCached(raw: string): Json | undefined {
 /** Forgets every parsed default (see `clearNxmlCaches`). */
 export function clearDefaultCache(): void {
   PARSED_DEFAULTS.clear()
+  JSON_KINDS.clear()
 }
 
 /** A deep copy of JSON data (keys stay own data properties, `__proto__` included). */

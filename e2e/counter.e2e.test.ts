@@ -29,7 +29,7 @@ async function logIn(page: Page, url: string): Promise<void> {
   await page.getByLabel('E-mail').fill(OWNER.email)
   await page.getByLabel('Password').fill(OWNER.password)
   await page.getByRole('button', { name: 'Log in' }).click()
-  await page.getByRole('heading', { name: 'Panels' }).waitFor()
+  await page.getByRole('region', { name: 'Canvas', exact: true }).waitFor()
 }
 
 describe('the counter panel, live in two browsers', () => {
@@ -64,16 +64,18 @@ describe('the counter panel, live in two browsers', () => {
     await a.getByLabel('Password').fill(OWNER.password)
     await a.getByRole('button', { name: 'Create owner account' }).click()
     await a.getByText('No panels yet').waitFor()
+    await a.getByRole('toolbar', { name: 'Canvas tools' }).getByRole('button', { name: 'New panel' }).click()
     await setEditorText(a, COUNTER)
     const create = a.getByRole('button', { name: 'Create panel' })
     await a.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button.primary')?.disabled)
     await create.click()
+    await a.getByRole('button', { name: 'Open Counter' }).click()
     await a.waitForURL(/#\/panels\//)
     await waitForMetric(a, '0')
     const panelUrl = a.url()
 
     await logIn(b, url)
-    await b.getByRole('link', { name: 'Counter' }).click()
+    await b.getByRole('button', { name: 'Open Counter' }).click()
     await waitForMetric(b, '0')
     expect(b.url()).toBe(panelUrl)
 
@@ -84,15 +86,22 @@ describe('the counter panel, live in two browsers', () => {
     }
     await waitForMetric(b, '3')
     expect(await b.getByText('Double: 6').count()).toBe(1)
-    // TriLog's history beside the panel: the three runs, their baseline, and the state at a moment.
-    await a.waitForFunction(() => document.querySelectorAll('.timeline li').length >= 3, undefined, { timeout: 20_000 })
-    await a.locator('.baselines td', { hasText: 'increment' }).waitFor()
-    // Each moment reads as a time of day to the millisecond (it once showed the milliseconds alone: "487").
-    expect(await a.locator('.timeline li button').first().textContent()).toMatch(/^\d{2}:\d{2}:\d{2}[.,]\d{3}$/)
-    await a.locator('.timeline li button').nth(1).click() // the second newest: after the second click
-    await a.locator('.state-at pre').waitFor()
-    expect(JSON.parse((await a.locator('.state-at pre').textContent()) ?? '{}')).toEqual({ count: 2 })
+    // TriLog's history beside the panel: the three runs on the timeline, and the panel as it was at one.
+    await a.waitForFunction(() => document.querySelectorAll('.tt-marker[data-kind="change"]').length >= 3, undefined, {
+      timeout: 20_000,
+    })
+    // Each moment reads as a time of day (it once showed the milliseconds alone: "487").
+    expect(await a.locator('.tt-ticks time').first().textContent()).toMatch(/^\d{2}:\d{2}:\d{2}$/)
+    await a.getByRole('slider', { name: 'Timeline' }).focus()
+    await a.keyboard.press('End')
+    await a.keyboard.press('ArrowLeft')
+    await a.keyboard.press('ArrowLeft') // the second newest: after the second click
+    await a.waitForFunction(
+      () => document.querySelector('.tt-past [data-nx="Metric"] .nx-metric__value')?.textContent?.trim() === '2',
+    )
     await a.screenshot({ path: join(RESULTS, 'counter-history.png') })
+    await a.keyboard.press('End') // back to live: the past rendering goes
+    await a.locator('.tt-past').waitFor({ state: 'detached' })
     await a.screenshot({ path: join(RESULTS, 'counter-page-a.png') })
     await b.screenshot({ path: join(RESULTS, 'counter-page-b.png') })
 
@@ -117,6 +126,7 @@ describe('the counter panel, live in two browsers', () => {
   it('shows diagnostics with line and column for broken NXML and creates nothing', async () => {
     const page = await browser.newPage()
     await logIn(page, url)
+    await page.getByRole('toolbar', { name: 'Canvas tools' }).getByRole('button', { name: 'New panel' }).click()
     await setEditorText(
       page,
       '<NexusPanel title="Broken" version="1">\n  <Data>\n    <State name="1bad" type="number" />\n  </Data>\n  <View />\n</NexusPanel>',
@@ -139,6 +149,7 @@ describe('the counter panel, live in two browsers', () => {
 
     const page = await browser.newPage()
     await logIn(page, url)
+    await page.getByRole('navigation', { name: 'Dock' }).getByRole('link', { name: 'Settings' }).click()
     await page.getByLabel('E-mail to invite').fill(colleague.email)
     await page.getByLabel('Role for the invitation').selectOption('viewer')
     await page.getByRole('button', { name: 'Invite' }).click()

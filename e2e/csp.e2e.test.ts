@@ -81,7 +81,7 @@ describe('panels under the Content-Security-Policy', () => {
     }
 
     const page = await open('/')
-    await page.getByRole('heading', { name: 'Panels' }).waitFor()
+    await page.getByRole('region', { name: 'Canvas', exact: true }).waitFor()
     for (const [i, { id, title }] of panels.entries()) {
       await page.goto(`${url}/#/panels/${id}`)
       await page.getByText(title, { exact: true }).first().waitFor({ timeout: 20_000 })

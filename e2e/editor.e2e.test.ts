@@ -83,6 +83,7 @@ describe('the NXML editor', () => {
     await page.getByLabel('Password').fill(OWNER.password)
     await page.getByRole('button', { name: 'Create owner account' }).click()
     await page.getByText('No panels yet').waitFor()
+    await page.getByRole('toolbar', { name: 'Canvas tools' }).getByRole('button', { name: 'New panel' }).click()
 
     // Completion: a component after `<` inside the view, then an attribute of that component.
     await setEditorText(page, skeleton('<Text content="x" />'))
@@ -130,6 +131,7 @@ describe('the NXML editor', () => {
     await page.mouse.move(0, 0)
     await page.screenshot({ path: join(RESULTS, 'editor-fixed.png') })
     await page.getByRole('button', { name: 'Create panel' }).click()
+    await page.getByRole('button', { name: 'Open Counter' }).click()
     await page.waitForURL(/#\/panels\//)
     const metric = page.locator('[data-nx="Metric"] .nx-metric__value').first()
     await page.getByRole('button', { name: '+1' }).click()

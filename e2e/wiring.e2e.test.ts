@@ -38,7 +38,7 @@ async function logIn(page: Page, url: string): Promise<void> {
   await page.getByLabel('E-mail').fill(OWNER.email)
   await page.getByLabel('Password').fill(OWNER.password)
   await page.getByRole('button', { name: 'Log in' }).click()
-  await page.getByRole('heading', { name: 'Panels' }).waitFor()
+  await page.getByRole('region', { name: 'Canvas', exact: true }).waitFor()
 }
 
 /** Waits until the page's Draft input shows `value`. */
@@ -112,8 +112,8 @@ describe('a bound input, written through the kernel', () => {
     )
     await b.getByText('Greetings: 1').waitFor() // the run's change reached the other page…
     expect(await b.getByRole('list', { name: 'Handler log' }).count()).toBe(0) // …and nothing of its log
-    // The writes are in the panel's history beside it, as changes of `$bind`.
-    await a.locator('.timeline li', { hasText: '$bind: replace /draft' }).first().waitFor({ timeout: 20_000 })
+    // The writes are in the panel's history beside it, as changes of `$bind` (a "bound input" on the timeline).
+    await a.locator('.tt-marker[data-kind="change"][title$=", bound input"]').first().waitFor({ timeout: 20_000 })
     await a.screenshot({ path: join(RESULTS, 'bind-page-a.png'), fullPage: true })
     await b.screenshot({ path: join(RESULTS, 'bind-page-b.png'), fullPage: true })
     // The login page asks who is logged in before anyone is: those 401s are expected.

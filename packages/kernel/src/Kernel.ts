@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
 import { Sandbox, SandboxDisposedError } from '@nexus/sandbox'
-import { Trilog, TrilogStore } from '@nexus/trilog'
+import { nexusRegistry, Trilog, TrilogStore } from '@nexus/trilog'
 import { AccountRepository } from './accounts/AccountRepository.ts'
 import { AccountService } from './accounts/AccountService.ts'
 import { loadJwtSecret } from './accounts/secrets.ts'
@@ -77,8 +77,15 @@ async function startLocked(options: KernelOptions, lock: KernelLock): Promise<Ru
   const nog = new NogService({ sql: database.sql, clock: options.clock })
   const expiry = setInterval(() => void nog.expirePatches().catch((e: unknown) => console.error('[nog]', e)), 60_000)
   expiry.unref()
-  const telemetry = Trilog.start({ store: trilog, serviceName: 'nexus-kernel', clock: options.clock })
+  // Every event is checked against Nexus's schema before it is stored: a refused one is counted, never stored.
+  const telemetry = Trilog.start({
+    store: trilog,
+    serviceName: 'nexus-kernel',
+    clock: options.clock,
+    registry: nexusRegistry(),
+  })
   const metrics = new KernelMetrics()
+  metrics.watchTrilog(telemetry)
   const accounts = new AccountService({
     repository: new AccountRepository(database.sql),
     jwtSecret: loadJwtSecret(options.dataDir, options.jwtSecret),

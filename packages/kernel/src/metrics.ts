@@ -67,4 +67,24 @@ export class KernelMetrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'nexus_' })
   }
+
+  /** TriLog's own losses, read at each scrape: events its schema refused, and events or spans it dropped. */
+  watchTrilog(trilog: { readonly invalid: number; readonly dropped: number }): void {
+    new Gauge({
+      name: 'nexus_trilog_events_refused',
+      help: "History events refused by TriLog's schema since start (each kind's first is logged with the reason)",
+      registers: [this.registry],
+      collect() {
+        this.set(trilog.invalid)
+      },
+    })
+    new Gauge({
+      name: 'nexus_trilog_dropped',
+      help: 'History events and spans dropped since start because the store was down or the buffer full',
+      registers: [this.registry],
+      collect() {
+        this.set(trilog.dropped)
+      },
+    })
+  }
 }

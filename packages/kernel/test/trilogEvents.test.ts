@@ -210,6 +210,10 @@ describe('TriLog events the schema declares, recorded by the real kernel in chDB
     for (const kind of ['registered', 'login', 'logout', 'member_added', 'created', 'handler_run', 'nxml_edit'])
       expect(kinds).toContain(kind)
     expect(kinds).toContain('connected')
+    // The kernel checks each event against the same schema before storing it: it refused none of them.
+    const metrics = (await api(t.kernel, 'GET', '/metrics', undefined, null)).body as unknown as string
+    expect(metrics).toMatch(/^nexus_trilog_events_refused 0$/m)
+    expect(metrics).toMatch(/^nexus_trilog_dropped 0$/m)
   })
 })
 

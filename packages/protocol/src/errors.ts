@@ -59,6 +59,39 @@ export const ERROR_CODES = {
 } as const
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]
 
+/**
+ * The codes an `$ext.<alias>.<method>(…)` or `$panel.call(…)` rejection starts with inside a handler
+ * (`"FANOUT_LIMIT: …"`): what handler code may test for. `docs/api.md` describes each extension's.
+ */
+export const EXTENSION_ERROR_CODES = {
+  // Any extension call
+  EXTENSION_NOT_DECLARED: 'EXTENSION_NOT_DECLARED',
+  EXTENSION_NOT_FOUND: 'EXTENSION_NOT_FOUND',
+  EXTENSION_UNAVAILABLE: 'EXTENSION_UNAVAILABLE',
+  METHOD_NOT_FOUND: 'METHOD_NOT_FOUND',
+  CAPABILITY_DENIED: 'CAPABILITY_DENIED',
+  BAD_ARGUMENT: 'BAD_ARGUMENT',
+  // $panel.call and cross-panel events
+  CALL_CYCLE: 'CALL_CYCLE',
+  CALL_TOO_DEEP: 'CALL_TOO_DEEP',
+  FANOUT_LIMIT: 'FANOUT_LIMIT',
+  // nexus.http
+  HOST_NOT_ALLOWED: 'HOST_NOT_ALLOWED',
+  TIMEOUT: 'TIMEOUT',
+  NETWORK: 'NETWORK',
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
+  // nexus.storage
+  TOO_MANY_KEYS: 'TOO_MANY_KEYS',
+  VALUE_TOO_LARGE: 'VALUE_TOO_LARGE',
+  // nexus.sql
+  NO_SUCH_SOURCE: 'NO_SUCH_SOURCE',
+  STATEMENT_REFUSED: 'STATEMENT_REFUSED',
+  QUERY_FAILED: 'QUERY_FAILED',
+  QUERY_TIMEOUT: 'QUERY_TIMEOUT',
+  RESULT_TOO_LARGE: 'RESULT_TOO_LARGE',
+} as const
+export type ExtensionErrorCode = (typeof EXTENSION_ERROR_CODES)[keyof typeof EXTENSION_ERROR_CODES]
+
 const KNOWN: ReadonlySet<string> = new Set(Object.values(ERROR_CODES))
 
 /** Whether `code` is one this protocol version knows (an older or newer server may send others). */

@@ -1,5 +1,5 @@
 export type { Json, JsonObject } from './json.ts'
-export { JsonSchema, JsonObjectSchema } from './json.ts'
+export { FORBIDDEN_KEYS, JsonSchema, JsonObjectSchema } from './json.ts'
 export type { PatchOp } from './patch.ts'
 export { PatchOpSchema, PatchSchema } from './patch.ts'
 export type { ApplyResult } from './jsonPatch.ts'
@@ -29,8 +29,8 @@ export {
   ToolDeclSchema,
   ViewNodeSchema,
 } from './ast.ts'
-export type { ErrorBody, ErrorCode, KernelErrorBody } from './errors.ts'
-export { ERROR_CODES, ErrorBodySchema, ErrorResponseSchema, isErrorCode } from './errors.ts'
+export type { ErrorBody, ErrorCode, ExtensionErrorCode, KernelErrorBody } from './errors.ts'
+export { ERROR_CODES, EXTENSION_ERROR_CODES, ErrorBodySchema, ErrorResponseSchema, isErrorCode } from './errors.ts'
 export type {
   BindMessage,
   ClientMessage,
@@ -43,12 +43,14 @@ export type {
   TriggerMessage,
   LogEntry,
   ViewCommand,
+  EmittedEvent,
 } from './messages.ts'
 export {
   AckMessageSchema,
   BindMessageSchema,
   ChannelSchema,
   ClientMessageSchema,
+  EmittedEventSchema,
   ErrorMessageSchema,
   HelloMessageSchema,
   LogEntrySchema,
@@ -130,6 +132,7 @@ export {
   CauseResponseSchema,
   DiffQuerySchema,
   DiffResponseSchema,
+  FailureReplayResponseSchema,
   ReplayResponseSchema,
   StoredSpanSchema,
   TimelineEntrySchema,
@@ -183,6 +186,7 @@ export {
 } from './nog/schemas.ts'
 export {
   MAX_NOG_DEPTH,
+  MAX_NOG_GRAPH,
   NogAtQuerySchema,
   NogBaseVersionQuerySchema,
   NogDeletedResponseSchema,
@@ -192,6 +196,8 @@ export {
   NogEntityResponseSchema,
   NogEntityUpdatedResponseSchema,
   NogGraphAtResponseSchema,
+  NogGraphQuerySchema,
+  NogGraphResponseSchema,
   NogNeighboursQuerySchema,
   NogPatchesQuerySchema,
   NogPatchesResponseSchema,

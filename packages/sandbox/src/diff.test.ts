@@ -3,7 +3,7 @@ import type { Json, JsonObject } from '@nexus/protocol'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { diffJson } from './diff.ts'
-import { FORBIDDEN_KEYS } from './jsonShape.ts'
+import { FORBIDDEN_KEYS } from '@nexus/protocol'
 
 describe('diffJson', () => {
   test('scalars, keys and escaping', () => {

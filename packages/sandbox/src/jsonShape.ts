@@ -1,7 +1,5 @@
-import type { Json } from '@nexus/protocol'
+import { FORBIDDEN_KEYS, type Json } from '@nexus/protocol'
 
-/** Keys refused anywhere in guest output: downstream code must never meet them as own properties. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 /** Deepest nesting accepted from the guest; keeps the host's recursive diff far from its stack limit. */
 export const MAX_JSON_DEPTH = 256
 

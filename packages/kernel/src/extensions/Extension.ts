@@ -1,4 +1,4 @@
-import { netGranted, type Json } from '@nexus/protocol'
+import { netGranted, type ExtensionErrorCode, type Json } from '@nexus/protocol'
 
 /** What an extension declares about itself: shown to users, checked by the registry. */
 export interface ExtensionManifest {
@@ -37,7 +37,7 @@ export interface Extension {
 export class ExtensionError extends Error {
   override readonly name = 'ExtensionError'
   constructor(
-    readonly code: string,
+    readonly code: ExtensionErrorCode,
     message: string,
   ) {
     super(message)

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { JsonObject } from '@nexus/protocol'
+import type { ExtensionErrorCode, JsonObject } from '@nexus/protocol'
 import { ExtensionError } from './Extension.ts'
 import { outsideReach, refused, type VdbeOp } from './sqlGuard.ts'
 
@@ -14,7 +14,7 @@ export interface StatementRequest {
 /** Its answer: the rows kept and how many there were, or a coded failure. */
 export type StatementReply =
   | { id: number; ok: true; rows: JsonObject[]; rowCount: number }
-  | { id: number; ok: false; code: string; message: string }
+  | { id: number; ok: false; code: ExtensionErrorCode; message: string }
 
 /** The most result data one statement may hand back; past it the call fails rather than ship it. */
 export const MAX_RESULT_BYTES = 8 * 1024 * 1024

@@ -3,13 +3,10 @@ import { propertyHints } from './propertyHints.ts'
 import type { PropertyHint } from './PropertyIndex.ts'
 import type { NogEntity } from './types.ts'
 
-/**
- * The NOG subscription filter: `{"$and":[{"category":{"eq":"concept"}},{"tags":{"in":["x"]}}]}`.
- * A node is `{"$and": [...]}`, `{"$or": [...]}`, or `{field: {op: value, ...}, ...}` (all must hold).
- * Operators: eq ne gt gte lt lte in. On `tags`, eq/ne/in test membership; `properties.<key>` takes any
- * operator and compares like-typed values only.
- */
-export type NogFilter = { $and: NogFilter[] } | { $or: NogFilter[] } | Record<string, Record<string, Json>>
+// The filter's shape (`NogFilter`) is protocol's: `{"$and":[{"category":{"eq":"concept"}},{"tags":{"in":["x"]}}]}`.
+// A node is `{"$and": [...]}`, `{"$or": [...]}`, or `{field: {op: value, ...}, ...}` (all must hold).
+// Operators: eq ne gt gte lt lte in. On `tags`, eq/ne/in test membership; `properties.<key>` takes any
+// operator and compares like-typed values only.
 
 /**
  * A compiled filter. `category` is set when every match must have that category (a top-level

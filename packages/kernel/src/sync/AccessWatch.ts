@@ -1,4 +1,4 @@
-import type { ErrorBody } from '@nexus/protocol'
+import type { KernelErrorBody } from '@nexus/protocol'
 import type { AccessChange, AccountService, Principal } from '../accounts/AccountService.ts'
 import { KernelError, unlessNotFound } from '../errors.ts'
 import type { PanelService } from '../panels/PanelService.ts'
@@ -17,7 +17,7 @@ export interface SubscriptionHost {
   resume(client: Client, channels: string[]): Promise<void>
   /** Forgets the subscription. */
   leave(client: Client, channel: string): void
-  fail(client: Client, error: ErrorBody): void
+  fail(client: Client, error: KernelErrorBody): void
 }
 
 /**

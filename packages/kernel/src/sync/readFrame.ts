@@ -4,7 +4,7 @@ import {
   MAX_MESSAGE_BYTES,
   jsonTextDepthProblem,
   valueShapeProblem,
-  type ErrorBody,
+  type KernelErrorBody,
 } from '@nexus/protocol'
 
 /** MessagePack: no string, binary, array or map larger than a frame could honestly carry; no extensions. */
@@ -16,7 +16,7 @@ const MSGPACK_LIMITS = {
   maxExtLength: 0,
 }
 
-export type ReadFrame = { ok: true; value: unknown } | { ok: false; error: ErrorBody; reqId?: string }
+export type ReadFrame = { ok: true; value: unknown } | { ok: false; error: KernelErrorBody; reqId?: string }
 
 /**
  * A frame from outside, made safe for a schema parse (which recurses per level and would overflow the stack

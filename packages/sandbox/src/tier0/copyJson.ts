@@ -1,4 +1,4 @@
-import { FORBIDDEN_KEYS } from '../jsonShape.ts'
+import { FORBIDDEN_KEYS } from '@nexus/protocol'
 import { BAIL } from './evaluateTier0.ts'
 
 /** Deepest input tier 0 copies; at 64 KiB of stack QuickJS deep-freezes `$args` ~200 levels deep (measured). */

@@ -1,3 +1,4 @@
+import { FORBIDDEN_KEYS } from '../../json.ts'
 import { binaryOperator, unaryOperator, type BinaryCode } from '../operators.ts'
 import type { BinaryOp, Expr, Root, Stmt, Target, Tier0Program } from './ast.ts'
 import { MAX_TIER0_CODE, TokenKind, scanTier0 } from './scan.ts'
@@ -19,7 +20,6 @@ const CONSTANTS: ReadonlyMap<string, boolean | null | undefined | number> = new 
   ['Infinity', Infinity],
 ])
 /** Keys no output may hold (as the sandbox's jsonShape.ts refuses them): a handler naming one is not tier 0. */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 const ASSIGN_OPS: ReadonlyMap<string, '=' | '+' | '-' | '*' | '/' | '%'> = new Map([
   ['=', '='],
   ['+=', '+'],

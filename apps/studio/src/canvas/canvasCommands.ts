@@ -1,0 +1,82 @@
+import {
+  deleteSelection,
+  duplicateSelection,
+  resetZoom,
+  undoDeletion,
+  zoomIn,
+  zoomOut,
+  zoomToFit,
+} from './canvasActions.ts'
+import { select, setMode, useCanvas } from './canvasStore.ts'
+import { openNewPanel } from './NewPanelDialog.tsx'
+
+/** The shape of the shell's palette command (`shell/commands.ts` `Command`), so the list registers as is. */
+export interface CanvasCommand {
+  id: string
+  title: string
+  group: string
+  shortcut?: string[]
+  keywords?: string
+  disabled?: string
+  run(): void
+}
+
+/**
+ * The canvas's commands for the palette, for the current selection and role: `panel.new` overrides the
+ * shell's default while the canvas is shown.
+ */
+export function canvasCommands(canEdit: boolean): CanvasCommand[] {
+  const { selected, deletion } = useCanvas.getState()
+  const none = selected.size === 0 ? 'Select a card first' : undefined
+  const viewer = canEdit ? undefined : 'Viewers cannot change the canvas'
+  const one = selected.size === 1 ? [...selected][0] : undefined
+  return [
+    { id: 'panel.new', title: 'New panel', group: 'Canvas', disabled: viewer, run: openNewPanel },
+    { id: 'canvas.fit', title: 'Zoom to fit', group: 'Canvas', shortcut: ['Shift', '1'], run: () => zoomToFit() },
+    { id: 'canvas.zoom-in', title: 'Zoom in', group: 'Canvas', shortcut: ['+'], run: zoomIn },
+    { id: 'canvas.zoom-out', title: 'Zoom out', group: 'Canvas', shortcut: ['−'], run: zoomOut },
+    { id: 'canvas.zoom-reset', title: 'Zoom to 100%', group: 'Canvas', shortcut: ['0'], run: resetZoom },
+    {
+      id: 'canvas.select-all',
+      title: 'Select all cards',
+      group: 'Canvas',
+      shortcut: ['Ctrl', 'A'],
+      run: () => select(useCanvas.getState().order),
+    },
+    {
+      id: 'canvas.duplicate',
+      title: 'Duplicate selected panels',
+      group: 'Canvas',
+      shortcut: ['Ctrl', 'D'],
+      keywords: 'copy clone',
+      disabled: viewer ?? none,
+      run: () => void duplicateSelection(),
+    },
+    {
+      id: 'canvas.delete',
+      title: 'Delete selected panels',
+      group: 'Canvas',
+      shortcut: ['Del'],
+      keywords: 'trash remove',
+      disabled: viewer ?? none,
+      run: () => void deleteSelection(),
+    },
+    {
+      id: 'canvas.undo-delete',
+      title: 'Undo delete',
+      group: 'Canvas',
+      shortcut: ['Ctrl', 'Z'],
+      keywords: 'restore trash',
+      disabled: deletion ? undefined : 'Nothing deleted',
+      run: () => void undoDeletion(),
+    },
+    {
+      id: 'canvas.fullscreen',
+      title: 'Fullscreen the selected card',
+      group: 'Canvas',
+      shortcut: ['F'],
+      disabled: one ? undefined : 'Select one card',
+      run: () => one && setMode(one, 'fullscreen'),
+    },
+  ]
+}

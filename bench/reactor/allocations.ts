@@ -16,7 +16,9 @@ interface ProfileNode {
   children: ProfileNode[]
 }
 
-const reactor = (await import('../../packages/reactor/src/index.ts')) as {
+const reactor = (await import(
+  process.env.ROOT ? `${process.env.ROOT}/packages/reactor/src/index.ts` : '../../packages/reactor/src/index.ts'
+)) as {
   compileNxml(src: string): unknown
   clearNxmlCaches(): void
 }

@@ -5,13 +5,20 @@
  * the bench's wall clock, and the ratios show how far the goals (≥ 2×, ≥ 0.5×) are.
  *
  *   npx tsx --conditions=@nexus/source bench/reactor/peerPass.ts
+ *
+ * `ROOT=/tmp/old` times another tree's reactor (as coldPass.ts does), for A/B runs in alternating processes.
  */
 import { XMLParser } from 'fast-xml-parser'
 import { SaxesParser } from 'saxes'
-import { clearNxmlCaches, compileNxml } from '@nexus/reactor'
+import { pathToFileURL } from 'node:url'
 import { median } from '../lib.ts'
 import { distinctCorpus } from './corpus.ts'
 
+const root = pathToFileURL(`${process.env.ROOT ?? '.'}/`)
+const { clearNxmlCaches, compileNxml } = (await import(new URL('packages/reactor/src/index.ts', root).href)) as {
+  compileNxml(src: string): unknown
+  clearNxmlCaches(): void
+}
 const panels = distinctCorpus(2 * 1024 * 1024)
 const fxp = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', preserveOrder: true })
 const ours = (src: string): unknown => {

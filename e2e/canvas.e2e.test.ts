@@ -84,15 +84,17 @@ async function drag(
   from: Locator,
   dx: number,
   dy: number,
-  at: 'centre' | 'corner' = 'centre',
+  /** Runs at the end of the drag, before the button is released. */
+  held?: () => Promise<void>,
 ): Promise<void> {
   const box = (await from.boundingBox())!
-  const x = at === 'centre' ? box.x + box.width / 2 : box.x + box.width - 4
-  const y = at === 'centre' ? box.y + box.height / 2 : box.y + box.height - 4
+  const x = box.x + box.width / 2
+  const y = box.y + box.height / 2
   await page.mouse.move(x, y)
   await page.mouse.down()
   await page.mouse.move(x + dx / 2, y + dy / 2, { steps: 5 })
   await page.mouse.move(x + dx, y + dy, { steps: 5 })
+  await held?.()
   await page.mouse.up()
 }
 
@@ -181,6 +183,16 @@ describe('the canvas', () => {
       card(page, 'Alpha').locator('.canvas-card__bar .canvas-card__version'),
       2 * CELL + 20,
       5 * CELL - 15,
+      async () => {
+        // Mid-drag: the card follows the pointer and a dashed outline shows the cell it will snap to.
+        const ghost = canvas(page).locator('.canvas__ghost')
+        await ghost.waitFor()
+        await expect.poll(() => cardOrigin(ghost)).toEqual({ x: (alpha.x + 2) * CELL, y: (alpha.y + 5) * CELL })
+        await expect
+          .poll(() => cardOrigin(card(page, 'Alpha')))
+          .toEqual({ x: alpha.x * CELL + 2 * CELL + 20, y: alpha.y * CELL + 5 * CELL - 15 })
+        await page.screenshot({ path: join(RESULTS, 'canvas-dragging.png') })
+      },
     )
     const movedAlpha = { ...alpha, x: alpha.x + 2, y: alpha.y + 5 }
     await waitForLayout(page, ids.Alpha!, movedAlpha)
@@ -303,7 +315,10 @@ describe('the canvas', () => {
     await page.keyboard.press('Escape')
     await page.waitForFunction(() => !document.querySelector('.canvas-card--fullscreen'))
     expect((await card(page, 'Gamma').boundingBox())!.width).toBeLessThan(view.width / 2)
-    // Enter on a card opens its panel page.
+    // Tab from the canvas reaches the cards in order; Enter on a card opens its panel page.
+    await canvas(page).focus()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Alpha')
     await card(page, 'Gamma').focus()
     await page.keyboard.press('Enter')
     await page.waitForURL(/#\/panels\//)

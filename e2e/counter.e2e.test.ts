@@ -86,15 +86,22 @@ describe('the counter panel, live in two browsers', () => {
     }
     await waitForMetric(b, '3')
     expect(await b.getByText('Double: 6').count()).toBe(1)
-    // TriLog's history beside the panel: the three runs, their baseline, and the state at a moment.
-    await a.waitForFunction(() => document.querySelectorAll('.timeline li').length >= 3, undefined, { timeout: 20_000 })
-    await a.locator('.baselines td', { hasText: 'increment' }).waitFor()
-    // Each moment reads as a time of day to the millisecond (it once showed the milliseconds alone: "487").
-    expect(await a.locator('.timeline li button').first().textContent()).toMatch(/^\d{2}:\d{2}:\d{2}[.,]\d{3}$/)
-    await a.locator('.timeline li button').nth(1).click() // the second newest: after the second click
-    await a.locator('.state-at pre').waitFor()
-    expect(JSON.parse((await a.locator('.state-at pre').textContent()) ?? '{}')).toEqual({ count: 2 })
+    // TriLog's history beside the panel: the three runs on the timeline, and the panel as it was at one.
+    await a.waitForFunction(() => document.querySelectorAll('.tt-marker[data-kind="change"]').length >= 3, undefined, {
+      timeout: 20_000,
+    })
+    // Each moment reads as a time of day (it once showed the milliseconds alone: "487").
+    expect(await a.locator('.tt-ticks time').first().textContent()).toMatch(/^\d{2}:\d{2}:\d{2}$/)
+    await a.getByRole('slider', { name: 'Timeline' }).focus()
+    await a.keyboard.press('End')
+    await a.keyboard.press('ArrowLeft')
+    await a.keyboard.press('ArrowLeft') // the second newest: after the second click
+    await a.waitForFunction(
+      () => document.querySelector('.tt-past [data-nx="Metric"] .nx-metric__value')?.textContent?.trim() === '2',
+    )
     await a.screenshot({ path: join(RESULTS, 'counter-history.png') })
+    await a.keyboard.press('End') // back to live: the past rendering goes
+    await a.locator('.tt-past').waitFor({ state: 'detached' })
     await a.screenshot({ path: join(RESULTS, 'counter-page-a.png') })
     await b.screenshot({ path: join(RESULTS, 'counter-page-b.png') })
 

@@ -112,8 +112,8 @@ describe('a bound input, written through the kernel', () => {
     )
     await b.getByText('Greetings: 1').waitFor() // the run's change reached the other page…
     expect(await b.getByRole('list', { name: 'Handler log' }).count()).toBe(0) // …and nothing of its log
-    // The writes are in the panel's history beside it, as changes of `$bind`.
-    await a.locator('.timeline li', { hasText: '$bind: replace /draft' }).first().waitFor({ timeout: 20_000 })
+    // The writes are in the panel's history beside it, as changes of `$bind` (a "bound input" on the timeline).
+    await a.locator('.tt-marker[data-kind="change"][title$=", bound input"]').first().waitFor({ timeout: 20_000 })
     await a.screenshot({ path: join(RESULTS, 'bind-page-a.png'), fullPage: true })
     await b.screenshot({ path: join(RESULTS, 'bind-page-b.png'), fullPage: true })
     // The login page asks who is logged in before anyone is: those 401s are expected.

@@ -1,9 +1,11 @@
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { logout } from './api.ts'
 import { CanvasPage } from './canvas/CanvasPage.tsx'
 import { AuthPage } from './pages/AuthPage.tsx'
 import { PanelPage } from './pages/PanelPage.tsx'
 import { useStudio } from './store.ts'
+
+const GraphPage = lazy(() => import('./graph/GraphPage.tsx'))
 
 export function App() {
   const auth = useStudio((s) => s.auth)
@@ -28,6 +30,12 @@ function Workspace() {
   useEffect(() => {
     useStudio.getState().connect()
   }, [])
+  if (route.page === 'graph')
+    return (
+      <Suspense fallback={<p className="muted">Loading the graph…</p>}>
+        <GraphPage />
+      </Suspense>
+    )
   return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <CanvasPage />
 }
 
@@ -67,6 +75,7 @@ function Header() {
               ))}
             </select>
           )}
+          <a href="#/graph">Graph</a>
           <span className={`status status-${status}`} role="status" aria-label={`connection ${status}`}>
             {status === 'open' ? 'live' : status === 'connecting' ? 'connecting…' : 'offline, retrying…'}
           </span>

@@ -3,7 +3,7 @@ import { ApiError, authStatus, listPanels, me, type PanelSummary, type User, typ
 import { Connection, defaultSocketUrl, type ConnectionStatus } from './sync/Connection.ts'
 
 export interface Route {
-  page: 'workspace' | 'panel'
+  page: 'workspace' | 'panel' | 'graph'
   panelId?: string
 }
 
@@ -33,6 +33,7 @@ interface StudioState {
 }
 
 export function routeFromHash(hash: string): Route {
+  if (/^#\/graph\/?$/.test(hash)) return { page: 'graph' }
   const match = /^#\/panels\/([A-Za-z0-9_-]+)/.exec(hash)
   return match ? { page: 'panel', panelId: match[1] } : { page: 'workspace' }
 }
@@ -75,7 +76,8 @@ export const useStudio = create<StudioState>((set, get) => ({
     set({ workspaceId })
   },
   navigate(route) {
-    window.location.hash = route.page === 'panel' ? `#/panels/${route.panelId}` : '#/'
+    window.location.hash =
+      route.page === 'panel' ? `#/panels/${route.panelId}` : route.page === 'graph' ? '#/graph' : '#/'
     set({ route })
   },
   async refreshPanels() {

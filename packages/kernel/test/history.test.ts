@@ -124,6 +124,52 @@ describe('time travel over TriLog', () => {
     )
   })
 
+  it("re-runs a failed run as a dry run: the same failure, then the fixed handler's operations", async () => {
+    const FUSE = `<NexusPanel title="Fuse" version="1.0.0">
+  <Data><State name="n" type="number" default="5" /></Data>
+  <Logic>
+    <Tool name="blow">
+      <Arg name="by" type="number" />
+      <Capabilities><Capability type="state:write" scope="n" /></Capabilities>
+      <Handler>if ($state.n > 0) throw new Error('fuse lit at ' + $state.n)
+$state.n += $args.by</Handler>
+    </Tool>
+  </Logic>
+  <View><Text content="{$state.n}" /></View>
+</NexusPanel>`
+    const fuse = (await api(kernel, 'POST', '/api/panels', { nxml: FUSE })).body.id
+    clock.now += 1000
+    const failedAt = clock.now
+    expect((await api(kernel, 'POST', `/api/panels/${fuse}/trigger`, { tool: 'blow', args: { by: 2 } })).status).toBe(
+      422,
+    )
+    const { entries } = (await api(kernel, 'GET', `/api/panels/${fuse}/timeline`)).body
+    const failure = entries.find((e: { kind: string }) => e.kind === 'trigger_failed')
+    expect(failure.ts).toBe(failedAt)
+    const path = `/api/panels/${fuse}/failures/${failure.ts}/${failure.seq}/replay`
+    const again = await api(kernel, 'POST', path, {})
+    expect(again.body).toEqual({
+      ts: failedAt,
+      seq: failure.seq,
+      tool: 'blow',
+      recorded: { code: 'HANDLER_ERROR', message: expect.stringContaining('fuse lit at 5') },
+      reproduced: true,
+      replayed: null,
+      error: { code: 'HANDLER_ERROR', message: expect.stringContaining('fuse lit at 5') },
+    })
+    // Fixed: the same run from the same state and arguments now gives operations; nothing is applied.
+    const nxml = (await api(kernel, 'GET', `/api/panels/${fuse}`)).body.nxml as string
+    await api(kernel, 'PUT', `/api/panels/${fuse}/nxml`, { nxml: nxml.replace('$state.n > 0', '$state.n > 10') })
+    const fixed = await api(kernel, 'POST', path, {})
+    expect(fixed.body).toMatchObject({ reproduced: false, replayed: [{ op: 'replace', path: '/n', value: 7 }] })
+    expect(fixed.body.error).toBeUndefined()
+    expect((await api(kernel, 'GET', `/api/panels/${fuse}`)).body.state).toEqual({ n: 5 })
+    expect(
+      (await api(kernel, 'POST', `/api/panels/${fuse}/failures/${failure.ts}/${failure.seq + 1}/replay`, {})).status,
+    ).toBe(404)
+    expect((await api(kernel, 'POST', `/api/panels/${fuse}/failures/soon/0/replay`, {})).status).toBe(400)
+  })
+
   it('computes per-tool baselines for anomaly flags', async () => {
     // Spans carry real time (OTel measures durations), so the window ends now.
     const { body } = await api(kernel, 'GET', `/api/panels/${id}/anomalies?from=0&to=${Date.now() + 60_000}`)

@@ -41,6 +41,24 @@ describe('the object graph in the running kernel', () => {
     expect(trashed.body.entities).toEqual([])
   })
 
+  it('answers the whole graph with the relationships among what it sends', async () => {
+    const all = await api(kernel, 'GET', `/api/workspaces/${ws}/nog/graph`)
+    const summary = await api(kernel, 'GET', `/api/workspaces/${ws}/nog`)
+    expect(all.body.version).toBe(summary.body.version)
+    expect([all.body.entities.length, all.body.relationships.length, all.body.truncated]).toEqual([
+      summary.body.entities,
+      summary.body.relationships,
+      false,
+    ])
+    const cut = await api(kernel, 'GET', `/api/workspaces/${ws}/nog/graph?limit=1`)
+    expect(cut.body.entities).toHaveLength(1)
+    expect(cut.body.truncated).toBe(true)
+    const held = new Set(cut.body.entities.map((e: { id: string }) => e.id))
+    for (const r of cut.body.relationships as { fromId: string; toId: string }[]) {
+      expect([held.has(r.fromId), held.has(r.toId)]).toEqual([true, true])
+    }
+  })
+
   it('streams filtered graph changes over the WebSocket', async () => {
     const c = await TestClient.connect(kernel)
     const filter = { $and: [{ category: { eq: 'concept' } }, { tags: { in: ['ideas'] } }] }

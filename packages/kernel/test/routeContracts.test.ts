@@ -304,6 +304,26 @@ const CASES: Case[] = [
     fails: { status: 400, code: 'BAD_REQUEST', call: (c) => ({ method: 'POST', path: `${P(c)}/changes/zero/replay` }) },
   },
   {
+    route: 'POST /api/panels/:id/failures/:ts/:seq/replay',
+    ok: {
+      status: 200,
+      // A panel of its own whose one tool throws: its failed run is on the timeline to be re-run.
+      call: async (c) => {
+        const nxml =
+          '<NexusPanel title="Fuse"><Logic><Tool name="blow"><Handler>throw new Error("lit")</Handler></Tool></Logic><View /></NexusPanel>'
+        const fuse = (await api(kernel, 'POST', '/api/panels', { nxml, workspaceId: c.ws }, c.owner)).body.id as string
+        await api(kernel, 'POST', `/api/panels/${fuse}/trigger`, { tool: 'blow' }, c.owner)
+        const { entries } = (await api(kernel, 'GET', `/api/panels/${fuse}/timeline`, undefined, c.owner)).body
+        const failed = (entries as { kind: string; ts: number; seq: number }[]).find(
+          (e) => e.kind === 'trigger_failed',
+        )!
+        return { method: 'POST', path: `/api/panels/${fuse}/failures/${failed.ts}/${failed.seq}/replay` }
+      },
+      then: (b) => expect(b).toMatchObject({ tool: 'blow', reproduced: true, replayed: null }),
+    },
+    fails: { status: 404, code: 'NOT_FOUND', call: (c) => ({ method: 'POST', path: `${P(c)}/failures/1/0/replay` }) },
+  },
+  {
     route: 'GET /api/traces/:traceId',
     ok: { status: 200, call: (c) => ({ method: 'GET', path: `/api/traces/${c.traceId}` }) },
     fails: { status: 400, code: 'BAD_REQUEST', call: () => ({ method: 'GET', path: '/api/traces/not-hex' }) },
@@ -468,6 +488,11 @@ const CASES: Case[] = [
     route: 'GET /api/workspaces/:id/nog/at',
     ok: { status: 200, call: (c) => ({ method: 'GET', path: `${NOG(c)}/at?t=${c.clock.now}` }) },
     fails: { status: 400, code: 'BAD_REQUEST', call: (c) => ({ method: 'GET', path: `${NOG(c)}/at` }) },
+  },
+  {
+    route: 'GET /api/workspaces/:id/nog/graph',
+    ok: { status: 200, call: (c) => ({ method: 'GET', path: `${NOG(c)}/graph?limit=2` }) },
+    fails: { status: 400, code: 'BAD_REQUEST', call: (c) => ({ method: 'GET', path: `${NOG(c)}/graph?limit=0` }) },
   },
   {
     route: 'POST /api/workspaces/:id/nog/patches',

@@ -128,3 +128,15 @@ export const ReplayResponseSchema = z.object({
   replayed: PatchSchema.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 })
+/** `POST /api/panels/:id/failures/:ts/:seq/replay`: a failed run re-run as a dry run. */
+export const FailureReplayResponseSchema = z.object({
+  ts: Time,
+  seq: z.number().int(),
+  tool: z.string(),
+  recorded: z.object({ code: z.string(), message: z.string() }),
+  /** Whether the re-run failed again with the recorded error code. */
+  reproduced: z.boolean(),
+  /** The operations the re-run produced when it did not fail (nothing is applied). */
+  replayed: PatchSchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+})

@@ -130,6 +130,7 @@ export {
   CauseResponseSchema,
   DiffQuerySchema,
   DiffResponseSchema,
+  FailureReplayResponseSchema,
   ReplayResponseSchema,
   StoredSpanSchema,
   TimelineEntrySchema,
@@ -183,6 +184,7 @@ export {
 } from './nog/schemas.ts'
 export {
   MAX_NOG_DEPTH,
+  MAX_NOG_GRAPH,
   NogAtQuerySchema,
   NogBaseVersionQuerySchema,
   NogDeletedResponseSchema,
@@ -192,6 +194,8 @@ export {
   NogEntityResponseSchema,
   NogEntityUpdatedResponseSchema,
   NogGraphAtResponseSchema,
+  NogGraphQuerySchema,
+  NogGraphResponseSchema,
   NogNeighboursQuerySchema,
   NogPatchesQuerySchema,
   NogPatchesResponseSchema,

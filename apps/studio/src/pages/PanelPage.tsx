@@ -1,8 +1,8 @@
 import { useRef, useState } from 'react'
 import { TriggerAckResultSchema, type ErrorBody, type Json, type JsonObject, type LogEntry } from '@nexus/protocol'
 import { PanelView } from '@nexus/reactor'
-import { HistoryPanel } from '../components/HistoryPanel.tsx'
 import { EditNxmlBox } from '../editor/EditNxmlBox.tsx'
+import { LazyTimeTravel } from '../timeline/LazyTimeTravel.tsx'
 import { LogDrawer, appendLog, type LogLine } from '../components/LogDrawer.tsx'
 import { applyViewCommands } from '../components/viewCommands.ts'
 import { useStudio } from '../store.ts'
@@ -12,10 +12,13 @@ import { usePanelSync } from '../sync/usePanelSync.ts'
 /**
  * One live panel, kept in step by `usePanelSync` (snapshot, patches, bind queue, reconnect resume). A
  * trigger's `$log` lines go to the log drawer and its `$view` commands are applied to this page's view.
+ * Beside it, time travel (its own chunk): the timeline, and the panel as it was at a past moment.
  */
 export function PanelPage({ panelId }: { panelId: string }) {
   const { live, version, error, notice, setNotice, binds } = usePanelSync(panelId)
   const [log, setLog] = useState<LogLine[]>([])
+  // A failed trigger changes no version but adds a failure to the timeline.
+  const [failures, setFailures] = useState(0)
   const view = useRef<HTMLDivElement>(null)
 
   function trigger(tool: string, args: Json[] | JsonObject) {
@@ -36,6 +39,7 @@ export function PanelPage({ panelId }: { panelId: string }) {
       },
       (e: ErrorBody) => {
         setNotice(`${e.code}: ${e.message}`)
+        setFailures((n) => n + 1)
         const details = TriggerAckResultSchema.pick({ logs: true }).safeParse(e.details)
         if (details.success) logged(details.data.logs)
       },
@@ -73,7 +77,7 @@ export function PanelPage({ panelId }: { panelId: string }) {
         <LogDrawer lines={log} onClear={() => setLog([])} />
         <EditNxmlBox panelId={panelId} />
       </article>
-      <HistoryPanel panelId={panelId} version={version} />
+      <LazyTimeTravel panelId={panelId} ast={live.ast} revision={`${version ?? 0}:${failures}`} />
     </div>
   )
 }

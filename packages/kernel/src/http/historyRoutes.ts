@@ -22,10 +22,11 @@ import type { AccountService } from '../accounts/AccountService.ts'
 import { KernelError, unlessNotFound } from '../errors.ts'
 import type { PanelService } from '../panels/PanelService.ts'
 import { replayChange } from '../panels/replayChange.ts'
+import { replayFailure } from '../panels/replayFailure.ts'
 import { requirePrincipal } from './auth.ts'
 import { parseQuery } from './parseQuery.ts'
 
-/** Time travel over TriLog: timeline, diff, who changed a path, the cause of a change, traces, anomalies, replay. */
+/** Time travel over TriLog: timeline, diff, who changed a path, the cause of a change, traces, anomalies, replay (of a change or a failed run). */
 export function historyRoutes(
   panels: PanelService,
   accounts: AccountService,
@@ -87,6 +88,16 @@ export function historyRoutes(
     if (!Number.isSafeInteger(version) || version < 1)
       throw new KernelError('BAD_REQUEST', 'version must be a positive integer', 400)
     res.json(await replayChange(store, sandbox, panel.id, panel.ast, version))
+  })
+
+  // A failed run, re-run as a dry run: does it still fail the same way?
+  router.post('/panels/:id/failures/:ts/:seq/replay', async (req, res) => {
+    const panel = await panelFor(req, 'editor')
+    const [ts, seq] = [Number(req.params.ts), Number(req.params.seq)]
+    if (!Number.isSafeInteger(ts) || ts < 0 || !Number.isSafeInteger(seq) || seq < 0)
+      throw new KernelError('BAD_REQUEST', 'ts and seq must be non-negative integers', 400)
+    await telemetry.flush() // a failure is a buffered event
+    res.json(await replayFailure(store, sandbox, panel.id, panel.ast, ts, seq))
   })
 
   router.get('/traces/:traceId', async (req, res) => {

@@ -6,6 +6,7 @@ import {
   NogAtQuerySchema,
   NogBaseVersionQuerySchema,
   NogEntitiesQuerySchema,
+  NogGraphQuerySchema,
   NogNeighboursQuerySchema,
   NogPatchesQuerySchema,
   NogPathQuerySchema,
@@ -54,6 +55,15 @@ export function nogRoutes(nog: NogService, accounts: AccountService, history: Tr
   router.get(`${base}/at`, async (req, res) => {
     const { workspaceId } = await allowed(req, 'viewer')
     res.json(await graphAt(history, workspaceId, parseQuery(NogAtQuerySchema, req).t))
+  })
+
+  // The whole graph at once, for the studio's graph view; read in one tick, so it is the graph at `version`.
+  router.get(`${base}/graph`, async (req, res) => {
+    const { workspaceId } = await allowed(req, 'viewer')
+    const { limit } = parseQuery(NogGraphQuerySchema, req)
+    const index = await nog.index(workspaceId)
+    const ids = new Set([...index.entities.keys()].slice(0, limit))
+    res.json({ version: index.version, truncated: index.entities.size > ids.size, ...index.induced(ids) })
   })
 
   router.get(`${base}/entities`, async (req, res) => {

@@ -33,6 +33,11 @@ export const NogNeighboursQuerySchema = z.object({
 })
 export const NogPathQuerySchema = z.object({ from: z.string().min(1), to: z.string().min(1) })
 export const NogAtQuerySchema = z.object({ t: z.coerce.number().int().min(0) })
+/** Most entities one `GET …/nog/graph` answers. */
+export const MAX_NOG_GRAPH = 10_000
+export const NogGraphQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_NOG_GRAPH).default(MAX_NOG_GRAPH),
+})
 export const NogBaseVersionQuerySchema = z.object({ baseVersion: z.coerce.number().int().min(0).optional() })
 export const NogPatchesQuerySchema = z.object({
   status: z.enum(PATCH_STATUSES).optional(),
@@ -49,6 +54,11 @@ export const NogSummaryResponseSchema = z.object({
 })
 /** `GET …/nog/at?t=`: the graph as it was at `t`, and its version then. */
 export const NogGraphAtResponseSchema = NogGraphSchema.extend({ version: Version })
+/**
+ * `GET …/nog/graph`: the whole current graph (up to `limit` entities, with every relationship between two of
+ * them) and its version; `truncated` when the workspace holds more entities than were sent.
+ */
+export const NogGraphResponseSchema = NogGraphSchema.extend({ version: Version, truncated: z.boolean() })
 export const NogEntitiesResponseSchema = z.object({ version: Version, entities: z.array(NogEntitySchema) })
 export const NogEntityCreatedResponseSchema = z.object({ entity: NogEntitySchema, version: Version })
 export const NogEntityResponseSchema = z.object({

@@ -22,12 +22,12 @@ export type Binding =
   | { kind: 'expr'; part: BindingPart }
   | { kind: 'template'; parts: (string | BindingPart)[] }
 
-const cache = new Map<string, ExprResult<Binding>>()
+let cache = new Map<string, ExprResult<Binding>>()
 const CACHE_LIMIT = 5000
 
 /** Forgets every parsed binding (see `clearNxmlCaches`). */
 export function clearBindingCache(): void {
-  cache.clear()
+  cache = new Map() // a new map, not `clear()`: see `util/textCache.ts`
 }
 
 /**

@@ -14,12 +14,12 @@ class ExprSyntaxError extends Error {
   }
 }
 
-const cache = new Map<string, ExprResult<Expr>>()
+let cache = new Map<string, ExprResult<Expr>>()
 const CACHE_LIMIT = 5000
 
 /** Forgets every parsed expression (see `clearNxmlCaches`). */
 export function clearExpressionCache(): void {
-  cache.clear()
+  cache = new Map() // a new map, not `clear()`: see `util/textCache.ts`
 }
 
 /**

@@ -13,7 +13,7 @@ const ANALYSES = new TextCache<HandlerAnalysis>(ANALYSIS_CACHE_LIMIT)
 /** Forgets every handler analysis and `$scope` scan (see `clearNxmlCaches`). */
 export function clearHandlerCaches(): void {
   ANALYSES.clear()
-  SCOPE_USES.clear()
+  SCOPE_USES = new Map() // a new map, not `clear()`: see `util/textCache.ts`
 }
 
 /**
@@ -28,7 +28,7 @@ export function analyzeHandler(code: string): HandlerAnalysis {
   return analysis
 }
 
-const SCOPE_USES = new Map<string, readonly NamedUse[]>()
+let SCOPE_USES = new Map<string, readonly NamedUse[]>()
 const MAY_BLANK = /["'`/]/
 
 /** `$scope.name` reads in an expression's source (strings and comments ignored), cached by text. */

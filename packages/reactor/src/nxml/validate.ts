@@ -168,12 +168,12 @@ function checkComputeds(ctx: ValidateContext): void {
 }
 
 /** The paths each computed's text reads, read without an expression tree (see `expressionPaths`). */
-const COMPUTED_PATHS = new Map<string, StatePath[]>()
+let COMPUTED_PATHS = new Map<string, StatePath[]>()
 const COMPUTED_PATHS_LIMIT = 5000
 
 /** Forgets the paths of every computed (see `clearNxmlCaches`). */
 export function clearComputedPaths(): void {
-  COMPUTED_PATHS.clear()
+  COMPUTED_PATHS = new Map() // a new map, not `clear()`: see `util/textCache.ts`
 }
 
 /** The paths a computed's `value` reads; `undefined` when it does not parse. */

@@ -273,14 +273,15 @@ interface ExpressionFacts {
  * for its exact error, and components parse their bindings when they first render. Keyed by the text, not
  * by a parsed object: a `WeakMap` entry per expression cost an ephemeron on every cold compile.
  */
-const BINDING_FACTS = new Map<string, BindingFacts>()
-const EXPRESSION_FACTS = new Map<string, ExpressionFacts>()
+let BINDING_FACTS = new Map<string, BindingFacts>()
+let EXPRESSION_FACTS = new Map<string, ExpressionFacts>()
 const FACTS_LIMIT = 5000
 
 /** Forgets the facts of every binding and expression attribute (see `clearNxmlCaches`). */
 export function clearViewFacts(): void {
-  BINDING_FACTS.clear()
-  EXPRESSION_FACTS.clear()
+  // New maps, not `clear()`: see `util/textCache.ts`.
+  BINDING_FACTS = new Map()
+  EXPRESSION_FACTS = new Map()
 }
 
 /** The facts of a value containing `{`; `undefined` when it does not parse. */

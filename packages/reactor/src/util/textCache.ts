@@ -6,7 +6,7 @@
  * fingerprint cost a few comparisons per lookup.
  */
 export class TextCache<V> {
-  private readonly buckets = new Map<number, { text: string; value: V }[]>()
+  private buckets = new Map<number, { text: string; value: V }[]>()
   private size = 0
 
   constructor(private readonly limit: number) {}
@@ -32,8 +32,13 @@ export class TextCache<V> {
     this.size++
   }
 
+  /**
+   * A new map rather than `Map.clear()`: V8 links a cleared (or outgrown) table to its successor, so a dead
+   * table already promoted to the old generation keeps every later table and all their entries alive through
+   * each scavenge (they are promoted in turn); emptied once per panel, that was ~2.3 MB promoted per scavenge.
+   */
   clear(): void {
-    this.buckets.clear()
+    this.buckets = new Map()
     this.size = 0
   }
 }

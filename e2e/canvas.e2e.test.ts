@@ -136,6 +136,8 @@ describe('the canvas', () => {
       await page.getByRole('toolbar', { name: 'Canvas tools' }).getByRole('button', { name: 'New panel' }).click()
       const dialog = page.getByRole('dialog', { name: 'New panel' })
       await dialog.waitFor()
+      // The editor has the focus once its chunk is in (it lives in a shadow root: the host is the active element).
+      await page.waitForFunction(() => document.activeElement?.classList.contains('nxml-editor'))
       await setEditorText(page, titled(title))
       await dialog.locator('.diagnostic').first().waitFor({ state: 'detached', timeout: 10_000 })
       await dialog.getByRole('button', { name: 'Create panel' }).click()

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react'
 import { useStudio } from '../store.ts'
 import { Canvas } from './Canvas.tsx'
 import { deleteSelection, duplicateSelection, undoDeletion, zoomToFit } from './canvasActions.ts'
+import { useCanvasCommands } from './canvasCommands.ts'
 import { removeCard, replaceCards, resetCanvas, upsertCard, useCanvas } from './canvasStore.ts'
 import { boundsOf, CELL } from './grid.ts'
 import { NewPanelDialog, openNewPanel } from './NewPanelDialog.tsx'
@@ -22,6 +23,7 @@ export function CanvasPage() {
   const selected = useCanvas((s) => s.selected.size)
   const problem = useCanvas((s) => s.problem)
   const fitted = useRef(false)
+  useCanvasCommands(canEdit)
 
   useEffect(() => {
     if (!workspaceId) return

@@ -1,3 +1,5 @@
+/// <reference types="vite/client" />
+import { useEffect } from 'react'
 import {
   deleteSelection,
   duplicateSelection,
@@ -79,4 +81,19 @@ export function canvasCommands(canEdit: boolean): CanvasCommand[] {
       run: () => one && setMode(one, 'fullscreen'),
     },
   ]
+}
+
+// The shell's palette registry, once `shell/commands.ts` exists (a glob with no match is empty), so the canvas
+// builds and runs on a branch without the shell.
+const shell = import.meta.glob<{ registerCommands(commands: readonly CanvasCommand[]): () => void }>(
+  '../shell/commands.ts',
+  { eager: true },
+)
+const registerCommands = shell['../shell/commands.ts']?.registerCommands
+
+/** Registers the canvas's commands in the palette while the canvas is shown, current with the selection. */
+export function useCanvasCommands(canEdit: boolean): void {
+  const selected = useCanvas((s) => s.selected)
+  const deletion = useCanvas((s) => s.deletion)
+  useEffect(() => registerCommands?.(canvasCommands(canEdit)), [canEdit, selected, deletion])
 }

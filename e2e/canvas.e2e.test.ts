@@ -139,6 +139,7 @@ describe('the canvas', () => {
       // The editor has the focus once its chunk is in (it lives in a shadow root: the host is the active element).
       await page.waitForFunction(() => document.activeElement?.classList.contains('nxml-editor'))
       await setEditorText(page, titled(title))
+      if (title === 'Alpha') await page.screenshot({ path: join(RESULTS, 'canvas-new-panel-dialog.png') })
       await dialog.locator('.diagnostic').first().waitFor({ state: 'detached', timeout: 10_000 })
       await dialog.getByRole('button', { name: 'Create panel' }).click()
       await dialog.waitFor({ state: 'hidden' })

@@ -410,6 +410,14 @@ describe('the canvas', () => {
       .map(Number)
     expect([Math.round(x1! - x0!), Math.round(y1! - y0!)]).toEqual([100, -40])
 
+    // The palette runs the canvas's own commands: "Zoom to fit" from Ctrl/⌘+K.
+    await page.keyboard.press('ControlOrMeta+K')
+    const search = page.getByRole('dialog', { name: 'Command palette' }).getByRole('combobox')
+    await search.waitFor()
+    await page.keyboard.type('zoom to fit')
+    await page.keyboard.press('Enter')
+    await minimap.waitFor({ state: 'detached' })
+
     // Zoom back in with the button: the minimap returns, and a click on it moves the view there.
     await canvas(page).getByRole('button', { name: 'Reset zoom' }).click()
     await minimap.waitFor()

@@ -74,7 +74,7 @@ export function canvasCommands(canEdit: boolean): CanvasCommand[] {
     },
     {
       id: 'canvas.fullscreen',
-      title: 'Fullscreen the selected card',
+      title: 'Fullscreen selected card',
       group: 'Canvas',
       shortcut: ['F'],
       disabled: one ? undefined : 'Select one card',

@@ -111,16 +111,20 @@ export function useCanvasCommands(canEdit: boolean): void {
   const deletion = useCanvas((s) => s.deletion)
   useEffect(() => registerCommands?.(canvasCommands(canEdit)), [canEdit, selected, deletion])
   useEffect(() => {
-    unregisterNewPanel?.()
-    unregisterNewPanel = registerCommands?.([
-      {
-        id: 'panel.new',
-        title: 'New panel',
-        group: 'Canvas',
-        shortcut: ['N'],
-        keywords: 'create add',
-        run: newPanelAnywhere,
-      },
-    ])
+    // After this commit's effects: the shell, a parent, registers its default in its own effect, after ours.
+    const timer = setTimeout(() => {
+      unregisterNewPanel?.()
+      unregisterNewPanel = registerCommands?.([
+        {
+          id: 'panel.new',
+          title: 'New panel',
+          group: 'Canvas',
+          shortcut: ['N'],
+          keywords: 'create add',
+          run: newPanelAnywhere,
+        },
+      ])
+    })
+    return () => clearTimeout(timer)
   }, [])
 }

@@ -3,6 +3,7 @@ import { registerCommands } from '../shell/commands.ts'
 import { useStudio } from '../store.ts'
 import { Canvas } from './Canvas.tsx'
 import { deleteSelection, duplicateSelection, undoDeletion, zoomToFit } from './canvasActions.ts'
+import { useCanvasCommands } from './canvasCommands.ts'
 import { removeCard, replaceCards, resetCanvas, upsertCard, useCanvas } from './canvasStore.ts'
 import { boundsOf, CELL } from './grid.ts'
 import { NewPanelDialog, openNewPanel } from './NewPanelDialog.tsx'
@@ -23,6 +24,7 @@ export function CanvasPage() {
   const selected = useCanvas((s) => s.selected.size)
   const problem = useCanvas((s) => s.problem)
   const fitted = useRef(false)
+  useCanvasCommands(canEdit)
 
   // The palette's (and N's) "New panel" opens this canvas's dialog while the canvas is shown.
   useEffect(

@@ -84,15 +84,17 @@ async function drag(
   from: Locator,
   dx: number,
   dy: number,
-  at: 'centre' | 'corner' = 'centre',
+  /** Runs at the end of the drag, before the button is released. */
+  held?: () => Promise<void>,
 ): Promise<void> {
   const box = (await from.boundingBox())!
-  const x = at === 'centre' ? box.x + box.width / 2 : box.x + box.width - 4
-  const y = at === 'centre' ? box.y + box.height / 2 : box.y + box.height - 4
+  const x = box.x + box.width / 2
+  const y = box.y + box.height / 2
   await page.mouse.move(x, y)
   await page.mouse.down()
   await page.mouse.move(x + dx / 2, y + dy / 2, { steps: 5 })
   await page.mouse.move(x + dx, y + dy, { steps: 5 })
+  await held?.()
   await page.mouse.up()
 }
 
@@ -134,7 +136,10 @@ describe('the canvas', () => {
       await page.getByRole('toolbar', { name: 'Canvas tools' }).getByRole('button', { name: 'New panel' }).click()
       const dialog = page.getByRole('dialog', { name: 'New panel' })
       await dialog.waitFor()
+      // The editor has the focus once its chunk is in (it lives in a shadow root: the host is the active element).
+      await page.waitForFunction(() => document.activeElement?.classList.contains('nxml-editor'))
       await setEditorText(page, titled(title))
+      if (title === 'Alpha') await page.screenshot({ path: join(RESULTS, 'canvas-new-panel-dialog.png') })
       await dialog.locator('.diagnostic').first().waitFor({ state: 'detached', timeout: 10_000 })
       await dialog.getByRole('button', { name: 'Create panel' }).click()
       await dialog.waitFor({ state: 'hidden' })
@@ -181,6 +186,16 @@ describe('the canvas', () => {
       card(page, 'Alpha').locator('.canvas-card__bar .canvas-card__version'),
       2 * CELL + 20,
       5 * CELL - 15,
+      async () => {
+        // Mid-drag: the card follows the pointer and a dashed outline shows the cell it will snap to.
+        const ghost = canvas(page).locator('.canvas__ghost')
+        await ghost.waitFor()
+        await expect.poll(() => cardOrigin(ghost)).toEqual({ x: (alpha.x + 2) * CELL, y: (alpha.y + 5) * CELL })
+        await expect
+          .poll(() => cardOrigin(card(page, 'Alpha')))
+          .toEqual({ x: alpha.x * CELL + 2 * CELL + 20, y: alpha.y * CELL + 5 * CELL - 15 })
+        await page.screenshot({ path: join(RESULTS, 'canvas-dragging.png') })
+      },
     )
     const movedAlpha = { ...alpha, x: alpha.x + 2, y: alpha.y + 5 }
     await waitForLayout(page, ids.Alpha!, movedAlpha)
@@ -303,7 +318,10 @@ describe('the canvas', () => {
     await page.keyboard.press('Escape')
     await page.waitForFunction(() => !document.querySelector('.canvas-card--fullscreen'))
     expect((await card(page, 'Gamma').boundingBox())!.width).toBeLessThan(view.width / 2)
-    // Enter on a card opens its panel page.
+    // Tab from the canvas reaches the cards in order; Enter on a card opens its panel page.
+    await canvas(page).focus()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Alpha')
     await card(page, 'Gamma').focus()
     await page.keyboard.press('Enter')
     await page.waitForURL(/#\/panels\//)
@@ -391,6 +409,14 @@ describe('the canvas', () => {
       .slice(1)
       .map(Number)
     expect([Math.round(x1! - x0!), Math.round(y1! - y0!)]).toEqual([100, -40])
+
+    // The palette runs the canvas's own commands: "Zoom to fit" from Ctrl/⌘+K.
+    await page.keyboard.press('ControlOrMeta+K')
+    const search = page.getByRole('dialog', { name: 'Command palette' }).getByRole('combobox')
+    await search.waitFor()
+    await page.keyboard.type('zoom to fit')
+    await page.keyboard.press('Enter')
+    await minimap.waitFor({ state: 'detached' })
 
     // Zoom back in with the button: the minimap returns, and a click on it moves the view there.
     await canvas(page).getByRole('button', { name: 'Reset zoom' }).click()

@@ -149,6 +149,7 @@ describe('the counter panel, live in two browsers', () => {
 
     const page = await browser.newPage()
     await logIn(page, url)
+    await page.getByRole('navigation', { name: 'Dock' }).getByRole('link', { name: 'Settings' }).click()
     await page.getByLabel('E-mail to invite').fill(colleague.email)
     await page.getByLabel('Role for the invitation').selectOption('viewer')
     await page.getByRole('button', { name: 'Invite' }).click()

@@ -43,3 +43,22 @@ export async function setEditorText(page: Page, text: string, nth = 0): Promise<
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
   }, text)
 }
+
+/** The accessible name of the focused element as a person hears it: aria-label, its label, or its text. */
+export function focusedName(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null
+    if (!el || el === document.body) return null
+    const label = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent
+    return (label ?? el.textContent)?.trim() ?? null
+  })
+}
+
+/** Polls `check` until it answers true (every 100 ms, for up to `timeoutMs`): a condition, never a timing. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('the condition did not hold in time')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}

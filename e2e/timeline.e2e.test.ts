@@ -250,4 +250,46 @@ describe('time travel on the panel page', () => {
     await page.screenshot({ path: join(RESULTS, 'timeline-fresh.png') })
     await context.close()
   })
+  it('shows why a replay is refused, and an NXML edit on the track', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } })
+    const login = await context.request.post(`${url}/api/auth/login`, {
+      data: { email: OWNER.email, password: OWNER.password },
+    })
+    expect(login.status()).toBe(200)
+    const me = (await (await context.request.get(`${url}/api/me`)).json()) as { workspaces: { id: string }[] }
+    const nxml = PANEL.replace('title="Counter"', 'title="Edited"')
+    const created = await context.request.post(`${url}/api/panels`, {
+      data: { nxml, workspaceId: me.workspaces[0]!.id },
+    })
+    const panel = (await created.json()) as { id: string }
+    const trigger = await context.request.post(`${url}/api/panels/${panel.id}/trigger`, {
+      data: { tool: 'increment', args: { step: 1 } },
+    })
+    expect(trigger.status()).toBe(200)
+    // The handler changes after the run: the run can no longer be re-executed as it was.
+    const edit = await context.request.put(`${url}/api/panels/${panel.id}/nxml`, {
+      data: { nxml: nxml.replace('$state.count += $args.step', '$state.count += $args.step * 10') },
+    })
+    expect(edit.status()).toBe(200)
+    const page = await context.newPage()
+    await page.goto(`${url}/#/panels/${panel.id}`)
+    const slider = page.getByRole('slider', { name: 'Timeline' })
+    await slider.waitFor({ timeout: 20_000 })
+    await slider.focus()
+    await page.keyboard.press('End')
+    await page.keyboard.press('ArrowLeft') // the NXML edit, after the run
+    await waitForValueText(page, /, NXML edit$/)
+    const details = page.getByRole('region', { name: 'Change details' })
+    await details.getByRole('heading', { name: 'Change 2 by NXML edit' }).waitFor()
+    expect(await details.getByRole('button', { name: 'Replay this run' }).count()).toBe(0)
+    await page.keyboard.press('ArrowLeft')
+    await details.getByRole('heading', { name: 'Change 1 by increment' }).waitFor()
+    await details.getByRole('button', { name: 'Replay this run' }).click()
+    await details
+      .getByRole('alert')
+      .filter({ hasText: /^Replay refused: The "increment" handler changed since change 1/ })
+      .waitFor()
+    await page.screenshot({ path: join(RESULTS, 'timeline-replay-refused.png') })
+    await context.close()
+  })
 })

@@ -4,6 +4,9 @@
  *   for i in 1 2 3 4 5; do for t in /tmp/old .; do ROOT=$t npx tsx --conditions=@nexus/source bench/reactor/coldPass.ts; done; done
  *
  * Prints the tree, the median CPU ms of 9 passes (every cache emptied before each panel) and the bytes.
+ * The old tree's `@nexus/*` imports resolve through its `node_modules`: a symlink to this tree's makes both
+ * sides run this tree's `@nexus/protocol` (the handler analysis), so to time a change there give the old tree
+ * its own `node_modules` (links to every entry here) whose `@nexus/<name>` point at its own packages.
  */
 import { pathToFileURL } from 'node:url'
 import { distinctCorpus } from './corpus.ts'

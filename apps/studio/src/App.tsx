@@ -1,42 +1,63 @@
-import { lazy, Suspense, useEffect } from 'react'
-import { logout } from './api.ts'
-import { CanvasPage } from './canvas/CanvasPage.tsx'
+import { useEffect } from 'react'
 import { AuthPage } from './pages/AuthPage.tsx'
-import { PanelPage } from './pages/PanelPage.tsx'
+import { CommandPalette } from './shell/CommandPalette.tsx'
+import { NewWorkspaceDialog } from './shell/NewWorkspaceDialog.tsx'
+import { Shell } from './shell/Shell.tsx'
+import { ShortcutsSheet } from './shell/ShortcutsSheet.tsx'
+import { Skeleton } from './shell/Skeleton.tsx'
+import { followSystemTheme } from './shell/theme.ts'
+import { TopBar } from './shell/TopBar.tsx'
+import { Toasts } from './shell/Toasts.tsx'
+import { useUi } from './shell/uiStore.ts'
 import { useStudio } from './store.ts'
-
-const GraphPage = lazy(() => import('./graph/GraphPage.tsx'))
+import './shell/shell.css'
 
 export function App() {
   const auth = useStudio((s) => s.auth)
   useEffect(() => {
     void useStudio.getState().loadSession()
   }, [])
+  useEffect(
+    () =>
+      followSystemTheme(
+        () => useUi.getState().themeChoice,
+        (theme) => useUi.getState().systemThemeChanged(theme),
+      ),
+    [],
+  )
   return (
     <div className="studio">
-      <Header />
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <TopBar />
       <ConnectionNotice />
-      <main>
-        {auth === 'loading' && <p className="muted">Loading…</p>}
-        {(auth === 'setup' || auth === 'login') && <AuthPage key={auth} initial={auth} />}
-        {auth === 'ready' && <Workspace />}
-      </main>
+      {auth === 'loading' && (
+        <main className="shell-loading" id="main">
+          <Skeleton lines={4} label="Loading Nexus" />
+        </main>
+      )}
+      {(auth === 'setup' || auth === 'login') && (
+        <main className="auth-main" id="main">
+          <AuthPage key={auth} initial={auth} />
+        </main>
+      )}
+      {auth === 'ready' && <Shell />}
+      <Dialogs />
+      <Toasts />
     </div>
   )
 }
 
-function Workspace() {
-  const route = useStudio((s) => s.route)
-  useEffect(() => {
-    useStudio.getState().connect()
-  }, [])
-  if (route.page === 'graph')
-    return (
-      <Suspense fallback={<p className="muted">Loading the graph…</p>}>
-        <GraphPage />
-      </Suspense>
-    )
-  return route.page === 'panel' && route.panelId ? <PanelPage panelId={route.panelId} /> : <CanvasPage />
+/** The shell's one open dialog, if any. */
+function Dialogs() {
+  const dialog = useUi((s) => s.dialog)
+  const auth = useStudio((s) => s.auth)
+  if (auth !== 'ready') return dialog === 'shortcuts' ? <ShortcutsSheet /> : null
+  if (dialog === 'palette') return <CommandPalette />
+  if (dialog === 'shortcuts') return <ShortcutsSheet />
+  if (dialog === 'new-workspace') return <NewWorkspaceDialog />
+  return null
 }
 
 /** Shown when the kernel sent something the studio could not read: a WebSocket message or the session. */
@@ -47,48 +68,5 @@ function ConnectionNotice() {
     <p className="error connection-notice" role="alert">
       {notice}
     </p>
-  )
-}
-
-function Header() {
-  const { auth, user, status, workspaces, workspaceId, navigate, selectWorkspace } = useStudio()
-  return (
-    <header className="studio-header">
-      <a
-        className="brand"
-        href="#/"
-        onClick={(e) => {
-          e.preventDefault()
-          navigate({ page: 'workspace' })
-        }}
-      >
-        Nexus
-      </a>
-      {auth === 'ready' && (
-        <div className="header-right">
-          {workspaces.length > 1 && (
-            <select aria-label="Workspace" value={workspaceId} onChange={(e) => selectWorkspace(e.target.value)}>
-              {workspaces.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name} ({w.role})
-                </option>
-              ))}
-            </select>
-          )}
-          <a href="#/graph">Graph</a>
-          <span className={`status status-${status}`} role="status" aria-label={`connection ${status}`}>
-            {status === 'open' ? 'live' : status === 'connecting' ? 'connecting…' : 'offline, retrying…'}
-          </span>
-          <span className="muted">{user?.name}</span>
-          <button
-            type="button"
-            className="link"
-            onClick={() => void logout().finally(() => useStudio.getState().signedOut())}
-          >
-            Log out
-          </button>
-        </div>
-      )}
-    </header>
   )
 }

@@ -2,7 +2,6 @@ import type { z } from 'zod'
 import {
   ApiKeyCreatedResponseSchema,
   ApiKeysResponseSchema,
-  AnomaliesResponseSchema,
   AuthStatusResponseSchema,
   ErrorResponseSchema,
   InviteResponseSchema,
@@ -14,8 +13,6 @@ import {
   PanelResponseSchema,
   RoleSetResponseSchema,
   SessionResponseSchema,
-  StateAtResponseSchema,
-  TimelineResponseSchema,
   type ErrorBody,
   type Role,
 } from '@nexus/protocol'
@@ -142,18 +139,6 @@ export function createPanel(nxml: string, workspaceId: string) {
     method: 'POST',
     body: JSON.stringify({ nxml, workspaceId }),
   })
-}
-
-export function timeline(panelId: string, last: number) {
-  return request(TimelineResponseSchema, `/api/panels/${panelId}/timeline?last=${last}`)
-}
-
-export function anomalies(panelId: string) {
-  return request(AnomaliesResponseSchema, `/api/panels/${panelId}/anomalies`)
-}
-
-export function stateAt(panelId: string, at: number) {
-  return request(StateAtResponseSchema, `/api/panels/${panelId}/state?at=${at}`)
 }
 
 /** Members; owners also get the pending invitations. */

@@ -1,19 +1,14 @@
 import './zodConfig.ts'
-import { StrictMode } from 'react'
-import { createRoot } from 'react-dom/client'
-import { THEME_CSS } from '@nexus/reactor'
-import { App } from './App.tsx'
+import { applyTheme, storedThemeChoice } from './shell/theme.ts'
 import './styles.css'
 
-// The panel components' stylesheet (CSS variables, light and dark) ships with the reactor.
-const themeStyle = document.createElement('style')
-themeStyle.textContent = THEME_CSS
-document.head.append(themeStyle)
+// Before the first render, so the page never flashes the other theme; no inline script (the CSP allows none).
+applyTheme(storedThemeChoice())
 
-const root = document.getElementById('root')
-if (!root) throw new Error('index.html lacks #root')
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-)
+// The app loads only now: its chunks build zod schemas as they are evaluated (protocol's, shared by the lazy
+// views), and a chunk imported statically here would be evaluated before `zodConfig.ts` told zod not to
+// compile them with `new Function`, which the CSP reports as a violation.
+import('./boot.tsx').catch((error: unknown) => {
+  console.error('[studio] could not load', error)
+  document.body.textContent = 'Nexus could not load its scripts; reload the page.'
+})

@@ -1,11 +1,21 @@
 import { create } from 'zustand'
-import { ApiError, authStatus, listPanels, me, type PanelSummary, type User, type WorkspaceSummary } from './api.ts'
+import { WorkspaceSummarySchema } from '@nexus/protocol'
+import {
+  ApiError,
+  authStatus,
+  listPanels,
+  me,
+  request,
+  type PanelSummary,
+  type User,
+  type WorkspaceSummary,
+} from './api.ts'
+import { hashOf, routeFromHash, type Route } from './shell/route.ts'
+import { startWorkspaceSync } from './shell/workspaceSync.ts'
 import { Connection, defaultSocketUrl, type ConnectionStatus } from './sync/Connection.ts'
 
-export interface Route {
-  page: 'workspace' | 'panel' | 'graph'
-  panelId?: string
-}
+export type { Route } from './shell/route.ts'
+export { routeFromHash } from './shell/route.ts'
 
 /** Where the app stands with the server: checking, first-run setup, logged out, or in. */
 export type AuthState = 'loading' | 'setup' | 'login' | 'ready'
@@ -17,8 +27,12 @@ interface StudioState {
   workspaceId: string | undefined
   route: Route
   panels: PanelSummary[]
+  /** False until the workspace's panel list first arrived (the dock and home show skeletons meanwhile). */
+  panelsLoaded: boolean
   panelsError: string | undefined
   status: ConnectionStatus
+  /** Reconnection attempts since the connection was last open (0 while open). */
+  attempt: number
   /** The last server message the connection could not read, shown until the next reconnect. */
   connectionNotice: string | undefined
   /** Why the session could not be read (an answer the studio cannot read); the login page shows under it. */
@@ -27,17 +41,16 @@ interface StudioState {
   loadSession(): Promise<void>
   signedOut(): void
   selectWorkspace(id: string): void
+  /** Creates a workspace (the caller owns it) and switches to it. */
+  createWorkspace(name: string): Promise<WorkspaceSummary>
   navigate(route: Route): void
   refreshPanels(): Promise<void>
   connect(): Connection
 }
 
-export function routeFromHash(hash: string): Route {
-  if (/^#\/graph\/?$/.test(hash)) return { page: 'graph' }
-  const match = /^#\/panels\/([A-Za-z0-9_-]+)/.exec(hash)
-  return match ? { page: 'panel', panelId: match[1] } : { page: 'workspace' }
-}
+let stopWorkspaceSync: (() => void) | undefined
 
+/** The session, the route and the workspace's live panel list; the shell's UI state is `useUi` (shell/uiStore.ts). */
 export const useStudio = create<StudioState>((set, get) => ({
   auth: 'loading',
   user: undefined,
@@ -45,8 +58,10 @@ export const useStudio = create<StudioState>((set, get) => ({
   workspaceId: undefined,
   route: routeFromHash(window.location.hash),
   panels: [],
+  panelsLoaded: false,
   panelsError: undefined,
   status: 'connecting',
+  attempt: 0,
   connectionNotice: undefined,
   sessionNotice: undefined,
   connection: undefined,
@@ -62,22 +77,41 @@ export const useStudio = create<StudioState>((set, get) => ({
     if (status.setupRequired) return set({ auth: 'setup', sessionNotice })
     try {
       const { user, workspaces } = await me()
-      set({ auth: 'ready', user, workspaces, workspaceId: get().workspaceId ?? workspaces[0]?.id, sessionNotice })
+      const kept = workspaces.find((w) => w.id === get().workspaceId)
+      set({ auth: 'ready', user, workspaces, workspaceId: kept?.id ?? workspaces[0]?.id, sessionNotice })
     } catch (error) {
       set({ auth: 'login', sessionNotice: sessionNotice ?? unreadable(error) })
     }
   },
   signedOut() {
+    stopWorkspaceSync?.()
+    stopWorkspaceSync = undefined
     get().connection?.close()
-    set({ auth: 'login', user: undefined, workspaces: [], workspaceId: undefined, panels: [], connection: undefined })
+    set({
+      auth: 'login',
+      user: undefined,
+      workspaces: [],
+      workspaceId: undefined,
+      panels: [],
+      panelsLoaded: false,
+      connection: undefined,
+    })
   },
-  // WorkspacePage reloads the panel list when `workspaceId` changes.
   selectWorkspace(workspaceId) {
-    set({ workspaceId })
+    if (workspaceId === get().workspaceId) return
+    set({ workspaceId, panels: [], panelsLoaded: false, panelsError: undefined })
+    if (get().route.page === 'panel') get().navigate({ page: 'workspace' })
+    followWorkspace()
+  },
+  async createWorkspace(name) {
+    const body = JSON.stringify({ name })
+    const made = await request(WorkspaceSummarySchema, '/api/workspaces', { method: 'POST', body })
+    set({ workspaces: [...get().workspaces, made] })
+    get().selectWorkspace(made.id)
+    return made
   },
   navigate(route) {
-    window.location.hash =
-      route.page === 'panel' ? `#/panels/${route.panelId}` : route.page === 'graph' ? '#/graph' : '#/'
+    window.location.hash = hashOf(route)
     set({ route })
   },
   async refreshPanels() {
@@ -85,7 +119,7 @@ export const useStudio = create<StudioState>((set, get) => ({
     if (!workspaceId) return
     try {
       const { panels } = await listPanels(workspaceId)
-      set({ panels, panelsError: undefined })
+      if (get().workspaceId === workspaceId) set({ panels, panelsLoaded: true, panelsError: undefined })
     } catch (error) {
       set({ panelsError: (error as Error).message })
     }
@@ -93,13 +127,31 @@ export const useStudio = create<StudioState>((set, get) => ({
   connect() {
     const existing = get().connection
     if (existing) return existing
-    const connection = new Connection(defaultSocketUrl(), (status) =>
-      set(status === 'open' ? { status, connectionNotice: undefined } : { status }),
-    )
+    const connection = new Connection(defaultSocketUrl(), (status) => {
+      if (status === 'open') set({ status, attempt: 0, connectionNotice: undefined })
+      else if (status === 'closed') set({ status, attempt: get().attempt + 1 })
+      else set({ status })
+    })
     connection.onProblem((connectionNotice) => set({ connectionNotice }))
     set({ connection })
+    followWorkspace()
     return connection
   },
 }))
+
+/** Keeps `panels` in step with the current workspace's `workspace:<id>` channel. */
+function followWorkspace(): void {
+  const { connection, workspaceId } = useStudio.getState()
+  stopWorkspaceSync?.()
+  stopWorkspaceSync = undefined
+  if (!connection || !workspaceId) return
+  stopWorkspaceSync = startWorkspaceSync(connection, workspaceId, {
+    panels: (panels) => {
+      // `panelsError` stays: it says the HTTP list could not be read, which the channel does not answer.
+      if (useStudio.getState().workspaceId === workspaceId) useStudio.setState({ panels, panelsLoaded: true })
+    },
+    error: (panelsError) => useStudio.setState({ panelsError }),
+  })
+}
 
 window.addEventListener('hashchange', () => useStudio.setState({ route: routeFromHash(window.location.hash) }))

@@ -43,12 +43,14 @@ export type {
   TriggerMessage,
   LogEntry,
   ViewCommand,
+  EmittedEvent,
 } from './messages.ts'
 export {
   AckMessageSchema,
   BindMessageSchema,
   ChannelSchema,
   ClientMessageSchema,
+  EmittedEventSchema,
   ErrorMessageSchema,
   HelloMessageSchema,
   LogEntrySchema,

@@ -109,17 +109,21 @@ export const PongMessageSchema = z.object({ type: z.literal('pong'), reqId: ReqI
 export const LogEntrySchema = z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string() })
 /** One `$view.<cmd>(id, ...args)` call of a handler run, for the view of the client that triggered it. */
 export const ViewCommandSchema = z.object({ cmd: z.string(), id: z.string(), args: z.array(JsonSchema) })
+/** One `$emit(name, payload)` of a handler run; the studio shows `toast` events as toasts. */
+export const EmittedEventSchema = z.object({ name: z.string(), payload: JsonSchema })
 /**
  * The `result` of a `trigger`'s `ack`: the version after the run, and — only for the client that sent the
- * trigger — the run's `$log` lines and `$view` commands when it made any.
+ * trigger — the run's `$log` lines, `$view` commands and `$emit` events when it made any.
  */
 export const TriggerAckResultSchema = z.object({
   version: z.number().int(),
   logs: z.array(LogEntrySchema).optional(),
   view: z.array(ViewCommandSchema).optional(),
+  events: z.array(EmittedEventSchema).optional(),
 })
 export type LogEntry = z.infer<typeof LogEntrySchema>
 export type ViewCommand = z.infer<typeof ViewCommandSchema>
+export type EmittedEvent = z.infer<typeof EmittedEventSchema>
 export type TriggerAckResult = z.infer<typeof TriggerAckResultSchema>
 
 export const ServerMessageSchema = z.discriminatedUnion('type', [

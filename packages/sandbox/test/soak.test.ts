@@ -47,7 +47,8 @@ function pick(i: number): { req: HandlerRun; good: boolean } {
   return { req: GOOD[i % GOOD.length]!, good: true }
 }
 
-test(`soak: ${TOTAL} mixed runs, no leak`, { timeout: 600_000 }, async () => {
+// The timeout only catches a hang: on two cores shared with ~20 busy processes the 100 000 runs took over 10 min.
+test(`soak: ${TOTAL} mixed runs, no leak`, { timeout: 1_800_000 }, async () => {
   let next = 0
   const warmSamples: number[] = []
   const endSamples: number[] = []

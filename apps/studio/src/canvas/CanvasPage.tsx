@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react'
+import { registerCommands } from '../shell/commands.ts'
 import { useStudio } from '../store.ts'
 import { Canvas } from './Canvas.tsx'
 import { deleteSelection, duplicateSelection, undoDeletion, zoomToFit } from './canvasActions.ts'
+import { useCanvasCommands } from './canvasCommands.ts'
 import { removeCard, replaceCards, resetCanvas, upsertCard, useCanvas } from './canvasStore.ts'
 import { boundsOf, CELL } from './grid.ts'
 import { NewPanelDialog, openNewPanel } from './NewPanelDialog.tsx'
@@ -22,6 +24,23 @@ export function CanvasPage() {
   const selected = useCanvas((s) => s.selected.size)
   const problem = useCanvas((s) => s.problem)
   const fitted = useRef(false)
+  useCanvasCommands(canEdit)
+
+  // The palette's (and N's) "New panel" opens this canvas's dialog while the canvas is shown.
+  useEffect(
+    () =>
+      registerCommands([
+        {
+          id: 'panel.new',
+          title: 'New panel',
+          group: 'Canvas',
+          shortcut: ['N'],
+          keywords: 'create add',
+          run: openNewPanel,
+        },
+      ]),
+    [],
+  )
 
   useEffect(() => {
     if (!workspaceId) return

@@ -1,3 +1,5 @@
+/// <reference types="vite/client" />
+import { useEffect } from 'react'
 import {
   deleteSelection,
   duplicateSelection,
@@ -9,6 +11,7 @@ import {
 } from './canvasActions.ts'
 import { select, setMode, useCanvas } from './canvasStore.ts'
 import { openNewPanel } from './NewPanelDialog.tsx'
+import { useStudio } from '../store.ts'
 
 /** The shape of the shell's palette command (`shell/commands.ts` `Command`), so the list registers as is. */
 export interface CanvasCommand {
@@ -22,8 +25,8 @@ export interface CanvasCommand {
 }
 
 /**
- * The canvas's commands for the palette, for the current selection and role: `panel.new` overrides the
- * shell's default while the canvas is shown.
+ * The canvas's commands for the palette, for the current selection and role (`panel.new` is registered
+ * apart, see `useCanvasCommands`).
  */
 export function canvasCommands(canEdit: boolean): CanvasCommand[] {
   const { selected, deletion } = useCanvas.getState()
@@ -31,7 +34,6 @@ export function canvasCommands(canEdit: boolean): CanvasCommand[] {
   const viewer = canEdit ? undefined : 'Viewers cannot change the canvas'
   const one = selected.size === 1 ? [...selected][0] : undefined
   return [
-    { id: 'panel.new', title: 'New panel', group: 'Canvas', disabled: viewer, run: openNewPanel },
     { id: 'canvas.fit', title: 'Zoom to fit', group: 'Canvas', shortcut: ['Shift', '1'], run: () => zoomToFit() },
     { id: 'canvas.zoom-in', title: 'Zoom in', group: 'Canvas', shortcut: ['+'], run: zoomIn },
     { id: 'canvas.zoom-out', title: 'Zoom out', group: 'Canvas', shortcut: ['−'], run: zoomOut },
@@ -72,11 +74,57 @@ export function canvasCommands(canEdit: boolean): CanvasCommand[] {
     },
     {
       id: 'canvas.fullscreen',
-      title: 'Fullscreen the selected card',
+      title: 'Fullscreen selected card',
       group: 'Canvas',
       shortcut: ['F'],
       disabled: one ? undefined : 'Select one card',
       run: () => one && setMode(one, 'fullscreen'),
     },
   ]
+}
+
+// The shell's palette registry, once `shell/commands.ts` exists (a glob with no match is empty), so the canvas
+// builds and runs on a branch without the shell.
+const shell = import.meta.glob<{ registerCommands(commands: readonly CanvasCommand[]): () => void }>(
+  '../shell/commands.ts',
+  { eager: true },
+)
+const registerCommands = shell['../shell/commands.ts']?.registerCommands
+
+/** From any page: home, with the New panel dialog open (it opens when the canvas mounts, see `resetCanvas`). */
+function newPanelAnywhere(): void {
+  const { navigate, workspaces, workspaceId } = useStudio.getState()
+  const role = workspaces.find((w) => w.id === workspaceId)?.role
+  navigate({ page: 'workspace' })
+  if (role === 'owner' || role === 'editor') openNewPanel()
+}
+
+let unregisterNewPanel: (() => void) | undefined
+
+/**
+ * Registers the canvas's commands in the palette while the canvas is shown, current with the selection.
+ * `panel.new` outlives the canvas (registered again, so newest, at each mount): the shell's default looks for
+ * an editor on the home page, and the canvas keeps its editor in a dialog.
+ */
+export function useCanvasCommands(canEdit: boolean): void {
+  const selected = useCanvas((s) => s.selected)
+  const deletion = useCanvas((s) => s.deletion)
+  useEffect(() => registerCommands?.(canvasCommands(canEdit)), [canEdit, selected, deletion])
+  useEffect(() => {
+    // After this commit's effects: the shell, a parent, registers its default in its own effect, after ours.
+    const timer = setTimeout(() => {
+      unregisterNewPanel?.()
+      unregisterNewPanel = registerCommands?.([
+        {
+          id: 'panel.new',
+          title: 'New panel',
+          group: 'Canvas',
+          shortcut: ['N'],
+          keywords: 'create add',
+          run: newPanelAnywhere,
+        },
+      ])
+    })
+    return () => clearTimeout(timer)
+  }, [])
 }

@@ -158,10 +158,11 @@ export function setViewport(viewport: Viewport): void {
   useCanvas.setState({ viewport })
 }
 
-/** Leaves the workspace: nothing of it stays for the next one. */
+/** Leaves the workspace: nothing of it stays for the next one (a New panel asked for on the way in stays open). */
 export function resetCanvas(): void {
   held.clear()
-  useCanvas.setState({ ...initial, viewSize: useCanvas.getState().viewSize })
+  const { viewSize, creating } = useCanvas.getState()
+  useCanvas.setState({ ...initial, viewSize, creating })
 }
 
 /** The kernel's answer to this tab's PATCH: the layout it saved. */

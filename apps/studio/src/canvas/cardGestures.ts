@@ -7,8 +7,6 @@ import { CELL, clamp, MAX_H, MAX_W, MIN_SIZE, sameCells, type Cells } from './gr
 export const cardElements = new Map<string, HTMLElement>()
 /** The dashed outline showing where a dragged card will snap to. */
 export const snapGhost: { current: HTMLElement | null } = { current: null }
-/** Ids being dragged by this tab: the channel's layouts for them wait until the drop. */
-export const dragging = new Set<string>()
 
 /** Where a card of `cells` is drawn: its canvas-unit transform, width and height. */
 export function placeStyle(el: HTMLElement, x: number, y: number, w: number, h: number): void {
@@ -77,8 +75,7 @@ export function beginCardGesture(event: ReactPointerEvent<HTMLElement>, id: stri
     if (!moved) {
       moved = true
       for (const [i, c] of origin) {
-        dragging.add(i)
-        holdLayout(i, c)
+        holdLayout(i, c) // the channel's layouts for it wait until the drop
         cardElements.get(i)?.classList.add('canvas-card--dragging')
       }
     }
@@ -95,7 +92,6 @@ export function beginCardGesture(event: ReactPointerEvent<HTMLElement>, id: stri
     if (!moved) return
     const layouts = new Map<string, Cells>()
     for (const [i, c] of origin) {
-      dragging.delete(i)
       const next = snapped(c)
       const el = cardElements.get(i)
       el?.classList.remove('canvas-card--dragging')

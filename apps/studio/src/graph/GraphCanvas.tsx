@@ -9,10 +9,11 @@ import {
   useReactFlow,
   type NodeChange,
 } from '@xyflow/react'
-import type { NogEntity, NogGraph } from '@nexus/protocol'
+import type { NogEntity, NogGraph, NogRelationship } from '@nexus/protocol'
 import { useStudio } from '../store.ts'
 import { CATEGORY_COLOURS, entityKind, lookOf, panelOf } from './categories.ts'
 import { EntityNode, type EntityFlowNode } from './EntityNode.tsx'
+import { neighbourhood } from './filterGraph.ts'
 import { useGraph } from './graphStore.ts'
 import { layoutGraph, type Layout } from './layout.ts'
 import { RoutedEdge, type RoutedFlowEdge } from './RoutedEdge.tsx'
@@ -27,15 +28,20 @@ function shapeOf(graph: NogGraph): string {
   return [...graph.entities.map((e) => e.id), '|', ...graph.relationships.map((r) => r.id)].join('\n')
 }
 
+/** With a selection, what does not touch it fades (nodes: those not one hop away). */
+function dimmed(selectedId: string | undefined, r: NogRelationship): boolean {
+  return selectedId !== undefined && r.fromId !== selectedId && r.toId !== selectedId
+}
+
 /** The relationships as edges, along ELK's routes when `layout` is the current one. */
-function toEdges(graph: NogGraph, layout: Layout | undefined): RoutedFlowEdge[] {
+function toEdges(graph: NogGraph, layout: Layout | undefined, selectedId: string | undefined): RoutedFlowEdge[] {
   return graph.relationships.map((r) => ({
     id: r.id,
     type: 'routed' as const,
     source: r.fromId,
     target: r.toId,
     label: r.type.replace('_', ' '),
-    className: `graph-edge graph-edge--${r.type}`,
+    className: `graph-edge graph-edge--${r.type}${dimmed(selectedId, r) ? ' graph-dim' : ''}`,
     markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
     focusable: false,
     data: { points: layout?.edges[r.id]?.points, label: layout?.edges[r.id]?.label },
@@ -94,22 +100,32 @@ export function GraphCanvas({ graph }: { graph: NogGraph }) {
     return () => cancelAnimationFrame(frame)
   }, [laidOut, shape, fitView])
 
-  // The store's selection (the details pane, a relation link) shows on the nodes.
+  // The store's selection (the details pane, a relation link) shows on the nodes, its neighbourhood bright.
   useEffect(() => {
+    const near = selectedId === undefined ? undefined : neighbourhood(selectedId, graph.relationships)
     setNodes((ns) =>
-      ns.map((n) => (n.selected === (n.id === selectedId) ? n : { ...n, selected: n.id === selectedId })),
+      ns.map((n) => {
+        const selected = n.id === selectedId
+        const className = near && !near.has(n.id) ? 'graph-dim' : undefined
+        return n.selected === selected && n.className === className ? n : { ...n, selected, className }
+      }),
     )
-  }, [selectedId, setNodes])
+  }, [selectedId, graph, laidOut, setNodes])
 
   const edges = useMemo(
-    () => toEdges(graph, laidOut?.shape === shape ? laidOut.layout : undefined),
-    [graph, laidOut, shape],
+    () => toEdges(graph, laidOut?.shape === shape ? laidOut.layout : undefined, selectedId),
+    [graph, laidOut, shape, selectedId],
   )
 
   const onChange = useCallback(
     (changes: NodeChange<EntityFlowNode>[]) => {
       onNodesChange(changes)
-      for (const c of changes) if (c.type === 'select' && c.selected) select(c.id)
+      // xyflow selects on click and Enter and clears on Escape; the store follows (the details pane shows it).
+      for (const c of changes) {
+        if (c.type !== 'select') continue
+        if (c.selected) select(c.id)
+        else if (c.id === useGraph.getState().selectedId) select(undefined)
+      }
     },
     [onNodesChange, select],
   )

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { NogEntity, NogGraph, NogRelationship } from '@nexus/protocol'
-import { allTags, countByCategory, filterGraph, NO_FILTER, relationsOf } from './filterGraph.ts'
+import { allTags, countByCategory, filterGraph, neighbourhood, NO_FILTER, relationsOf } from './filterGraph.ts'
 
 function entity(id: string, name: string, category: NogEntity['category'], tags: string[] = []): NogEntity {
   return {
@@ -77,5 +77,10 @@ describe('filterGraph', () => {
     expect(allTags(GRAPH.entities)).toEqual(['ideas', 'later'])
     const { outgoing, incoming } = relationsOf('p', GRAPH.relationships)
     expect([outgoing.map((r) => r.toId), incoming.map((r) => r.fromId)]).toEqual([['s', 't'], ['c']])
+  })
+
+  it('finds the neighbourhood of an entity in both directions', () => {
+    expect([...neighbourhood('p', GRAPH.relationships)].sort()).toEqual(['c', 'p', 's', 't'])
+    expect([...neighbourhood('s', GRAPH.relationships)].sort()).toEqual(['p', 's', 't'])
   })
 })

@@ -48,3 +48,13 @@ export function relationsOf(
     incoming: relationships.filter((r) => r.toId === id),
   }
 }
+
+/** `id` and the entities one relationship away from it: what stays bright while `id` is selected. */
+export function neighbourhood(id: string, relationships: readonly NogRelationship[]): Set<string> {
+  const near = new Set([id])
+  for (const r of relationships) {
+    if (r.fromId === id) near.add(r.toId)
+    if (r.toId === id) near.add(r.fromId)
+  }
+  return near
+}

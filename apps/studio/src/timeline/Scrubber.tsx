@@ -1,7 +1,7 @@
 import type { AnomalyFlag } from '@nexus/protocol'
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react'
 import { clockTime, readableMoment, relativeTime } from './formatTime.ts'
-import { KERNEL_TOOLS, indexAt, positionOf, stepIndex, type Moment } from './timelineModel.ts'
+import { KERNEL_TOOLS, flaggedMoments, indexAt, positionOf, stepIndex, type Moment } from './timelineModel.ts'
 
 export interface ScrubberProps {
   moments: readonly Moment[]
@@ -52,10 +52,7 @@ export function Scrubber({ moments, selected, a, b, flags, onSelect }: ScrubberP
   const index = found === -1 ? count : found
   const now = Date.now()
   const current = moments[index]
-  const flagged = new Set(flags.flatMap((f) => (f.kind === 'latency' ? [f.traceId] : [])))
-  const failingTools = new Set(
-    flags.flatMap((f) => (f.kind === 'error_rate' ? [f.tool.slice(f.tool.indexOf('/') + 1)] : [])),
-  )
+  const flagged = flaggedMoments(moments, flags)
   const ticks = timeTicks(moments, now)
 
   const go = (i: number) => onSelect(i >= count ? undefined : moments[i]?.key)
@@ -97,7 +94,7 @@ export function Scrubber({ moments, selected, a, b, flags, onSelect }: ScrubberP
           {moments.map((m, i) => (
             <span
               key={m.key}
-              className={`tt-marker tt-marker--${m.kind}${flagged.has(m.traceId) || (m.kind === 'failure' && m.tool && failingTools.has(m.tool)) ? ' tt-marker--flagged' : ''}`}
+              className={`tt-marker tt-marker--${m.kind}${flagged.has(m.key) ? ' tt-marker--flagged' : ''}`}
               data-kind={m.kind}
               style={{ left: `${positionOf(i, count) * 100}%` }}
               title={describeMoment(m, now)}

@@ -1,5 +1,5 @@
 import type { AnomalyFlag, PanelAst } from '@nexus/protocol'
-import { useEffect, useRef } from 'react'
+import { useEffect, useReducer, useRef } from 'react'
 import { useStudio } from '../store.ts'
 import { ChangeDetails } from './ChangeDetails.tsx'
 import { DiffView } from './DiffView.tsx'
@@ -27,6 +27,12 @@ export default function TimeTravel({ panelId, ast, revision }: TimeTravelProps) 
   const { moments, flags, selected, past, a, b, select } = useTimeline()
 
   const seen = useRef(revision)
+  // "2 min. ago" moves on: draw again twice a minute (the children read the clock as they render).
+  const [, tick] = useReducer((n: number) => n + 1, 0)
+  useEffect(() => {
+    const timer = setInterval(tick, 30_000)
+    return () => clearInterval(timer)
+  }, [])
   useEffect(() => {
     useTimeline.getState().open(panelId, workspaceId)
   }, [panelId, workspaceId])

@@ -26,9 +26,12 @@ export function loadDiff(panelId: string, from: number, to: number) {
   return request(DiffResponseSchema, `/api/panels/${panelId}/diff?from=${from}&to=${to}`)
 }
 
-/** Per-tool baselines and anomaly flags over the last day. */
-export function loadAnomalies(panelId: string) {
-  return request(AnomaliesResponseSchema, `/api/panels/${panelId}/anomalies`)
+/** How far back "recent" runs go when their error rate is compared with the rest of the day's. */
+const RECENT_MS = 15 * 60_000
+
+/** Per-tool baselines and anomaly flags over the last day: slow runs, and a recent rise in failures. */
+export function loadAnomalies(panelId: string, now = Date.now()) {
+  return request(AnomaliesResponseSchema, `/api/panels/${panelId}/anomalies?recentFrom=${now - RECENT_MS}`)
 }
 
 /** Re-runs the handler that made `version` from its record; the answer compares replayed and recorded ops. */

@@ -1,6 +1,15 @@
 import type { TimelineEntry } from '@nexus/protocol'
 import { describe, expect, it } from 'vitest'
-import { diffLines, indexAt, positionOf, readPointer, replayable, stepIndex, toMoments } from './timelineModel.ts'
+import {
+  diffLines,
+  flaggedMoments,
+  indexAt,
+  positionOf,
+  readPointer,
+  replayable,
+  stepIndex,
+  toMoments,
+} from './timelineModel.ts'
 
 const entry = (ts: number, seq: number, kind: string, attrs: TimelineEntry['attrs']): TimelineEntry => ({
   ts,
@@ -41,6 +50,19 @@ describe('the timeline model', () => {
 
   it("offers replay for a change or a failure of a tool handler, not for the kernel's own writes", () => {
     expect(toMoments(entries).map(replayable)).toEqual([false, false, true, true])
+  })
+
+  it('flags the run a latency flag names by trace and the failures of a tool whose error rate rose', () => {
+    const moments = toMoments([
+      ...entries,
+      { ...entry(5000, 3, 'state_change', { tool: 'increment', ops: [] }), traceId: 'a'.repeat(32) },
+    ])
+    const flagged = flaggedMoments(moments, [
+      { kind: 'latency', tool: 'p1/increment', ts: 5000, durationMs: 90, score: 8, traceId: 'a'.repeat(32) },
+      { kind: 'error_rate', tool: 'p1/boom', recentRate: 1, baselineRate: 0, recentCount: 5 },
+    ])
+    expect([...flagged]).toEqual(['4000-2-trigger_failed', '5000-3-state_change'])
+    expect(flaggedMoments(moments, []).size).toBe(0)
   })
 
   it('steps the handle by key: arrows to neighbours, Home to the first, End to live', () => {

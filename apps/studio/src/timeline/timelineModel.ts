@@ -1,4 +1,4 @@
-import type { Json, JsonObject, PatchOp, TimelineEntry } from '@nexus/protocol'
+import type { AnomalyFlag, Json, JsonObject, PatchOp, TimelineEntry } from '@nexus/protocol'
 
 /** What a point on the track stands for. */
 export type MomentKind = 'created' | 'change' | 'failure'
@@ -62,6 +62,22 @@ export function toMoments(entries: readonly TimelineEntry[]): Moment[] {
 /** Whether a replay route can re-run this moment: a change or a failed run of a tool's handler. */
 export function replayable(moment: Moment): boolean {
   return moment.kind !== 'created' && moment.tool !== undefined && !(moment.tool in KERNEL_TOOLS)
+}
+
+/**
+ * The moments an anomaly flag points at (keys): the run a latency flag names by its trace, and the failures
+ * of a tool whose recent error rate is flagged. Flags name tools as `<panelId>/<tool>`.
+ */
+export function flaggedMoments(moments: readonly Moment[], flags: readonly AnomalyFlag[]): Set<string> {
+  const traces = new Set(flags.flatMap((f) => (f.kind === 'latency' ? [f.traceId] : [])))
+  const failing = new Set(
+    flags.flatMap((f) => (f.kind === 'error_rate' ? [f.tool.slice(f.tool.indexOf('/') + 1)] : [])),
+  )
+  return new Set(
+    moments
+      .filter((m) => traces.has(m.traceId) || (m.kind === 'failure' && m.tool !== undefined && failing.has(m.tool)))
+      .map((m) => m.key),
+  )
 }
 
 /**

@@ -209,13 +209,13 @@ export class TriggerRunner {
           if (ops.length === 0) {
             this.events.deliver(panel, events, actor, chain.through(id))
             if (logs.length > 0) ran() // no version: this run changed nothing (replay looks runs up by version)
-            return { version: panel.version, state: panel.state, ops, logs, view }
+            return { version: panel.version, state: panel.state, ops, logs, view, events }
           }
           const details = { tool: toolName, args: run.args, seed, now, durationMs, actor, ...flushes.recorded() }
           const version = await this.commit(panel, state, ops, details)
           this.events.deliver(panel, events, actor, chain.through(id))
           ran(version)
-          return { version, state, ops, logs, view }
+          return { version, state, ops, logs, view, events }
         },
         { tool: `${id}/${toolName}`, 'nexus.panel': id },
       ),

@@ -1,5 +1,5 @@
 import type { JsonObject, PatchOp } from '@nexus/protocol'
-import type { LogEntry, Sandbox, ViewCommand } from '@nexus/sandbox'
+import type { EmittedEvent, LogEntry, Sandbox, ViewCommand } from '@nexus/sandbox'
 import type { Trilog, TrilogStore } from '@nexus/trilog'
 import type { PanelEditRepository } from '../db/PanelEditRepository.ts'
 import type { PanelRepository } from '../db/PanelRepository.ts'
@@ -30,6 +30,8 @@ export interface TriggerResult {
   logs: LogEntry[]
   /** The run's `$view` commands in call order: for the view of the caller only, never broadcast. */
   view: ViewCommand[]
+  /** The run's `$emit` events (also delivered to listening panels), for the caller's view (toasts). */
+  events: EmittedEvent[]
 }
 
 export interface PanelServiceOptions {

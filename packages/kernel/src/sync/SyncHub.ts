@@ -239,10 +239,12 @@ export class SyncHub {
         } finally {
           queued() // also when a check refused it: the next one goes on
         }
-        // `$log` lines and `$view` commands go to the client that triggered the run only (TriggerAckResult).
+        // `$log` lines, `$view` commands and `$emit` events go to the client that triggered the run only
+        // (TriggerAckResult); the events also reach listening panels through EventDelivery.
         const ack: TriggerAckResult = { version: result.version }
         if (result.logs.length > 0) ack.logs = result.logs
         if (result.view.length > 0) ack.view = result.view
+        if (result.events.length > 0) ack.events = result.events
         return this.send(client, { type: 'ack', reqId: message.reqId, result: ack })
       }
       case 'bind': {

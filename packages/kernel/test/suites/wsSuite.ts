@@ -58,6 +58,37 @@ export function wsSuite(open: KernelFactory): void {
       b.close()
     })
 
+    it("answers a run's $emit events to the client that triggered it only (the studio's toasts)", async () => {
+      const nxml = `<NexusPanel title="Toaster" version="1.0.0">
+  <Data><State name="n" type="number" default="0" /></Data>
+  <Logic>
+    <Tool name="save">
+      <Capabilities><Capability type="state:write" scope="n" /><Capability type="events:emit" scope="toast" /></Capabilities>
+      <Handler>$state.n += 1
+$emit('toast', { message: 'Saved ' + $state.n, tone: 'success' })</Handler>
+    </Tool>
+  </Logic>
+  <View><Button label="Save" trigger="save" /></View>
+</NexusPanel>`
+      const id = (await api(kernel, 'POST', '/api/panels', { nxml })).body.id
+      const a = await TestClient.connect(kernel)
+      const b = await TestClient.connect(kernel)
+      for (const c of [a, b]) {
+        c.send({ type: 'subscribe', reqId: 's', channel: `panel:${id}` })
+        await c.next((m) => m.type === 'ack')
+      }
+      a.send({ type: 'trigger', reqId: 't', panelId: id, tool: 'save' })
+      expect(await a.next((m) => m.type === 'ack')).toEqual({
+        type: 'ack',
+        reqId: 't',
+        result: { version: 1, events: [{ name: 'toast', payload: { message: 'Saved 1', tone: 'success' } }] },
+      })
+      // The other subscriber sees the change, not the event.
+      expect(await b.next((m) => m.type === 'patch')).toMatchObject({ version: 1 })
+      a.close()
+      b.close()
+    })
+
     it('answers malformed messages with an error and keeps the connection usable', async () => {
       const c = await TestClient.connect(kernel)
       c.send('{not json')

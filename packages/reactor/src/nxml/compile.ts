@@ -23,7 +23,7 @@ export interface CompileResult {
 export function compileNxml(source: string): CompileResult {
   const { ast, diagnostics: bag } = parseIntoBag(source)
   if (!ast) return { ok: false, diagnostics: bag.list() }
-  validateIntoBag(ast, source, bag)
+  validateIntoBag(ast, source, bag, true)
   const diagnostics = bag.list()
   return { ok: !diagnostics.some((d) => d.severity === 'error'), ast, diagnostics }
 }

@@ -4,6 +4,7 @@ import { evaluateExpression } from '../expr/evaluate.ts'
 import { parseExpression } from '../expr/parser.ts'
 import { setOwn, toJson } from '../expr/toJson.ts'
 import { TextCache } from '../util/textCache.ts'
+import { type JsonKind, jsonKind } from './jsonText.ts'
 
 export type DefaultResult = { ok: true; value: Json } | { ok: false; message: string }
 
@@ -44,6 +45,58 @@ export function parseDefault(type: StateType, raw: string): DefaultResult {
   }
 }
 
+/**
+ * A structured `default` whose text is JSON of the declared kind, parsed when the value is first read (then
+ * kept, and replaceable like a data property). Declarations expose it as an own enumerable accessor
+ * (`get default()`), so `JSON.stringify`, spreads and `structuredClone` see the value.
+ */
+export class JsonDefault {
+  private parsed = false
+  private current: Json = null
+
+  constructor(readonly text: string) {}
+
+  get value(): Json {
+    if (!this.parsed) {
+      this.current = JSON.parse(this.text) as Json
+      this.parsed = true
+    }
+    return this.current
+  }
+
+  set value(value: Json) {
+    this.current = value
+    this.parsed = true
+  }
+}
+
+/**
+ * The `default` of a `list` or `object` as a `JsonDefault` when its text is JSON of that kind, at least
+ * `LAZY_FROM` characters long, and would be read as JSON (`parseJsonish` tries JSON first: no literal hint); undefined for anything else, which
+ * `parseDefault` then reads (and reports) as before.
+ */
+export function jsonDefault(type: StateType, raw: string): JsonDefault | undefined {
+  if ((type !== 'list' && type !== 'object') || raw.length < LAZY_FROM) return undefined
+  const cached = JSON_KINDS.lookup(raw)
+  let kind: JsonKind | undefined
+  if (cached) kind = cached.value
+  else {
+    kind = JS_LITERAL_HINT.test(raw) ? undefined : jsonKind(raw)
+    JSON_KINDS.set(raw, kind)
+  }
+  return kind === (type === 'list' ? 'array' : 'object') ? new JsonDefault(raw) : undefined
+}
+
+/**
+ * Shorter texts are parsed when lowered, as before: their parse is cheap, and a declaration with an accessor
+ * costs more to build and makes the code reading declarations see two shapes (the repeated bench corpus,
+ * short defaults only, was 5 % slower with every default lazy).
+ */
+const LAZY_FROM = 100
+
+/** `jsonKind` of each default text read as JSON (undefined: not, or not first), bounded like the parsed ones. */
+const JSON_KINDS = new TextCache<JsonKind | undefined>(1000)
+
 function parseStructured(type: 'list' | 'object', raw: string): DefaultResult {
   const value = parseJsonishCached(raw)
   const wanted = type === 'list' ? 'a list such as [1, 2]' : 'an object such as { "a": 1 }'
@@ -78,6 +131,7 @@ function parseJsonishCached(raw: string): Json | undefined {
 /** Forgets every parsed default (see `clearNxmlCaches`). */
 export function clearDefaultCache(): void {
   PARSED_DEFAULTS.clear()
+  JSON_KINDS.clear()
 }
 
 /** A deep copy of JSON data (keys stay own data properties, `__proto__` included). */

@@ -1,7 +1,7 @@
 import type { ComputedDecl, StateDecl, ViewNode } from '@nexus/protocol'
 import { setOwn } from '../expr/toJson.ts'
 import type { ExtensionDecl, LifecycleDecl, NxmlPanelAst } from './ast.ts'
-import { zeroValue } from './defaults.ts'
+import { JsonDefault, zeroValue } from './defaults.ts'
 import type { LowerContext } from './lowerContext.ts'
 import { lowerHandler, lowerTool, missingHandler } from './lowerTool.ts'
 import { lowerDefault, lowerType } from './lowerType.ts'
@@ -118,6 +118,21 @@ function lowerState(el: XmlElement, ctx: LowerContext): StateDecl {
   const name = ctx.required(el, 'name') ?? ''
   const type = lowerType(el, ctx)
   const value = lowerDefault(el, ctx, type, 'state', name)
+  if (value instanceof JsonDefault) {
+    const json = value // parsed when read: see `JsonDefault`
+    return {
+      kind: 'State',
+      name,
+      type,
+      get default() {
+        return json.value
+      },
+      set default(v) {
+        json.value = v
+      },
+      span: el.span,
+    }
+  }
   return { kind: 'State', name, type, default: value ?? zeroValue(type), span: el.span }
 }
 

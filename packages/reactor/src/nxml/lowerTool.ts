@@ -1,4 +1,5 @@
 import type { ArgDecl, CapabilityDecl, Handler, ToolDecl } from '@nexus/protocol'
+import { JsonDefault } from './defaults.ts'
 import { lowerDefault, lowerType } from './lowerType.ts'
 import type { LowerContext } from './lowerContext.ts'
 import { elementNameSpan, type XmlElement } from './xmlTree.ts'
@@ -62,6 +63,22 @@ function lowerArg(el: XmlElement, ctx: LowerContext): ArgDecl {
   const type = lowerType(el, ctx)
   const value = lowerDefault(el, ctx, type, 'argument', name)
   const required = lowerRequired(el, ctx)
+  if (value instanceof JsonDefault) {
+    const json = value // parsed when read: see `JsonDefault`
+    return {
+      kind: 'Arg',
+      name,
+      type,
+      get default() {
+        return json.value
+      },
+      set default(v) {
+        json.value = v
+      },
+      required,
+      span: el.span,
+    }
+  }
   // Two literals, not a spread: the key order stays that of the protocol type, without copying an object.
   return value === undefined
     ? { kind: 'Arg', name, type, required, span: el.span }

@@ -1,7 +1,7 @@
 import type { Json, StateType } from '@nexus/protocol'
 import { STATE_TYPES } from '@nexus/protocol'
 import { closestName, didYouMean } from '../util/suggest.ts'
-import { parseDefault } from './defaults.ts'
+import { JsonDefault, jsonDefault, parseDefault } from './defaults.ts'
 import type { LowerContext } from './lowerContext.ts'
 import type { XmlElement } from './xmlTree.ts'
 
@@ -27,7 +27,8 @@ export function lowerType(el: XmlElement, ctx: LowerContext): StateType {
 
 /**
  * The `default` attribute of a State or Arg parsed for `type`; undefined when absent or invalid (after a
- * diagnostic naming the `what` declaration `name`).
+ * diagnostic naming the `what` declaration `name`). A JSON list or object comes back unparsed, as a
+ * `JsonDefault`: the declaration's `default` is an accessor that parses it when read.
  */
 export function lowerDefault(
   el: XmlElement,
@@ -35,9 +36,11 @@ export function lowerDefault(
   type: StateType,
   what: 'state' | 'argument',
   name: string,
-): Json | undefined {
+): Json | JsonDefault | undefined {
   const raw = ctx.optional(el, 'default')
   if (raw === undefined) return undefined
+  const json = jsonDefault(type, raw)
+  if (json) return json
   const parsed = parseDefault(type, raw)
   if (parsed.ok) return parsed.value
   ctx.diagnostics.add(

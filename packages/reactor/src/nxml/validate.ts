@@ -21,10 +21,14 @@ export function validatePanel(ast: PanelAst, source: string): Diagnostic[] {
   return diagnostics.list()
 }
 
-/** `validatePanel` adding to `diagnostics` (the parser's, so both share one bound). */
-export function validateIntoBag(ast: PanelAst, source: string, diagnostics: DiagnosticBag): void {
+/**
+ * `validatePanel` adding to `diagnostics` (the parser's, so both share one bound). `lowered`: the AST comes
+ * straight from lowering, whose every default already has its declared type (so none is read here: a JSON
+ * default is parsed only when something reads it).
+ */
+export function validateIntoBag(ast: PanelAst, source: string, diagnostics: DiagnosticBag, lowered = false): void {
   const ctx = new ValidateContext(ast, source, diagnostics)
-  checkDeclarations(ctx)
+  checkDeclarations(ctx, lowered)
   checkComputeds(ctx)
   validateView(ast.view, ctx)
   validateHandlers(ctx)
@@ -32,7 +36,7 @@ export function validateIntoBag(ast: PanelAst, source: string, diagnostics: Diag
   checkUnusedTools(ctx)
 }
 
-function checkDeclarations(ctx: ValidateContext): void {
+function checkDeclarations(ctx: ValidateContext, lowered: boolean): void {
   const { ast } = ctx
   checkNames(ctx, ast.states, 'state', '')
   checkNames(ctx, ast.computeds, 'computed', '')
@@ -41,6 +45,7 @@ function checkDeclarations(ctx: ValidateContext): void {
   const nx = ast as NxmlPanelAst
   checkAliases(ctx, nx.extensions ?? [])
   checkLifecycles(ctx, nx.lifecycles ?? [])
+  if (lowered) return
   for (const decl of ast.states) checkDefault(ctx, decl)
   for (const tool of ast.tools) for (const arg of tool.args) checkDefault(ctx, arg)
 }

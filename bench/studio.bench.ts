@@ -1,6 +1,6 @@
 // The studio in headless Chromium against the real kernel on loopback (issue #14), each row against a peer
 // measured in the same run:
-// - initial JS gzipped: the entry chunk and its static imports from the build's own module graph
+// - initial JS gzipped: the entry chunk, its boot import and their static imports from the build's module graph
 //   (bench/studio/bundle.ts), checked against the scripts the browser fetched; peer: a minimal React 19 page
 //   (bench/studio/hello) built by the same Vite into a temp dir;
 // - first contentful paint of the workspace home, logged in, fresh HTTP cache each time; peer: that page;
@@ -73,7 +73,7 @@ async function bundleRows(): Promise<{ metrics: Metric[]; initialFiles: string[]
   return {
     metrics: [
       compared(
-        'initial JS gzipped (first screen: entry + static imports)',
+        'initial JS gzipped (first screen: entry, its boot chunk and their static imports)',
         'KB',
         'lower',
         studio.initialGzip / 1024,

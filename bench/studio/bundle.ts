@@ -1,5 +1,6 @@
 // Builds a Vite app and reads its module graph from the bundle itself: the JS the first screen loads is the
-// entry chunk plus every chunk it imports statically (transitively); dynamic imports are left out. Sizes are
+// entry chunk, the chunks the entry itself imports dynamically (a boot step), and every chunk those import
+// statically (transitively); the other dynamic imports (lazy views) are left out. Sizes are
 // gzip (level 9, as the build's own report) of each chunk's code. `npx tsx bench/studio/bundle.ts` prints
 // the studio's initial chunks with their biggest modules, grouped by package.
 import { gzipSync } from 'node:zlib'
@@ -60,7 +61,13 @@ function reporter(out: { report?: BundleReport }): Plugin {
         initial.add(file)
         for (const next of chunks.get(file)?.imports ?? []) visit(next)
       }
-      for (const c of chunks.values()) if (c.isEntry) visit(c.fileName)
+      // An entry that only boots (`import('./boot.tsx')` after configuring zod) loads its own dynamic
+      // imports at once: they are the first screen too. Lazy views imported from there stay out.
+      for (const c of chunks.values())
+        if (c.isEntry) {
+          visit(c.fileName)
+          for (const d of c.dynamicImports) visit(d)
+        }
       const all = [...chunks.values()].map(info)
       const first = all.filter((c) => initial.has(c.file))
       out.report = {

@@ -22,6 +22,9 @@ export interface TimeTravelProps {
  * (read-only, beside the live one), the change that made that moment, a diff between two marked moments,
  * anomaly flags and "Replay this run".
  */
+/** How long after a change the history is read again; later changes meanwhile ride along. */
+const REFRESH_AFTER_MS = 400
+
 export default function TimeTravel({ panelId, ast, revision }: TimeTravelProps) {
   const workspaceId = useStudio((s) => s.workspaceId)
   const { moments, flags, selected, past, a, b, select } = useTimeline()
@@ -36,12 +39,25 @@ export default function TimeTravel({ panelId, ast, revision }: TimeTravelProps) 
   useEffect(() => {
     useTimeline.getState().open(panelId, workspaceId)
   }, [panelId, workspaceId])
+  // `open` fetched the first time; afterwards each new revision may have added to the history. A burst of
+  // changes (a busy panel, someone holding a button) refetches once per REFRESH_AFTER_MS, not per change,
+  // so the live panel beside it keeps its repaint.
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined)
   useEffect(() => {
-    // `open` fetched the first time; afterwards each new revision may have added to the history.
     if (seen.current === revision) return
     seen.current = revision
-    if (useTimeline.getState().panelId === panelId) void useTimeline.getState().refresh()
+    pending.current ??= setTimeout(() => {
+      pending.current = undefined
+      if (useTimeline.getState().panelId === panelId) void useTimeline.getState().refresh()
+    }, REFRESH_AFTER_MS)
   }, [panelId, revision])
+  useEffect(
+    () => () => {
+      clearTimeout(pending.current)
+      pending.current = undefined
+    },
+    [panelId],
+  )
 
   const list = moments.status === 'ready' ? moments.value : []
   const find = (key: string | undefined) => list.find((m) => m.key === key)

@@ -309,7 +309,7 @@ async function editorRows(
   const goal = { op: '<=', value: 16 } as const
   return [
     compared(
-      `keystroke → diagnostics underlined p95, ${kbText} (editor's 300 ms lint pause included)`,
+      `keystroke → diagnostics underlined p95, ${kbText} (no lint pause)`,
       'ms',
       'lower',
       percentile(keystroke, 95),

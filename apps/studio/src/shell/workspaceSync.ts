@@ -10,7 +10,7 @@ export interface WorkspaceSyncEvents {
 }
 
 /** The panels of a channel's entities, each checked against its protocol schema (a bad one is reported). */
-function readPanels(entities: JsonObject, error: (message: string) => void): PanelSummary[] {
+export function readPanels(entities: JsonObject, error: (message: string) => void): PanelSummary[] {
   const panels: PanelSummary[] = []
   for (const [id, value] of Object.entries(entities)) {
     const parsed = PanelSummarySchema.safeParse(value)
@@ -18,9 +18,12 @@ function readPanels(entities: JsonObject, error: (message: string) => void): Pan
       if (parsed.data.deletedAt === null) panels.push(parsed.data)
     } else error(`The kernel sent panel ${id} in a shape this studio cannot read: ${parsed.error.issues[0]?.message}`)
   }
-  // By title: a stable order (ids are random, `updatedAt` moves with every change).
-  return panels.sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id))
+  // By title, numbers in titles by value ("Load 2" before "Load 10"): a stable order (ids are random,
+  // `updatedAt` moves with every change).
+  return panels.sort((a, b) => byTitle.compare(a.title, b.title) || a.id.localeCompare(b.id))
 }
+
+const byTitle = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
 
 /**
  * Keeps the workspace's panel list live over the shared connection: a snapshot of the panels by id, then

@@ -287,6 +287,8 @@ describe('the studio shell', () => {
       return panel.state.draft === 'written while the kernel was away'
     })
     await page.getByText('Saved: written while the kernel was away').waitFor()
+    // The time travel beside it, which could not read the history while the kernel was away, reads it again.
+    await page.getByRole('slider', { name: 'Timeline' }).waitFor({ timeout: 30_000 })
     await page.screenshot({ path: join(RESULTS, 'shell-reconnected-dark.png') })
     await context.close()
   })

@@ -51,6 +51,13 @@ export default function TimeTravel({ panelId, ast, revision }: TimeTravelProps) 
       if (useTimeline.getState().panelId === panelId) void useTimeline.getState().refresh()
     }, REFRESH_AFTER_MS)
   }, [panelId, revision])
+  // A history that could not be read while the kernel was away is read again once the connection is back.
+  const status = useStudio((s) => s.status)
+  useEffect(() => {
+    const timeline = useTimeline.getState()
+    if (status === 'open' && timeline.panelId === panelId && timeline.moments.status === 'error')
+      void timeline.refresh()
+  }, [status, panelId])
   useEffect(
     () => () => {
       clearTimeout(pending.current)

@@ -11,6 +11,7 @@ import {
 } from './canvasActions.ts'
 import { select, setMode, useCanvas } from './canvasStore.ts'
 import { openNewPanel } from './NewPanelDialog.tsx'
+import { registerCommands } from '../shell/commands.ts'
 import { useStudio } from '../store.ts'
 
 /** The shape of the shell's palette command (`shell/commands.ts` `Command`), so the list registers as is. */
@@ -83,14 +84,6 @@ export function canvasCommands(canEdit: boolean): CanvasCommand[] {
   ]
 }
 
-// The shell's palette registry, once `shell/commands.ts` exists (a glob with no match is empty), so the canvas
-// builds and runs on a branch without the shell.
-const shell = import.meta.glob<{ registerCommands(commands: readonly CanvasCommand[]): () => void }>(
-  '../shell/commands.ts',
-  { eager: true },
-)
-const registerCommands = shell['../shell/commands.ts']?.registerCommands
-
 /** From any page: home, with the New panel dialog open (it opens when the canvas mounts, see `resetCanvas`). */
 function newPanelAnywhere(): void {
   const { navigate, workspaces, workspaceId } = useStudio.getState()
@@ -109,12 +102,12 @@ let unregisterNewPanel: (() => void) | undefined
 export function useCanvasCommands(canEdit: boolean): void {
   const selected = useCanvas((s) => s.selected)
   const deletion = useCanvas((s) => s.deletion)
-  useEffect(() => registerCommands?.(canvasCommands(canEdit)), [canEdit, selected, deletion])
+  useEffect(() => registerCommands(canvasCommands(canEdit)), [canEdit, selected, deletion])
   useEffect(() => {
     // After this commit's effects: the shell, a parent, registers its default in its own effect, after ours.
     const timer = setTimeout(() => {
       unregisterNewPanel?.()
-      unregisterNewPanel = registerCommands?.([
+      unregisterNewPanel = registerCommands([
         {
           id: 'panel.new',
           title: 'New panel',

@@ -26,7 +26,7 @@ function DockLink({ route, current, children }: { route: Route; current: boolean
  * The left dock: the views (Canvas, Settings; Graph once it exists), the workspace's panels live from the
  * `workspace:<id>` channel, and places for the assistant, marketplace and versions, which come with issue #15.
  */
-export function Dock({ graph }: { graph: boolean }) {
+export function Dock() {
   const route = useStudio((s) => s.route)
   const panels = useStudio((s) => s.panels)
   const loaded = useStudio((s) => s.panelsLoaded)
@@ -40,14 +40,12 @@ export function Dock({ graph }: { graph: boolean }) {
             Canvas
           </DockLink>
         </li>
-        {graph && (
-          <li>
-            <DockLink route={{ page: 'graph' }} current={route.page === 'graph'}>
-              <span className="dock-icon dock-icon-graph" aria-hidden="true" />
-              Graph
-            </DockLink>
-          </li>
-        )}
+        <li>
+          <DockLink route={{ page: 'graph' }} current={route.page === 'graph'}>
+            <span className="dock-icon dock-icon-graph" aria-hidden="true" />
+            Graph
+          </DockLink>
+        </li>
         <li>
           <DockLink route={{ page: 'settings' }} current={route.page === 'settings'}>
             <span className="dock-icon dock-icon-settings" aria-hidden="true" />

@@ -1,6 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react'
 import { PanelPage } from '../pages/PanelPage.tsx'
-import { WorkspacePage } from '../pages/WorkspacePage.tsx'
 import { useStudio } from '../store.ts'
 import { Dock } from './Dock.tsx'
 import { showConnectionToasts } from './panelToasts.ts'
@@ -24,19 +23,17 @@ export function Shell() {
   useEffect(() => showConnectionToasts(useStudio.getState().connect()), [])
   return (
     <div className="shell">
-      <Dock graph={GraphView !== undefined} />
+      <Dock />
       <main className="shell-main" id="main">
         <Suspense fallback={<Skeleton lines={6} label="Loading" />}>
           {route.page === 'panel' && route.panelId ? (
             <PanelPage key={route.panelId} panelId={route.panelId} />
           ) : route.page === 'settings' ? (
             <SettingsPage />
-          ) : route.page === 'graph' && GraphView ? (
+          ) : route.page === 'graph' ? (
             <GraphView />
-          ) : CanvasView ? (
-            <CanvasView />
           ) : (
-            <WorkspacePage />
+            <CanvasView />
           )}
         </Suspense>
       </main>

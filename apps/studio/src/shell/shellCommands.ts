@@ -4,7 +4,6 @@ import { useStudio } from '../store.ts'
 import { findCommand, registerCommands, type Command } from './commands.ts'
 import { nextThemeChoice, type ThemeChoice } from './theme.ts'
 import { toast, useUi } from './uiStore.ts'
-import { GraphView } from './views.ts'
 
 /** Features that come with their own issue: in the dock and the palette, disabled with this reason. */
 export const COMING_SOON = 'Coming with issue #15'
@@ -67,18 +66,14 @@ function baseCommands(): Command[] {
       keywords: 'home workspace',
       run: () => navigate({ page: 'workspace' }),
     },
-    ...(GraphView
-      ? [
-          {
-            id: 'nav.graph',
-            title: 'Go to graph',
-            group: 'Navigation',
-            shortcut: ['G', 'G'],
-            keywords: 'nog entities relationships',
-            run: () => navigate({ page: 'graph' }),
-          },
-        ]
-      : []),
+    {
+      id: 'nav.graph',
+      title: 'Go to graph',
+      group: 'Navigation',
+      shortcut: ['G', 'G'],
+      keywords: 'nog entities relationships',
+      run: () => navigate({ page: 'graph' }),
+    },
     {
       id: 'nav.settings',
       title: 'Go to settings',

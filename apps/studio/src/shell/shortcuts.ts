@@ -1,6 +1,5 @@
 import { runCommand } from './commands.ts'
 import { useUi } from './uiStore.ts'
-import { GraphView } from './views.ts'
 
 /** One line of the help sheet: keys (each entry one key or a sequence step) and what they do. */
 export interface Shortcut {
@@ -16,7 +15,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['?'], what: 'Show keyboard shortcuts' },
   { keys: ['Mod', '/'], what: 'Show keyboard shortcuts' },
   { keys: ['G', 'C'], what: 'Go to the canvas' },
-  ...(GraphView ? [{ keys: ['G', 'G'], what: 'Go to the graph' }] : []),
+  { keys: ['G', 'G'], what: 'Go to the graph' },
   { keys: ['G', 'S'], what: 'Go to settings' },
   { keys: ['N'], what: 'New panel' },
   { keys: ['Shift', 'T'], what: 'Switch theme (system, light, dark)' },
